@@ -1,0 +1,189 @@
+"""Configuration: a TOML file (plus environment variables) -> frozen dataclasses.
+
+Every section is a dataclass below; its fields are the keys, their annotations the types, their
+metadata the documentation hooks (`env` for a secret that may come from the environment, `min`
+for a lower bound, `expected` for how the type reads in an error). The loader walks those
+definitions, so a new key is one line here plus its comment in config.example.toml.
+
+A mistake stops everything with one `ConfigError` naming the dotted key and what is wrong.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any, Union
+
+from bot.secret import Secret
+from bot.threads.client import DEFAULT_API_BASE
+
+
+class ConfigError(Exception):
+    """A configuration mistake: the message starts with the dotted key it concerns."""
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadsConfig:
+    access_token: Secret | None = field(default=None, metadata={"env": "THREADS_ACCESS_TOKEN"})
+    api_base: str = DEFAULT_API_BASE
+    app_id: str | None = None
+    app_secret: Secret | None = field(default=None, metadata={"env": "THREADS_APP_SECRET"})
+    poll_interval: float = field(default=300.0, metadata={"min": 1.0})
+
+
+@dataclass(frozen=True, slots=True)
+class StorageConfig:
+    path: str = "threads-bridge.db"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    threads: ThreadsConfig = field(default_factory=ThreadsConfig)
+    storage: StorageConfig = field(default_factory=StorageConfig)
+
+
+def load_config(
+    path: str | Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    require_threads_token: bool = True,
+) -> Config:
+    """Read, interpolate, validate. Relative paths inside are taken from the file's folder."""
+    env = os.environ if env is None else env
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    config = parse_config(raw, env=env, base_dir=path.parent)
+    if require_threads_token and config.threads.access_token is None:
+        raise ConfigError(
+            "threads.access_token: missing; set it in the file or in THREADS_ACCESS_TOKEN"
+        )
+    return config
+
+
+def parse_config(
+    raw: Mapping[str, Any], *, env: Mapping[str, str], base_dir: Path | None = None
+) -> Config:
+    """Build a Config from already-parsed TOML (tests use this with a dict)."""
+    config: Config = _build(Config, raw, "", env)
+    if base_dir is not None and not Path(config.storage.path).is_absolute():
+        storage = StorageConfig(path=str(base_dir / config.storage.path))
+        config = Config(**{**_as_kwargs(config), "storage": storage})
+    return config
+
+
+def _as_kwargs(obj: Any) -> dict[str, Any]:
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
+def _build(cls: type[Any], raw: object, where: str, env: Mapping[str, str]) -> Any:
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{where or 'config'}: expected a table of keys")
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in fields(cls)}
+    for key in raw:
+        if key not in known:
+            what = "section" if not where else "key"
+            raise ConfigError(f"{_join(where, key)}: unknown {what}")
+    values: dict[str, Any] = {}
+    for name, spec in known.items():
+        dotted = _join(where, name)
+        kind = hints[name]
+        if name in raw:
+            values[name] = _convert(raw[name], kind, dotted, env, spec.metadata)
+        elif "env" in spec.metadata and env.get(spec.metadata["env"]):
+            values[name] = _convert(env[spec.metadata["env"]], kind, dotted, env, spec.metadata)
+        elif spec.default is MISSING and spec.default_factory is MISSING:
+            raise ConfigError(f"{dotted}: missing")
+        elif _is_section(kind):
+            values[name] = _build(kind, {}, dotted, env)
+    return cls(**values)
+
+
+def _convert(
+    value: object, kind: Any, key: str, env: Mapping[str, str], meta: Mapping[str, Any]
+) -> Any:
+    expected = meta.get("expected")
+    if isinstance(value, str):
+        value = _interpolate(value, key, env)
+    if _is_section(kind):
+        return _build(kind, value, key, env)
+    origin = typing.get_origin(kind)
+    if origin in (Union, types.UnionType):
+        options = [a for a in typing.get_args(kind) if a is not type(None)]
+        if value == "" and type(None) in typing.get_args(kind):
+            return None
+        return _convert(value, options[0], key, env, meta)
+    if origin in (list, tuple):
+        (item_kind, *_) = typing.get_args(kind)
+        if not isinstance(value, list):
+            raise ConfigError(f"{key}: expected {expected or 'a list'}")
+        items = [
+            _convert(item, item_kind, f"{key}[{index}]", env, {"expected": expected})
+            for index, item in enumerate(value)
+        ]
+        return tuple(items) if origin is tuple else items
+    converted = _scalar(value, kind)
+    if converted is None:
+        raise ConfigError(f"{key}: expected {expected or _DESCRIBE[kind]}, got {value!r}")
+    if "min" in meta and converted < meta["min"]:
+        raise ConfigError(f"{key}: must be at least {meta['min']}, got {value!r}")
+    return converted
+
+
+_DESCRIBE: dict[Any, str] = {
+    str: "a string",
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+    Secret: "a string",
+}
+
+
+def _scalar(value: object, kind: Any) -> Any:
+    if kind is bool:
+        return value if isinstance(value, bool) else None
+    if isinstance(value, bool):
+        return None  # TOML `true` is never a number or a string here
+    if kind is int:
+        if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+            return int(value)  # ids in ${VAR} interpolations arrive as strings
+        return value if isinstance(value, int) else None
+    if kind is float:
+        return float(value) if isinstance(value, int | float) else None
+    if kind is str:
+        return value if isinstance(value, str) else None
+    if kind is Secret:
+        return Secret(value) if isinstance(value, str) and value else None
+    raise TypeError(f"no conversion for {kind!r}")
+
+
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _interpolate(value: str, key: str, env: Mapping[str, str]) -> str:
+    def lookup(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in env:
+            raise ConfigError(f"{key}: environment variable {name} is not set")
+        return env[name]
+
+    return _VAR.sub(lookup, value)
+
+
+def _is_section(kind: Any) -> bool:
+    return isinstance(kind, type) and is_dataclass(kind)
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key

@@ -1,0 +1,305 @@
+"""Threads JSON -> typed objects.
+
+Pure functions, no I/O: what the Graph API returns becomes `bot.events` types (Post, Profile,
+Media, Poll) or the Threads-only types defined here (container status, quotas, insights, tokens).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+from bot.events import Media, MediaKind, Poll, Post, Profile
+
+T = TypeVar("T")
+
+# Every field a post can carry; the client always asks for these, because a node returns only
+# `id` unless `fields` is sent.
+POST_FIELDS = (
+    "id,media_product_type,media_type,media_url,permalink,username,text,timestamp,shortcode,"
+    "thumbnail_url,children{id,media_type,media_url,thumbnail_url,alt_text},is_quote_post,"
+    "quoted_post,reposted_post,alt_text,link_attachment_url,has_replies,is_reply,root_post,"
+    "replied_to,gif_url,topic_tag,is_spoiler_media,"
+    "poll_attachment{option_a,option_b,option_c,option_d,option_a_votes_percentage,"
+    "option_b_votes_percentage,option_c_votes_percentage,option_d_votes_percentage,total_votes,"
+    "expiration_timestamp}"
+)
+# Fields only the reply endpoints document (author picture, hide status).
+REPLY_FIELDS = POST_FIELDS + ",hide_status,profile_picture_url"
+# `/profile_posts` and `/keyword_search` serve the same fields (they never had `owner` anyway).
+ME_FIELDS = "id,username,name,threads_profile_picture_url,threads_biography,is_verified"
+LOOKUP_FIELDS = "username,name,profile_picture_url,biography,is_verified,follower_count"
+CONTAINER_FIELDS = "id,status,error_message"
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a list endpoint plus the cursors to move on from it."""
+
+    items: list[T]
+    before: str | None = None
+    after: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerStatus:
+    """Where a media container is: IN_PROGRESS, FINISHED, PUBLISHED, ERROR or EXPIRED."""
+
+    id: str
+    status: str
+    error_message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    used: int
+    total: int
+    window_seconds: int
+
+    @property
+    def remaining(self) -> int:
+        return max(self.total - self.used, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishingLimit:
+    """What is left of the rolling 24 h publishing quotas."""
+
+    posts: Quota
+    replies: Quota | None = None
+    deletes: Quota | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Insight:
+    """One metric: a single value (total or lifetime), or a series of (end_time, value)."""
+
+    name: str
+    value: int
+    period: str | None = None
+    series: tuple[tuple[datetime, int], ...] = ()
+    links: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TokenGrant:
+    """An access token from the OAuth exchange or a refresh.
+
+    `repr` hides the token: a grant may end up in a log line or a traceback.
+    """
+
+    access_token: str
+    expires_in: int | None = None
+    user_id: str | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"TokenGrant(access_token='***', expires_in={self.expires_in!r}, "
+            f"user_id={self.user_id!r})"
+        )
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """Parse Meta's `2023-10-17T05:42:03+0000` (offset without a colon)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _ref_id(value: object) -> str | None:
+    if isinstance(value, Mapping):
+        ref = value.get("id")
+        return str(ref) if ref is not None else None
+    return None
+
+
+def _media_kind(value: object) -> MediaKind:
+    try:
+        return MediaKind(str(value))
+    except ValueError:
+        return MediaKind.TEXT
+
+
+def parse_media(data: Mapping[str, Any]) -> Media:
+    return Media(
+        kind=_media_kind(data.get("media_type")),
+        url=data.get("media_url"),
+        thumbnail_url=data.get("thumbnail_url"),
+        alt_text=data.get("alt_text"),
+    )
+
+
+def parse_poll(data: object) -> Poll | None:
+    if not isinstance(data, Mapping):
+        return None
+    letters = [x for x in "abcd" if data.get(f"option_{x}")]
+    if not letters:
+        return None
+    return Poll(
+        options=tuple(str(data[f"option_{x}"]) for x in letters),
+        percentages=tuple(_as_float(data.get(f"option_{x}_votes_percentage")) for x in letters),
+        total_votes=_as_int(data.get("total_votes")),
+        expires_at=parse_timestamp(data.get("expiration_timestamp")),
+    )
+
+
+def parse_post(data: Mapping[str, Any]) -> Post:
+    """A media object (post, reply, quote, repost) as returned with POST_FIELDS."""
+    kind = _media_kind(data.get("media_type"))
+    children = data.get("children")
+    if isinstance(children, Mapping) and isinstance(children.get("data"), list):
+        media = tuple(parse_media(child) for child in children["data"])
+    elif kind in (MediaKind.IMAGE, MediaKind.VIDEO) and data.get("media_url"):
+        media = (parse_media(data),)
+    else:
+        media = ()
+    return Post(
+        id=str(data["id"]),
+        kind=kind,
+        text=str(data.get("text") or ""),
+        username=data.get("username"),
+        permalink=data.get("permalink"),
+        shortcode=data.get("shortcode"),
+        timestamp=parse_timestamp(data.get("timestamp")),
+        media=media,
+        is_reply=bool(data.get("is_reply", False)),
+        replied_to_id=_ref_id(data.get("replied_to")),
+        root_post_id=_ref_id(data.get("root_post")),
+        quoted_post_id=_ref_id(data.get("quoted_post")),
+        reposted_post_id=_ref_id(data.get("reposted_post")),
+        has_replies=bool(data.get("has_replies", False)),
+        link_attachment_url=data.get("link_attachment_url"),
+        topic_tag=data.get("topic_tag"),
+        gif_url=data.get("gif_url"),
+        poll=parse_poll(data.get("poll_attachment")),
+        is_spoiler_media=bool(data.get("is_spoiler_media", False)),
+        author_picture_url=data.get("profile_picture_url"),
+        hide_status=data.get("hide_status"),
+    )
+
+
+def parse_me(data: Mapping[str, Any]) -> Profile:
+    """The connected account, from `/me` (its field names differ from profile_lookup's)."""
+    return Profile(
+        id=str(data["id"]),
+        username=str(data.get("username") or ""),
+        name=data.get("name"),
+        picture_url=data.get("threads_profile_picture_url"),
+        biography=data.get("threads_biography"),
+        is_verified=bool(data.get("is_verified", False)),
+    )
+
+
+def parse_lookup(data: Mapping[str, Any]) -> Profile:
+    """A public profile from `/profile_lookup`."""
+    return Profile(
+        id=str(data["id"]) if data.get("id") is not None else None,
+        username=str(data.get("username") or ""),
+        name=data.get("name"),
+        picture_url=data.get("profile_picture_url"),
+        biography=data.get("biography"),
+        is_verified=bool(data.get("is_verified", False)),
+        follower_count=_as_int(data.get("follower_count")),
+    )
+
+
+def parse_page(body: Mapping[str, Any], parse: Any) -> Page[Any]:
+    items = [parse(item) for item in body.get("data") or []]
+    cursors = (body.get("paging") or {}).get("cursors") or {}
+    return Page(items=items, before=cursors.get("before"), after=cursors.get("after"))
+
+
+def parse_container_status(data: Mapping[str, Any]) -> ContainerStatus:
+    return ContainerStatus(
+        id=str(data["id"]),
+        status=str(data.get("status") or "UNKNOWN"),
+        error_message=data.get("error_message"),
+    )
+
+
+def _quota(row: Mapping[str, Any], usage_key: str, config_key: str) -> Quota | None:
+    config = row.get(config_key)
+    if usage_key not in row or not isinstance(config, Mapping):
+        return None
+    return Quota(
+        used=int(row[usage_key]),
+        total=int(config.get("quota_total", 0)),
+        window_seconds=int(config.get("quota_duration", 86400)),
+    )
+
+
+def parse_publishing_limit(body: Mapping[str, Any]) -> PublishingLimit:
+    rows = body.get("data") or [{}]
+    row = rows[0]
+    posts = _quota(row, "quota_usage", "config") or Quota(used=0, total=250, window_seconds=86400)
+    return PublishingLimit(
+        posts=posts,
+        replies=_quota(row, "reply_quota_usage", "reply_config"),
+        deletes=_quota(row, "delete_quota_usage", "delete_config"),
+    )
+
+
+def parse_insights(body: Mapping[str, Any]) -> list[Insight]:
+    """Both response shapes: `values` (a series, or a lifetime value) and `total_value`.
+
+    Meta's own sample reads `views` from `values`, `clicks` by summing `link_total_values`, and
+    everything else from `total_value`; parsing by shape covers all three and the docs' variants.
+    """
+    insights = []
+    for item in body.get("data") or []:
+        name = str(item.get("name"))
+        period = item.get("period")
+        if isinstance(item.get("link_total_values"), Sequence):
+            links = tuple(
+                (str(x.get("link_url")), int(x.get("value", 0))) for x in item["link_total_values"]
+            )
+            insights.append(Insight(name, sum(v for _, v in links), period, links=links))
+        elif isinstance(item.get("total_value"), Mapping):
+            insights.append(Insight(name, int(item["total_value"].get("value", 0)), period))
+        else:
+            series = tuple(
+                (
+                    parse_timestamp(v.get("end_time")) or datetime.min.replace(tzinfo=UTC),
+                    int(v.get("value", 0)),
+                )
+                for v in item.get("values") or []
+                if "end_time" in v
+            )
+            values = item.get("values") or [{}]
+            value = sum(v for _, v in series) if series else int(values[0].get("value", 0))
+            insights.append(Insight(name, value, period, series=series))
+    return insights
+
+
+def parse_token(body: Mapping[str, Any]) -> TokenGrant:
+    user_id = body.get("user_id")
+    # user_id arrives as a bare JSON number above 2**53: json keeps it an int, never a float.
+    return TokenGrant(
+        access_token=str(body["access_token"]),
+        expires_in=_as_int(body.get("expires_in")),
+        user_id=str(user_id) if user_id is not None else None,
+    )
+
+
+def _as_int(value: object) -> int | None:
+    if not isinstance(value, int | float | str):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+def _as_float(value: object) -> float | None:
+    if not isinstance(value, int | float | str):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None

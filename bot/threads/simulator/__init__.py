@@ -1,0 +1,36 @@
+"""A local simulator of Meta's Threads Graph API v1.0 (graph.threads.net), for tests and demos.
+
+A real aiohttp server on 127.0.0.1 that behaves like graph.threads.net as described in the
+project's Threads API reference: `fields` selection, cursor pagination, media containers with
+processing time, publishing quotas, the OAuth token lifecycle, Graph-shaped errors, failure
+injection, a request log and a clock tests can move forward.
+
+    from bot.threads.simulator import ThreadsSimulator
+
+    async with ThreadsSimulator() as sim:
+        me = sim.add_account("alice", token="tok-alice")
+        ...  # point the Threads client at sim.base_url
+
+Module map: `state` (the world), `containers`/`compose` (publishing), `fields`/`render`
+(field selection), `paging`, `routes_*` (endpoint families), `dispatch` (HTTP side),
+`failures`, `control` (HTTP control API under /__sim__/), `server` (the public class),
+`demo` (`serve()` for the CLI).
+"""
+
+from __future__ import annotations
+
+from .demo import DEMO_TOKEN, DEMO_USERNAME, seed_demo, serve
+from .models import ContainerStatus, RecordedRequest, SimPost, SimUser
+from .server import ThreadsSimulator
+
+__all__ = [
+    "DEMO_TOKEN",
+    "DEMO_USERNAME",
+    "ContainerStatus",
+    "RecordedRequest",
+    "SimPost",
+    "SimUser",
+    "ThreadsSimulator",
+    "seed_demo",
+    "serve",
+]

@@ -1,0 +1,88 @@
+"""Running the simulator as a standalone server (`threads-bridge simulator`), with demo data."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from .server import ThreadsSimulator
+
+log = logging.getLogger(__name__)
+
+DEMO_USERNAME = "demo"
+DEMO_TOKEN = "demo-token"  # noqa: S105 - a fixed, public token of a local fake
+
+
+def seed_demo(sim: ThreadsSimulator) -> None:
+    """A connected account `demo` (token `demo-token`) and two public profiles with text,
+    image and carousel posts each, plus a reply, a topic-tagged post and a mention of @demo."""
+    sim.add_account(DEMO_USERNAME, name="Demo Account", token=DEMO_TOKEN)
+    sim.add_profile(
+        "nova_photos",
+        name="Nova Photos",
+        followers=12_400,
+        biography="Daily light, weekly albums.",
+        is_verified=True,
+        picture_url="https://picsum.photos/seed/nova/150/150",
+    )
+    sim.add_profile(
+        "river_notes",
+        name="River Notes",
+        followers=3_100,
+        biography="Short notes from the riverbank.",
+        picture_url="https://picsum.photos/seed/river/150/150",
+    )
+    first = sim.add_post("river_notes", text="Morning fog over the water again. Worth the walk.")
+    sim.add_post(
+        "nova_photos",
+        text="Golden hour on the old bridge.",
+        media_type="IMAGE",
+        media_urls=(_picture("bridge"),),
+        alt_text="A stone bridge lit by low sun",
+    )
+    sim.add_post("river_notes", text="Counting herons: three today.", topic_tag="birds")
+    sim.add_post(
+        "nova_photos",
+        text="This week's album: the harbour at night.",
+        media_type="CAROUSEL_ALBUM",
+        media_urls=tuple(_picture(f"harbour{n}") for n in range(1, 4)),
+    )
+    sim.add_post(
+        "river_notes",
+        text="The heron, finally still for a second.",
+        media_type="IMAGE",
+        media_urls=(_picture("heron"),),
+        alt_text="A grey heron standing in shallow water",
+    )
+    sim.add_post("nova_photos", text="The fog makes everything softer.", reply_to=first.id)
+    sim.add_post("nova_photos", text="New prints are up next week. Thanks for all the kind notes!")
+    sim.add_post(
+        "river_notes",
+        text="Three stones, three ripples.",
+        media_type="CAROUSEL_ALBUM",
+        media_urls=(_picture("stone1"), _picture("stone2")),
+    )
+    sim.add_post("river_notes", text="@demo the bridge walk is open again this weekend.")
+
+
+def _picture(seed: str) -> str:
+    # Public placeholder images, so demo deliveries to Discord/Telegram have real media.
+    return f"https://picsum.photos/seed/{seed}/1080/1080"
+
+
+async def serve(host: str, port: int, *, seed: bool = False) -> None:
+    """Run a simulator on host:port until cancelled; print its URL and account tokens."""
+    sim = ThreadsSimulator()
+    if seed:
+        seed_demo(sim)
+    await sim.start(host=host, port=port)
+    try:
+        # Printed, not logged: this is the command's output (simulator tokens are not secrets).
+        print(f"Threads simulator: {sim.base_url}", flush=True)
+        print(f"Control API:       {sim.root_url}/__sim__/", flush=True)
+        for user in sim.state.users.values():
+            if user.token is not None:
+                print(f"  account @{user.username}: token {user.token}", flush=True)
+        await asyncio.Event().wait()  # until the caller cancels us
+    finally:
+        await sim.stop()

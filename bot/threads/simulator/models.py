@@ -1,0 +1,202 @@
+"""The simulator's in-memory records: users, posts, containers, tokens and recorded requests.
+
+`SimUser`, `SimPost` and `RecordedRequest` are public (tests and demo code read them); the
+others are internal bookkeeping.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+JsonDict = dict[str, Any]
+
+# Create-side media types (POST /threads) and what the published post reports.
+CREATE_TO_PUBLISHED = {
+    "TEXT": "TEXT_POST",
+    "IMAGE": "IMAGE",
+    "VIDEO": "VIDEO",
+    "CAROUSEL": "CAROUSEL_ALBUM",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SimUser:
+    """A Threads user: a connected account (has a token) or a public profile."""
+
+    id: str
+    username: str
+    name: str
+    token: str | None = None
+    biography: str = ""
+    picture_url: str | None = None
+    is_verified: bool = False
+    followers: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PostSpec:
+    """What a post will contain, before it has an id: built by `add_post` or from a container."""
+
+    media_type: str  # published value: TEXT_POST, IMAGE, VIDEO, CAROUSEL_ALBUM, REPOST_FACADE
+    text: str = ""
+    media_url: str | None = None
+    thumbnail_url: str | None = None
+    children: tuple[PostSpec, ...] = ()
+    alt_text: str | None = None
+    link_attachment_url: str | None = None
+    reply_to: str | None = None
+    quote_of: str | None = None
+    repost_of: str | None = None
+    topic_tag: str | None = None
+    poll_options: tuple[str, ...] = ()
+    is_spoiler_media: bool = False
+    text_entities: list[Any] | None = None
+    text_attachment: JsonDict | None = None
+    gif_url: str | None = None
+    location_id: str | None = None
+    reply_audience: str = "EVERYONE"
+
+
+@dataclass(eq=False, slots=True)
+class SimPost:
+    """A published post, reply, repost or carousel child. Mutable: replies get hidden, posts
+    get deleted, tests may set counters (`likes`, `views`, `shares`) for insights."""
+
+    id: str
+    owner_id: str
+    username: str
+    media_type: str
+    timestamp: datetime
+    seq: int  # creation order; breaks timestamp ties so ordering and cursors are total
+    shortcode: str
+    permalink: str
+    spec: PostSpec
+    root_id: str | None = None
+    children: tuple[str, ...] = ()
+    is_carousel_item: bool = False
+    hide_status: str = "NOT_HUSHED"
+    deleted: bool = False
+    likes: int = 0
+    views: int = 0
+    shares: int = 0
+    clicks: int = 0
+
+    @property
+    def text(self) -> str:
+        return self.spec.text
+
+    @property
+    def reply_to(self) -> str | None:
+        return self.spec.reply_to
+
+    @property
+    def is_reply(self) -> bool:
+        return self.spec.reply_to is not None
+
+    @property
+    def sort_key(self) -> tuple[int, int]:
+        """Chronological order: whole-second timestamp, then creation order."""
+        return (int(self.timestamp.timestamp()), self.seq)
+
+
+class ContainerStatus(StrEnum):
+    IN_PROGRESS = "IN_PROGRESS"
+    FINISHED = "FINISHED"
+    PUBLISHED = "PUBLISHED"
+    ERROR = "ERROR"
+    EXPIRED = "EXPIRED"
+
+
+CONTAINER_LIFETIME = 24 * 3600.0
+
+
+@dataclass(eq=False, slots=True)
+class Container:
+    """A media container made by POST /{user}/threads, waiting to be published."""
+
+    id: str
+    owner_id: str
+    spec: PostSpec
+    created_at: float
+    ready_at: float
+    is_carousel_item: bool = False
+    child_ids: tuple[str, ...] = ()
+    error_message: str | None = None  # injected failure, revealed once processing ends
+    published_id: str | None = None
+
+    def status(self, now: float) -> ContainerStatus:
+        """Status as Meta reports it at simulator time `now`."""
+        if self.published_id is not None:
+            return ContainerStatus.PUBLISHED
+        if now < self.ready_at:
+            return ContainerStatus.IN_PROGRESS
+        if self.error_message is not None:
+            return ContainerStatus.ERROR
+        if now >= self.created_at + CONTAINER_LIFETIME:
+            return ContainerStatus.EXPIRED
+        return ContainerStatus.FINISHED
+
+
+@dataclass(eq=False, slots=True)
+class TokenRecord:
+    """An issued user access token."""
+
+    token: str
+    user_id: str
+    long_lived: bool
+    issued_at: float
+    expires_at: float
+
+
+@dataclass(eq=False, slots=True)
+class AuthCode:
+    """A one-time authorization code, as the OAuth redirect would deliver it."""
+
+    code: str
+    user_id: str
+    redirect_uri: str
+    issued_at: float
+    used: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedRequest:
+    """One Graph request as the simulator received it (control traffic is not recorded).
+
+    `path` is the path as sent, including any `/v1.0` prefix. `headers` keeps the
+    Authorization value so tests can check that the token travels in a header;
+    `token_in_url` says whether an `access_token` was in the query string.
+    """
+
+    method: str
+    path: str
+    query: dict[str, str]
+    form: dict[str, str]
+    headers: dict[str, str]
+    token_in_url: bool
+    at: float = field(default=0.0, compare=False)
+
+    def header(self, name: str) -> str | None:
+        """A header value by case-insensitive name."""
+        wanted = name.lower()
+        for key, value in self.headers.items():
+            if key.lower() == wanted:
+                return value
+        return None
+
+    def to_json(self) -> JsonDict:
+        return {
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "form": self.form,
+            "headers": self.headers,
+            "token_in_url": self.token_in_url,
+            "at": self.at,
+        }

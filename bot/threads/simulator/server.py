@@ -1,0 +1,249 @@
+"""`ThreadsSimulator`: a local graph.threads.net on a real port, with a Python control API."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+from aiohttp import web
+
+from .authoring import authored_spec
+from .control import control_routes
+from .dispatch import GraphDispatcher
+from .failures import FailurePlan
+from .models import Container, ContainerStatus, RecordedRequest, SimPost, SimUser
+from .state import SimState
+
+log = logging.getLogger(__name__)
+
+
+class ThreadsSimulator:
+    """An in-process Threads Graph API v1.0 server (aiohttp) for tests and demo mode."""
+
+    def __init__(
+        self,
+        app_id: str = "sim-app",
+        app_secret: str = "sim-secret",  # noqa: S107 - the fake app's fake secret
+        text_processing_seconds: float = 0.0,
+        media_processing_seconds: float = 0.0,
+        *,
+        seed: int | None = None,
+    ) -> None:
+        self.state = SimState(
+            app_id=app_id,
+            app_secret=app_secret,
+            text_processing_seconds=text_processing_seconds,
+            media_processing_seconds=media_processing_seconds,
+            seed=seed,
+        )
+        self.failures = FailurePlan()
+        self._requests: list[RecordedRequest] = []
+        self._released = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self._root_url: str | None = None
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        """Serve on `host:port` (port 0 picks a free one). Loopback by default: the control
+        endpoints need no token."""
+        if self._runner is not None:
+            raise RuntimeError("the simulator is already running")
+        self._released.clear()
+        app = web.Application()
+        app.add_routes(control_routes(self))
+        dispatcher = GraphDispatcher(self.state, self.failures, self._requests, self._released)
+        app.router.add_route("*", "/{tail:.*}", dispatcher.handle)
+        # No access log: Graph URLs may carry access_token in the query string.
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        self._runner = runner
+        bound_port = runner.addresses[0][1]
+        url_host = f"[{host}]" if ":" in host else host
+        self._root_url = f"http://{url_host}:{bound_port}"
+        log.info("Threads simulator listening on %s", self._root_url)
+
+    async def stop(self) -> None:
+        """Release held ("timeout") requests, then shut the server down."""
+        self._released.set()
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+            log.info("Threads simulator stopped")
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    @property
+    def root_url(self) -> str:
+        """`http://127.0.0.1:PORT`, where the unversioned OAuth endpoints live."""
+        if self._root_url is None:
+            raise RuntimeError("the simulator is not running")
+        return self._root_url
+
+    @property
+    def base_url(self) -> str:
+        """`http://127.0.0.1:PORT/v1.0`, what the Threads client takes as `api_base`."""
+        return f"{self.root_url}/v1.0"
+
+    # --- world setup ----------------------------------------------------------------------
+
+    def add_account(
+        self,
+        username: str,
+        name: str | None = None,
+        token: str | None = None,
+        *,
+        biography: str = "",
+        picture_url: str | None = None,
+        is_verified: bool = False,
+        followers: int = 0,
+    ) -> SimUser:
+        """A connected account holding a fresh long-lived (60-day) token."""
+        token = token or self.state.ids.access_token()
+        if self.state.tokens.get(token) is not None:
+            raise ValueError("that token is already in use")
+        user = SimUser(
+            self.state.ids.user_id(), username, name or username, token, biography, picture_url,
+            is_verified, followers,
+        )  # fmt: skip
+        self.state.add_user(user)
+        self.state.tokens.issue(user.id, long_lived=True, token=token)
+        return user
+
+    def add_profile(
+        self,
+        username: str,
+        name: str | None = None,
+        followers: int = 5000,
+        biography: str = "",
+        is_verified: bool = False,
+        picture_url: str | None = None,
+    ) -> SimUser:
+        """A public profile others can find through profile_lookup / profile_posts."""
+        user = SimUser(
+            self.state.ids.user_id(), username, name or username, None, biography, picture_url,
+            is_verified, followers,
+        )  # fmt: skip
+        return self.state.add_user(user)
+
+    def add_post(
+        self,
+        username: str,
+        text: str = "",
+        media_type: str = "TEXT_POST",
+        media_urls: Sequence[str] = (),
+        timestamp: datetime | None = None,
+        reply_to: str | None = None,
+        quote_of: str | None = None,
+        topic_tag: str | None = None,
+        alt_text: str | None = None,
+    ) -> SimPost:
+        """Publish a post directly. Without `timestamp` it is "now" on the simulator clock,
+        always a later second than the previous automatic timestamp."""
+        user = self.state.require_user(username)
+        for ref in (reply_to, quote_of):
+            if ref is not None and self.state.live_post(ref) is None:
+                raise ValueError(f"no live post with id {ref!r}")
+        if timestamp is not None and timestamp.tzinfo is None:
+            raise ValueError("timestamp must be timezone-aware")
+        spec = authored_spec(
+            text=text,
+            media_type=media_type,
+            media_urls=media_urls,
+            reply_to=reply_to,
+            quote_of=quote_of,
+            topic_tag=topic_tag,
+            alt_text=alt_text,
+        )
+        return self.state.publish(user, spec, timestamp)
+
+    def posts_by(self, username: str) -> list[SimPost]:
+        """A user's live posts, replies and reposts, newest first."""
+        user = self.state.require_user(username)
+        return [post for post in self.state.visible() if post.owner_id == user.id]
+
+    def get_post(self, post_id: str) -> SimPost | None:
+        """A live (not deleted) post or carousel child by id."""
+        return self.state.live_post(post_id)
+
+    def container_status(self, container_id: str) -> ContainerStatus:
+        """A container's status now (KeyError for an unknown id)."""
+        container: Container = self.state.containers[container_id]
+        return container.status(self.state.clock.now())
+
+    # --- failures -------------------------------------------------------------------------
+
+    def fail_next(
+        self,
+        method: str,
+        path: str,
+        kind: str = "server_error",
+        times: int = 1,
+        status: int | None = None,
+        body: Any = None,
+        code: int | None = None,
+    ) -> None:
+        """Make the next `times` requests matching method and path pattern fail (see
+        `failures` for the kinds). The pattern is fnmatch on the path without `/v1.0`."""
+        self.failures.add(method, path, kind, times=times, status=status, body=body, code=code)
+
+    def fail_next_container(self, error_message: str = "FAILED_DOWNLOADING_VIDEO") -> None:
+        """The next container created ends in ERROR with this `error_message`."""
+        self.state.container_failures.append(error_message)
+
+    # --- request log ----------------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Graph requests received so far, oldest first (a copy)."""
+        return list(self._requests)
+
+    def clear_requests(self) -> None:
+        self._requests.clear()
+
+    # --- tokens and time ------------------------------------------------------------------
+
+    def issue_auth_code(self, username: str, redirect_uri: str = "https://example.com/cb") -> str:
+        """A one-time code, as the OAuth authorize redirect would hand it over."""
+        user = self.state.require_user(username)
+        return self.state.tokens.issue_code(user.id, redirect_uri)
+
+    def token_info(self, token: str) -> tuple[datetime, datetime]:
+        """(issued_at, expires_at) of a token, as aware UTC datetimes."""
+        return self.state.tokens.info(token)
+
+    def expire_token(self, token: str) -> None:
+        self.state.tokens.expire(token)
+
+    def advance(self, seconds: float) -> None:
+        """Move the simulator clock forward (ages tokens, containers and quota windows)."""
+        self.state.clock.advance(seconds)
+
+    def now(self) -> datetime:
+        """The simulator clock's current time."""
+        return self.state.clock.now_datetime()
+
+    def set_processing(
+        self, text_seconds: float | None = None, media_seconds: float | None = None
+    ) -> None:
+        """How long new containers stay IN_PROGRESS (simulator-clock seconds)."""
+        if text_seconds is not None:
+            self.state.text_processing_seconds = text_seconds
+        if media_seconds is not None:
+            self.state.media_processing_seconds = media_seconds

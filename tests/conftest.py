@@ -1,0 +1,42 @@
+"""Shared fixtures: a Threads simulator on loopback and a real ThreadsClient pointed at it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.threads.client import ThreadsClient
+from bot.threads.simulator import SimUser, ThreadsSimulator
+from bot.threads.transport import RetryPolicy
+
+# Loopback servers must never be reached through a proxy from the environment.
+os.environ["NO_PROXY"] = "127.0.0.1,localhost"
+
+FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.02)
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[ThreadsSimulator]:
+    async with ThreadsSimulator(app_id="sim-app", app_secret="sim-secret") as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def alice(sim: ThreadsSimulator) -> SimUser:
+    """The connected account: the bridge holds its token."""
+    return sim.add_account("alice", name="Alice", token="alice-token-0123456789")
+
+
+@pytest.fixture
+async def client(sim: ThreadsSimulator, alice: SimUser) -> AsyncIterator[ThreadsClient]:
+    async with ThreadsClient(
+        alice.token,
+        api_base=sim.base_url,
+        app_id="sim-app",
+        app_secret="sim-secret",
+        timeout=1.0,
+        retry=FAST_RETRY,
+    ) as threads:
+        yield threads

@@ -1,0 +1,141 @@
+"""Configuration loading: what a user sees when the file is right, and when it is wrong."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_config
+from bot.secret import Secret
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_example_config_loads_with_token_from_environment() -> None:
+    config = load_config(ROOT / "config.example.toml", env={"THREADS_ACCESS_TOKEN": "tok"})
+    assert config.threads.access_token == Secret("tok")
+    assert config.threads.api_base == "https://graph.threads.net/v1.0"
+    assert config.threads.poll_interval == 300.0
+
+
+def test_values_and_interpolation(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        [threads]
+        access_token = "${MY_TOKEN}"
+        api_base = "http://127.0.0.1:9/v1.0"
+        app_id = "123"
+        poll_interval = 60
+        [storage]
+        path = "state/bridge.db"
+        """,
+    )
+    config = load_config(path, env={"MY_TOKEN": "abc"})
+    assert config.threads.access_token is not None
+    assert config.threads.access_token.reveal() == "abc"
+    assert config.threads.poll_interval == 60.0
+    assert config.storage.path == str(tmp_path / "state/bridge.db")
+
+
+def test_file_value_wins_over_environment(tmp_path: Path) -> None:
+    path = write(tmp_path, '[threads]\naccess_token = "from-file"\n')
+    config = load_config(path, env={"THREADS_ACCESS_TOKEN": "from-env"})
+    assert config.threads.access_token == Secret("from-file")
+
+
+def test_token_never_shows_in_repr(tmp_path: Path) -> None:
+    path = write(tmp_path, '[threads]\naccess_token = "very-secret-token"\n')
+    config = load_config(path, env={})
+    assert "very-secret-token" not in repr(config)
+    assert "very-secret-token" not in str(config)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[threads]\naccess_token = "t"\npoll_interval = "fast"\n',
+            "threads.poll_interval: expected a number, got 'fast'",
+        ),
+        (
+            '[threads]\naccess_token = "t"\npoll_interval = 0.1\n',
+            "threads.poll_interval: must be at least 1.0, got 0.1",
+        ),
+        (
+            '[threads]\naccess_token = "t"\n[telegramm]\ntoken = "x"\n',
+            "telegramm: unknown section",
+        ),
+        ('[threads]\naccess_token = "t"\npol_interval = 5\n', "threads.pol_interval: unknown key"),
+        ("[threads]\naccess_token = 42\n", "threads.access_token: expected a string, got 42"),
+        (
+            "[threads]\n",
+            "threads.access_token: missing; set it in the file or in THREADS_ACCESS_TOKEN",
+        ),
+        (
+            '[threads]\naccess_token = "${NOPE}"\n',
+            "threads.access_token: environment variable NOPE is not set",
+        ),
+        (
+            '[storage]\npath = ["a"]\n[threads]\naccess_token = "t"\n',
+            "storage.path: expected a string, got ['a']",
+        ),
+    ],
+)
+def test_mistakes_name_the_key(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text), env={})
+    assert str(caught.value) == message
+
+
+def test_invalid_toml_says_where(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"not valid TOML: .*line 2"):
+        load_config(write(tmp_path, '[threads]\naccess_token = "unterminated\n'), env={})
+
+
+def test_cli_exits_non_zero_with_one_line(tmp_path: Path) -> None:
+    path = write(tmp_path, '[threads]\naccess_token = "t"\npoll_interval = "fast"\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "check", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "config error: threads.poll_interval: expected a number, got 'fast'"
+    )
+
+
+def test_example_documents_every_key() -> None:
+    """Each key of every section appears in config.example.toml under its section, with a
+    comment right above it (commented-out examples count)."""
+    from dataclasses import fields, is_dataclass
+
+    from bot.config import Config
+
+    lines = (ROOT / "config.example.toml").read_text(encoding="utf-8").splitlines()
+    section = ""
+    documented: set[str] = set()
+    for index, line in enumerate(lines):
+        stripped = line.lstrip("# ").strip()
+        if stripped.startswith("[") and not line.startswith("#"):
+            section = stripped.strip("[]")
+        elif "=" in stripped and index and lines[index - 1].startswith("#"):
+            documented.add(f"{section}.{stripped.split('=')[0].strip()}")
+    expected = {
+        f"{section.name}.{key.name}"
+        for section in fields(Config)
+        if is_dataclass(section.type) or isinstance(section.type, str)
+        for key in fields(getattr(Config(), section.name))
+    }
+    assert expected <= documented, expected - documented
