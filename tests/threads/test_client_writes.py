@@ -45,7 +45,7 @@ async def test_poll_and_link_attachment_are_sent(
     assert link_post.link_attachment_url == "https://example.com/a"
 
 
-async def test_delete_and_repost(sim: ThreadsSimulator, client: ThreadsClient) -> None:
+async def test_delete(sim: ThreadsSimulator, client: ThreadsClient) -> None:
     post = sim.add_post("alice", text="short-lived")
     assert await client.delete(post.id) == post.id
     with pytest.raises(ThreadsError):
@@ -119,3 +119,22 @@ async def test_an_expired_token_cannot_be_refreshed(
 async def test_unknown_profile_is_a_clear_error(client: ThreadsClient) -> None:
     with pytest.raises(InvalidParameter):
         await client.profile_lookup("nobody_here")
+
+
+async def test_image_with_alt_text_and_spoiler(
+    sim: ThreadsSimulator, client: ThreadsClient
+) -> None:
+    container = await client.create_container(
+        ContainerRequest(
+            "IMAGE",
+            image_url="https://cdn.example/p.jpg",
+            alt_text="a red kite over a hill",
+            is_spoiler_media=True,
+            text="guess",
+        )
+    )
+    post = await client.media(await client.publish_container(container))
+    assert post.is_spoiler_media
+    assert [(m.url, m.alt_text) for m in post.media] == [
+        ("https://cdn.example/p.jpg", "a red kite over a hill")
+    ]
