@@ -22,6 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate a configuration file")
     check.add_argument("--config", required=True, help="path to the TOML configuration")
 
+    run = commands.add_parser("run", help="run the bridge until SIGINT/SIGTERM")
+    run.add_argument("--config", required=True, help="path to the TOML configuration")
+
     sim = commands.add_parser("simulator", help="run the local Threads API simulator")
     sim.add_argument("--host", default="127.0.0.1")
     sim.add_argument("--port", type=int, default=8765)
@@ -36,6 +39,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             load_config(args.config)
             print(f"{args.config}: OK")
+            return 0
+        if args.command == "run":
+            config = load_config(args.config)
+            from bot.app import BridgeApp
+
+            asyncio.run(BridgeApp(config).run())
             return 0
         if args.command == "simulator":
             from bot.threads.simulator import serve

@@ -20,6 +20,7 @@ from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Union
 
+from bot.links import parse_username
 from bot.secret import Secret
 from bot.threads.client import DEFAULT_API_BASE
 
@@ -43,9 +44,34 @@ class StorageConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class TelegramConfig:
+    token: Secret | None = field(default=None, metadata={"env": "TELEGRAM_BOT_TOKEN"})
+    # python-telegram-bot appends the token to this (or fills a `{token}` placeholder).
+    api_base: str = "https://api.telegram.org/bot"
+    publishers: tuple[int, ...] = field(default=(), metadata={"expected": "a list of user ids"})
+
+    @property
+    def enabled(self) -> bool:
+        return self.token is not None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedConfig:
+    """A declared subscription: `profile` (a username, or "me") into one or more chats."""
+
+    profile: str
+    telegram_chat: int | None = field(default=None, metadata={"expected": "a chat id"})
+    telegram_topic: int | None = field(
+        default=None, metadata={"expected": "a forum topic id (message_thread_id)"}
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     threads: ThreadsConfig = field(default_factory=ThreadsConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    feeds: tuple[FeedConfig, ...] = ()
 
 
 def load_config(
@@ -76,10 +102,28 @@ def parse_config(
 ) -> Config:
     """Build a Config from already-parsed TOML (tests use this with a dict)."""
     config: Config = _build(Config, raw, "", env)
+    _check_feeds(config)
     if base_dir is not None and not Path(config.storage.path).is_absolute():
         storage = StorageConfig(path=str(base_dir / config.storage.path))
         config = Config(**{**_as_kwargs(config), "storage": storage})
     return config
+
+
+def _check_feeds(config: Config) -> None:
+    """Cross-key rules the types cannot say."""
+    for index, feed in enumerate(config.feeds):
+        where = f"feeds[{index}]"
+        if feed.profile != "me" and parse_username(feed.profile) is None:
+            raise ConfigError(f"{where}.profile: not a Threads username: {feed.profile!r}")
+        if feed.telegram_chat is None:
+            raise ConfigError(f"{where}: needs a destination (telegram_chat)")
+        if feed.telegram_topic is not None and feed.telegram_chat is None:
+            raise ConfigError(f"{where}.telegram_topic: needs telegram_chat")
+        if feed.telegram_chat is not None and not config.telegram.enabled:
+            raise ConfigError(
+                f"{where}.telegram_chat: needs a Telegram bot token "
+                "(telegram.token or TELEGRAM_BOT_TOKEN)"
+            )
 
 
 def _as_kwargs(obj: Any) -> dict[str, Any]:
@@ -129,7 +173,7 @@ def _convert(
         if not isinstance(value, list):
             raise ConfigError(f"{key}: expected {expected or 'a list'}")
         items = [
-            _convert(item, item_kind, f"{key}[{index}]", env, {"expected": expected})
+            _convert(item, item_kind, f"{key}[{index}]", env, {})
             for index, item in enumerate(value)
         ]
         return tuple(items) if origin is tuple else items

@@ -88,3 +88,115 @@ class Post:
     @property
     def is_repost(self) -> bool:
         return self.kind is MediaKind.REPOST
+
+
+# -- chat side ------------------------------------------------------------------------------
+
+
+class Platform(StrEnum):
+    TELEGRAM = "telegram"
+    DISCORD = "discord"
+    CONSOLE = "console"
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """Where deliveries go: a chat (and optionally a forum topic / thread in it)."""
+
+    platform: str
+    chat_id: str
+    topic_id: str = ""
+
+    def __str__(self) -> str:
+        topic = f"/{self.topic_id}" if self.topic_id else ""
+        return f"{self.platform}:{self.chat_id}{topic}"
+
+
+class SourceKind(StrEnum):
+    PROFILE = "profile"  # a public profile, via profile_posts (costs discovery calls)
+    ME = "me"  # the connected account, via /me/threads (no discovery quota)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A Threads stream that is polled once per interval, whoever watches it."""
+
+    id: int
+    kind: SourceKind
+    key: str  # the username, or "me"
+    cursor: int | None = None  # Unix time of the newest post seen; None until the baseline
+    last_polled: float | None = None
+    failures: int = 0
+    last_error: str | None = None
+
+    @property
+    def label(self) -> str:
+        return "your account" if self.kind is SourceKind.ME else f"@{self.key}"
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    id: int
+    source: Source
+    destination: Destination
+    origin: str  # "config" (declared in the file) or "chat" (made with /watch)
+    paused_reason: str | None = None
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_reason is not None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """A post as it is delivered: the post, who wrote it, and what it quotes/reposts/answers."""
+
+    post: Post
+    author: Profile | None = None
+    related: Post | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One outbox row: a feed item owed to one destination."""
+
+    id: int
+    item: FeedItem
+    destination: Destination
+    subscription_id: int
+    attempts: int = 0
+
+
+class Role(StrEnum):
+    """What the sender may do in the chat the command came from."""
+
+    OWNER = "owner"  # a private chat with the bot: the user is the chat
+    ADMIN = "admin"
+    MEMBER = "member"
+
+
+@dataclass(frozen=True, slots=True)
+class ChatUser:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A chat command, translated from the platform's event by its adapter."""
+
+    name: str
+    args: str
+    user: ChatUser
+    chat: Destination
+    role: Role = Role.MEMBER
+    reply_to_message_id: str | None = None  # the chat message the command answers, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the bridge answers to a command. Plain text: adapters escape and format it."""
+
+    text: str
+    ok: bool = True  # False for refusals and errors
+    private: bool = False  # only the sender should see it, where the platform allows

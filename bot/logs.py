@@ -16,3 +16,5 @@ def setup_logging(level: str = "INFO") -> None:
     # in the path), so it only gets to speak about problems.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # APScheduler announces every job run at INFO: once per source per interval is noise.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -13,6 +13,8 @@ from bot.threads.transport import RetryPolicy
 
 # Loopback servers must never be reached through a proxy from the environment.
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
+# python-telegram-bot: RetryAfter.retry_after as a timedelta, without a deprecation warning.
+os.environ["PTB_TIMEDELTA"] = "true"
 
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.02)
 

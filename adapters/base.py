@@ -1,0 +1,26 @@
+"""What the core expects of a chat adapter: a lifecycle, the delivery side, and notices."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.events import Destination
+from bot.outbound import Outlet
+
+
+class ChatAdapter(Outlet, Protocol):
+    """A chat platform: commands in (through the Bridge), deliveries out (through the worker).
+
+    `start` connects and begins receiving commands; `stop` disconnects and releases everything,
+    and must be safe to call after a failed start.
+    """
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    @property
+    def connected(self) -> bool: ...
+
+    async def notify(self, destination: Destination, text: str) -> None:
+        """Send a plain-text notice (not a feed item) to a chat."""

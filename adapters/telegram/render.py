@@ -1,0 +1,150 @@
+"""Feed items -> Telegram messages, as pure functions.
+
+Everything that comes from Threads is HTML-escaped: a post saying `<b>@everyone</b>` shows
+exactly that. Lengths are counted in UTF-16 code units, as Telegram counts them (an emoji is
+two), against 4,096 for a message and 1,024 for a caption; a caption that does not fit
+continues in the messages that follow.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import escape, unescape
+from typing import Literal
+
+from bot.events import FeedItem, Media, MediaKind
+from bot.render import PostView, excerpt, view_of
+
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+MEDIA_GROUP_MAX = 10
+_TAG = re.compile(r"<[^>]+>")
+
+
+MessageKind = Literal["text", "photo", "video", "media_group"]
+MediaRef = tuple[Literal["photo", "video"], str]
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramMessage:
+    """One Telegram call: a text message, a photo, a video, or a media group."""
+
+    kind: MessageKind
+    html: str = ""  # the text, or the caption (of the first item for a media group)
+    media: tuple[MediaRef, ...] = field(default=())
+    fallback_html: str = ""  # what to send instead when Telegram cannot fetch the media
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def render_item(item: FeedItem) -> list[TelegramMessage]:
+    view = view_of(item)
+    header, footer = _header(view), _footer(view)
+    media = [m for m in view.media if m.url and m.kind in (MediaKind.IMAGE, MediaKind.VIDEO)]
+    if not media:
+        return _text_messages(header, view.text, footer)
+    first, rest = _cut(view.text, _room(CAPTION_LIMIT, header, footer))
+    if rest:  # the caption cannot hold it all: the text and the link continue below
+        first, rest = _cut(view.text, _room(CAPTION_LIMIT, header))
+        caption, tail = _join(header, escape(first)), _text_messages("", rest, footer)
+    else:
+        caption, tail = _join(header, escape(first), footer), []
+    links = "\n".join(
+        f'<a href="{escape(m.url or "", quote=True)}">{_label(m)}</a>' for m in media
+    )
+    return [*_media_messages(media, caption, _join(caption, links)), *tail]
+
+
+def render_notice(text: str) -> list[TelegramMessage]:
+    return _text_messages("", text, "")
+
+
+def _media_messages(media: list[Media], caption: str, fallback: str) -> list[TelegramMessage]:
+    messages: list[TelegramMessage] = []
+    for start in range(0, len(media), MEDIA_GROUP_MAX):
+        items = tuple(_ref(m) for m in media[start : start + MEDIA_GROUP_MAX])
+        html, backup = (caption, fallback) if start == 0 else ("", "")
+        # A media group takes 2-10 items: a lone one (a single-image post, or the 21st of a
+        # carousel) is sent as a plain photo or video.
+        kind: MessageKind = items[0][0] if len(items) == 1 else "media_group"
+        messages.append(TelegramMessage(kind, html, items, backup))
+    return messages
+
+
+def _ref(media: Media) -> MediaRef:
+    return ("video" if media.kind is MediaKind.VIDEO else "photo", media.url or "")
+
+
+def _text_messages(header: str, text: str, footer: str) -> list[TelegramMessage]:
+    messages: list[TelegramMessage] = []
+    remaining = text
+    while True:
+        lead = "" if messages else header
+        piece, remaining = _cut(remaining, _room(MESSAGE_LIMIT, lead, footer))
+        html = _join(lead, escape(piece), "" if remaining else footer)
+        if html:
+            messages.append(TelegramMessage("text", html))
+        if not remaining:
+            return messages
+
+
+def _room(limit: int, *blocks: str) -> int:
+    """What is left of `limit` for the body once `blocks` and the blank lines between are in."""
+    used = sum(utf16_length(_plain(block)) + 2 for block in blocks if block)
+    return max(limit - used, 1)
+
+
+def _header(view: PostView) -> str:
+    name = f"<b>{escape(view.author_name)}</b>"
+    if view.username and view.author_url:
+        name += f' (<a href="{escape(view.author_url, quote=True)}">@{escape(view.username)}</a>)'
+    lines = [name]
+    if view.context:
+        icon = {"Replying": "↩️", "Quoting": "💬", "Reposted": "🔁"}.get(
+            view.context.split()[0], "•"
+        )
+        context = escape(view.context)
+        if view.context_url:
+            context = f'<a href="{escape(view.context_url, quote=True)}">{context}</a>'
+        lines.append(f"{icon} {context}")
+    if view.quoted_text:
+        lines.append(f"<blockquote>{escape(excerpt(view.quoted_text, 300))}</blockquote>")
+    return "\n".join(lines)
+
+
+def _footer(view: PostView) -> str:
+    if not view.permalink:
+        return ""
+    return f'<a href="{escape(view.permalink, quote=True)}">Open on Threads</a>'
+
+
+def _label(media: Media) -> str:
+    return "Video" if media.kind is MediaKind.VIDEO else "Image"
+
+
+def _join(*blocks: str) -> str:
+    return "\n\n".join(block for block in blocks if block)
+
+
+def _plain(html: str) -> str:
+    """The visible text of our own HTML (only tags we wrote; entities count as one)."""
+    return unescape(_TAG.sub("", html))
+
+
+def _cut(text: str, room: int) -> tuple[str, str]:
+    """The longest head of `text` within `room` UTF-16 units, ended at a line or word break
+    when one is in its second half; and the rest."""
+    if utf16_length(text) <= room:
+        return text, ""
+    head = text[:room]  # code points >= UTF-16 units, so this may still be too long
+    while utf16_length(head) > room:
+        head = head[:-1]
+    for separator in ("\n", " "):
+        at = head.rfind(separator)
+        if at > len(head) // 2:
+            head = head[:at]
+            break
+    return head.rstrip(), text[len(head) :].lstrip()

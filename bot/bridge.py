@@ -1,0 +1,74 @@
+"""The bridge's command side: permission checks, dispatch, and failures turned into replies.
+
+Adapters translate a platform event into a `Command`, await `Bridge.handle`, and send the
+`Reply` back natively. Nothing here knows which platform it serves.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from bot.commands import ALL_COMMANDS, CommandSpec, Context, Permission, UsageError
+from bot.commands.explain import explain
+from bot.events import Command, Reply, Role
+from bot.threads.errors import ThreadsError
+
+log = logging.getLogger(__name__)
+
+UNEXPECTED = "Something went wrong on the bridge's side; it has been logged."
+
+
+class Bridge:
+    def __init__(self, ctx: Context, commands: Iterable[CommandSpec] = ALL_COMMANDS) -> None:
+        self.ctx = ctx
+        self.commands = {spec.name: spec for spec in commands}
+
+    def spec(self, name: str) -> CommandSpec | None:
+        return self.commands.get(name.lower())
+
+    def needs_role(self, name: str) -> bool:
+        """Whether the adapter must find out the sender's role before dispatching `name`."""
+        spec = self.spec(name)
+        return spec is not None and spec.permission is Permission.CHAT_ADMIN
+
+    async def handle(self, command: Command) -> Reply:
+        spec = self.spec(command.name)
+        if spec is None:
+            return Reply(f"Unknown command /{command.name}. Send /help for the list.", ok=False)
+        refusal = self._refusal(spec, command)
+        if refusal is not None:
+            if spec.permission is Permission.PUBLISHER:
+                self.ctx.store.audit.record(
+                    command.chat, command.user, spec.name, command.args, "refused", refusal.text
+                )
+            return refusal
+        try:
+            return await spec.handler(self.ctx, command)
+        except UsageError:
+            return Reply(
+                f"Usage: {spec.usage_line()}\n{spec.summary[0].upper()}{spec.summary[1:]}.",
+                ok=False,
+            )
+        except ThreadsError as exc:
+            log.warning("/%s failed: %s", spec.name, exc)
+            return Reply(explain(exc), ok=False)
+        except Exception:
+            log.exception("/%s crashed", spec.name)
+            return Reply(UNEXPECTED, ok=False)
+
+    def _refusal(self, spec: CommandSpec, command: Command) -> Reply | None:
+        if spec.permission is Permission.CHAT_ADMIN and command.role is Role.MEMBER:
+            return Reply(
+                "Only chat admins can change what this chat watches.", ok=False, private=True
+            )
+        if spec.permission is Permission.PUBLISHER and not self.ctx.is_publisher(
+            command.chat.platform, command.user.id
+        ):
+            return Reply(
+                "Only configured publishers can publish to Threads. Ask the bridge's operator "
+                f"to add your user id ({command.user.id}) to {command.chat.platform}.publishers.",
+                ok=False,
+                private=True,
+            )
+        return None

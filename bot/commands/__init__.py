@@ -1,0 +1,12 @@
+"""The chat commands: one module per family, each a tuple of CommandSpec."""
+
+from __future__ import annotations
+
+from bot.commands import info, publish, watch
+from bot.commands.base import CommandSpec, Context, Permission, UsageError
+from bot.commands.help import make_help
+
+_FAMILIES = (*watch.COMMANDS, *publish.COMMANDS, *info.COMMANDS)
+ALL_COMMANDS: tuple[CommandSpec, ...] = (*make_help(_FAMILIES), *_FAMILIES)
+
+__all__ = ["ALL_COMMANDS", "CommandSpec", "Context", "Permission", "UsageError"]

@@ -1,0 +1,69 @@
+"""What every command handler gets and declares."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from bot.events import Command, Destination, Profile, Reply, Source
+from bot.threads.client import ThreadsClient
+from bot.threads.publish import Publisher
+from storage.store import Store
+
+
+class Permission(StrEnum):
+    ANYONE = "anyone"
+    CHAT_ADMIN = "chat admins"  # in a private chat: the user, who is the whole chat
+    PUBLISHER = "publishers"  # user ids configured per platform
+
+
+class UsageError(Exception):
+    """The arguments are wrong or missing: the answer is the command's usage."""
+
+
+class SourceWatcher(Protocol):
+    """The scheduler, as commands see it."""
+
+    def watch(self, source: Source) -> None:
+        """Make sure the source is polled; take its baseline soon."""
+
+    def unwatch(self, source: Source) -> None:
+        """Stop polling the source (nobody watches it any more)."""
+
+
+class Notifier(Protocol):
+    async def notify(self, destination: Destination, text: str) -> None: ...
+
+
+@dataclass
+class Context:
+    """Collaborators of the handlers; built once by the composition root."""
+
+    store: Store
+    threads: ThreadsClient
+    publisher: Publisher
+    watcher: SourceWatcher
+    publishers: Mapping[str, frozenset[str]]  # platform -> user ids allowed to publish
+    me: Profile | None = None  # the connected account, once known
+    extra_help: Mapping[str, str] = field(default_factory=dict)
+
+    def is_publisher(self, platform: str, user_id: str) -> bool:
+        return user_id in self.publishers.get(platform, frozenset())
+
+
+Handler = Callable[[Context, Command], Awaitable[Reply]]
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    name: str
+    usage: str  # arguments, e.g. "USERNAME"
+    summary: str
+    permission: Permission
+    handler: Handler
+    aliases: tuple[str, ...] = ()
+
+    def usage_line(self, prefix: str = "/") -> str:
+        return f"{prefix}{self.name} {self.usage}".rstrip()

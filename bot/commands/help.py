@@ -1,0 +1,34 @@
+"""/start and /help: what the bot does and how to use each command."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.commands.base import CommandSpec, Context, Permission
+from bot.events import Command, Reply
+
+INTRO = (
+    "I bridge Threads and this chat: I post new Threads posts from the profiles this chat "
+    "watches, and configured publishers can publish to Threads from here."
+)
+
+
+def help_text(commands: Sequence[CommandSpec]) -> str:
+    lines = [INTRO, "", "Commands:"]
+    for spec in commands:
+        who = "" if spec.permission is Permission.ANYONE else f" ({spec.permission} only)"
+        lines.append(f"{spec.usage_line()} - {spec.summary}{who}")
+    lines.append("/help - this list")
+    return "\n".join(lines)
+
+
+def make_help(commands: Sequence[CommandSpec]) -> tuple[CommandSpec, ...]:
+    text = help_text(commands)
+
+    async def show_help(ctx: Context, command: Command) -> Reply:
+        return Reply(text)
+
+    return (
+        CommandSpec("start", "", "what this bot does", Permission.ANYONE, show_help),
+        CommandSpec("help", "", "how to use every command", Permission.ANYONE, show_help),
+    )

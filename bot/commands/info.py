@@ -1,0 +1,77 @@
+"""/profile and /status."""
+
+from __future__ import annotations
+
+import time
+
+from bot.commands.base import CommandSpec, Context, Permission, UsageError
+from bot.events import Command, Reply, SourceKind
+from bot.links import parse_username, profile_url
+from bot.render import profile_title
+from bot.threads.errors import ThreadsError
+
+
+async def profile(ctx: Context, command: Command) -> Reply:
+    words = command.args.split()
+    username = parse_username(words[0]) if words else None
+    if username is None:
+        raise UsageError
+    found = await ctx.threads.profile_lookup(username)
+    ctx.store.sources.save_profile(found)
+    lines = [profile_title(found) + (" ✓" if found.is_verified else "")]
+    if found.follower_count is not None:
+        lines.append(f"{found.follower_count:,} followers")
+    if found.biography:
+        lines.append(found.biography)
+    lines.append(profile_url(found.username))
+    return Reply("\n".join(lines))
+
+
+async def status(ctx: Context, command: Command) -> Reply:
+    now = time.time()
+    sources = ctx.store.sources.active()
+    lines = [f"Watching {len(sources)} Threads source{'s' if len(sources) != 1 else ''}."]
+    for source in sources:
+        label = f"@{ctx.me.username}" if source.kind is SourceKind.ME and ctx.me else source.label
+        polled = (
+            f"last polled {_ago(now - source.last_polled)}"
+            if source.last_polled
+            else "not polled yet"
+        )
+        problem = (
+            f"; failing: {source.last_error}" if source.failures and source.last_error else ""
+        )
+        lines.append(f"• {label}: {polled}{problem}")
+    lines.append(f"Deliveries waiting: {ctx.store.outbox.depth()}")
+    try:
+        limit = await ctx.threads.publishing_limit()
+    except ThreadsError as exc:
+        lines.append(f"Publishing quota: unknown ({exc.reason})")
+    else:
+        quota = (
+            f"Publishing quota left today: {limit.posts.remaining} of {limit.posts.total} posts"
+        )
+        if limit.replies is not None:
+            quota += f", {limit.replies.remaining} of {limit.replies.total} replies"
+        lines.append(quota)
+    return Reply("\n".join(lines))
+
+
+def _ago(seconds: float) -> str:
+    if seconds < 90:
+        return f"{int(seconds)} s ago"
+    if seconds < 90 * 60:
+        return f"{int(seconds // 60)} min ago"
+    return f"{seconds / 3600:.1f} h ago"
+
+
+COMMANDS = (
+    CommandSpec("profile", "USERNAME", "a Threads profile's card", Permission.ANYONE, profile),
+    CommandSpec(
+        "status",
+        "",
+        "what the bridge watches, its queue and publishing quota",
+        Permission.ANYONE,
+        status,
+    ),
+)

@@ -1,0 +1,137 @@
+"""/post and /reply: publishing to Threads from chat (configured publishers only)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from bot.commands.base import CommandSpec, Context, Permission, UsageError
+from bot.events import Command, Reply
+from bot.links import parse_post_link
+from bot.threads.containers import ContainerRequest
+from bot.threads.errors import InvalidParameter, ThreadsError
+from bot.threads.publish import ChainIncomplete, ContainerHook, Published
+
+
+async def post(ctx: Context, command: Command) -> Reply:
+    text = command.args.strip()
+    if not text:
+        raise UsageError
+    published = await _publish(ctx, command, "post", text, reply_to_id=None)
+    return _answer("Published", published)
+
+
+async def reply(ctx: Context, command: Command) -> Reply:
+    """`/reply TEXT` answering a bridged post's message, or `/reply LINK TEXT`."""
+    args = command.args.strip()
+    target: str | None = None
+    if command.reply_to_message_id is not None:
+        target = ctx.store.feed.post_for_message(
+            command.chat.platform, command.chat.chat_id, command.reply_to_message_id
+        )
+    first, _, rest = args.partition(" ")
+    link = parse_post_link(first) if first else None
+    if link is not None:
+        target, args = await _resolve(ctx, link.username, link.shortcode, link.media_id), rest
+    if target is None:
+        if command.reply_to_message_id is not None and link is None:
+            return Reply(
+                "That message is not a bridged Threads post. Reply to a post the bridge "
+                "delivered, or use /reply LINK TEXT.",
+                ok=False,
+            )
+        raise UsageError
+    if not args.strip():
+        raise UsageError
+    published = await _publish(ctx, command, "reply", args.strip(), reply_to_id=target)
+    return _answer("Replied", published)
+
+
+async def _resolve(
+    ctx: Context, username: str | None, shortcode: str | None, media_id: str | None
+) -> str:
+    """A post link -> its media id. The API has no shortcode lookup, so look in what the
+    bridge has seen, then in the author's recent posts."""
+    if media_id:
+        return media_id
+    assert shortcode is not None
+    known = ctx.store.feed.post_by_shortcode(shortcode)
+    if known is not None:
+        return known.post.id
+    if username:
+        own = ctx.me is not None and ctx.me.username.lower() == username
+        recent = (
+            await ctx.threads.user_threads(limit=100)
+            if own
+            else await ctx.threads.profile_posts(username, limit=100)
+        )
+        for candidate in recent.items:
+            if candidate.shortcode == shortcode:
+                return candidate.id
+    raise InvalidParameter("That post could not be found among the author's recent posts.")
+
+
+async def _publish(
+    ctx: Context, command: Command, kind: str, text: str, *, reply_to_id: str | None
+) -> list[Published]:
+    publications = ctx.store.publications
+    publication_id = publications.start(command.chat, command.user, kind, text)
+
+    async def record_container(container_id: str, request: ContainerRequest) -> None:
+        publications.add_container(publication_id, container_id, json.dumps(asdict(request)))
+
+    hook: ContainerHook = record_container
+    detail = text if reply_to_id is None else f"reply to {reply_to_id}: {text}"
+    try:
+        published = await _publish_text(ctx, text, reply_to_id, hook, publication_id)
+    except ThreadsError as exc:
+        publications.finish(publication_id, error=exc.reason)
+        ctx.store.audit.record(command.chat, command.user, kind, detail, "error", exc.reason)
+        raise
+    publications.finish(publication_id)
+    ctx.store.audit.record(command.chat, command.user, kind, detail, "ok", None)
+    return published
+
+
+async def _publish_text(
+    ctx: Context, text: str, reply_to_id: str | None, hook: ContainerHook, publication_id: int
+) -> list[Published]:
+    """One post, or a reply chain when the text is over the limit."""
+    try:
+        published = await ctx.publisher.chain(text, reply_to_id=reply_to_id, on_container=hook)
+    except ChainIncomplete as exc:
+        _record_published(ctx, publication_id, exc.published)
+        raise
+    _record_published(ctx, publication_id, published)
+    return published
+
+
+def _record_published(ctx: Context, publication_id: int, published: list[Published]) -> None:
+    for part in published:
+        ctx.store.publications.add_published(publication_id, part.id, part.permalink)
+
+
+def _answer(verb: str, published: list[Published]) -> Reply:
+    first = published[0]
+    link = first.permalink or f"post {first.id}"
+    if len(published) == 1:
+        return Reply(f"{verb} on Threads: {link}")
+    return Reply(f"{verb} on Threads as a chain of {len(published)} posts: {link}")
+
+
+COMMANDS = (
+    CommandSpec(
+        "post",
+        "TEXT",
+        "publish TEXT to Threads (long text becomes a reply chain)",
+        Permission.PUBLISHER,
+        post,
+    ),
+    CommandSpec(
+        "reply",
+        "[LINK] TEXT",
+        "reply on Threads: answer a bridged post's message, or give the post's link",
+        Permission.PUBLISHER,
+        reply,
+    ),
+)

@@ -1,0 +1,53 @@
+"""Feeds declared in the configuration file become subscriptions at start-up.
+
+They sit beside the subscriptions made from chat: a feed added to the file is subscribed, one
+removed from the file is unsubscribed, and chat-made subscriptions are left alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from bot.config import FeedConfig
+from bot.events import Destination, Platform, Source, SourceKind
+from bot.links import parse_username
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def feed_destinations(feed: FeedConfig) -> list[Destination]:
+    destinations = []
+    if feed.telegram_chat is not None:
+        topic = str(feed.telegram_topic) if feed.telegram_topic is not None else ""
+        destinations.append(Destination(Platform.TELEGRAM, str(feed.telegram_chat), topic))
+    return destinations
+
+
+def source_of(store: Store, profile: str, me_username: str | None) -> Source:
+    username = "me" if profile == "me" else parse_username(profile) or profile
+    if username == "me" or (me_username is not None and username == me_username.lower()):
+        return store.sources.ensure(SourceKind.ME, "me")
+    return store.sources.ensure(SourceKind.PROFILE, username)
+
+
+def reconcile_feeds(store: Store, feeds: Sequence[FeedConfig], me_username: str | None) -> None:
+    wanted: set[tuple[int, Destination]] = set()
+    for feed in feeds:
+        source = source_of(store, feed.profile, me_username)
+        for destination in feed_destinations(feed):
+            wanted.add((source.id, destination))
+            _, created = store.subscriptions.add(
+                source, destination, origin="config", created_by=None
+            )
+            if created:
+                log.info("feed %s -> %s added from the configuration", source.label, destination)
+    for subscription in store.subscriptions.from_config():
+        if (subscription.source.id, subscription.destination) not in wanted:
+            store.subscriptions.remove(subscription.source, subscription.destination)
+            log.info(
+                "feed %s -> %s removed (no longer in the configuration)",
+                subscription.source.label,
+                subscription.destination,
+            )

@@ -1,0 +1,48 @@
+"""Threads usernames and post links as people type them in chat."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PROFILE_BASE = "https://www.threads.com"
+_USERNAME = re.compile(r"[A-Za-z0-9._]{1,30}")
+_PROFILE_URL = re.compile(
+    r"https?://(?:www\.)?threads\.(?:com|net)/@(?P<user>[A-Za-z0-9._]{1,30})/?(?:[?#].*)?$"
+)
+_POST_URL = re.compile(
+    r"https?://(?:www\.)?threads\.(?:com|net)/@(?P<user>[A-Za-z0-9._]{1,30})/post/"
+    r"(?P<code>[A-Za-z0-9_-]+)/?(?:[?#].*)?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PostLink:
+    username: str | None
+    shortcode: str | None = None
+    media_id: str | None = None
+
+
+def parse_username(text: str) -> str | None:
+    """`bob`, `@bob` or a profile URL -> `bob` (lower case); None if it cannot be one."""
+    text = text.strip()
+    match = _PROFILE_URL.match(text)
+    if match:
+        return match.group("user").lower()
+    text = text.removeprefix("@")
+    return text.lower() if _USERNAME.fullmatch(text) else None
+
+
+def parse_post_link(text: str) -> PostLink | None:
+    """A post permalink (threads.com or threads.net), or a bare numeric media id."""
+    text = text.strip().strip("<>")
+    match = _POST_URL.match(text)
+    if match:
+        return PostLink(match.group("user").lower(), shortcode=match.group("code"))
+    if text.isdigit():
+        return PostLink(None, media_id=text)
+    return None
+
+
+def profile_url(username: str) -> str:
+    return f"{PROFILE_BASE}/@{username}"

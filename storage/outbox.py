@@ -1,0 +1,133 @@
+"""The outbox: deliveries owed to destinations, and what has been sent for each.
+
+Rows go pending -> delivered, or -> dead (gave up) / dropped (unsubscribed or paused).
+A row is delivered part by part (a carousel can take several chat messages); each part's
+message ids are committed as it goes out, so a crash repeats at most the part in flight.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+
+from sqlite_utils import Database
+
+from bot.events import Delivery, Destination
+from storage.codec import decode_item
+from storage.rows import Row, many, one
+
+
+class Outbox:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def due_destinations(
+        self, platforms: Iterable[str], now: float, limit: int
+    ) -> list[Destination]:
+        """Destinations whose oldest pending delivery is due, most overdue first."""
+        names = list(platforms)
+        if not names:
+            return []
+        marks = ",".join("?" * len(names))
+        rows = many(
+            self._db,
+            f"""SELECT o.platform, o.chat_id, o.topic_id FROM outbox o
+                JOIN (SELECT MIN(id) AS head FROM outbox
+                      WHERE state = 'pending' AND platform IN ({marks})
+                      GROUP BY platform, chat_id, topic_id) heads ON o.id = heads.head
+                WHERE o.next_attempt <= ? ORDER BY o.id LIMIT ?""",  # noqa: S608
+            [*names, now, limit],
+        )
+        return [Destination(row["platform"], row["chat_id"], row["topic_id"]) for row in rows]
+
+    def next_due(self, destination: Destination, now: float) -> Delivery | None:
+        """The destination's oldest pending delivery if it is due. Deliveries to one chat go
+        strictly in order, so a row waiting for a retry holds back the ones behind it."""
+        row = one(
+            self._db,
+            """SELECT o.id, o.subscription_id, o.attempts, o.next_attempt, p.json
+               FROM outbox o JOIN posts p ON p.source_id = o.source_id AND p.id = o.post_id
+               WHERE o.state = 'pending' AND o.platform = ? AND o.chat_id = ? AND o.topic_id = ?
+               ORDER BY o.id LIMIT 1""",
+            [destination.platform, destination.chat_id, destination.topic_id],
+        )
+        if row is None or row["next_attempt"] > now:
+            return None
+        return _delivery(row, destination)
+
+    def next_wakeup(self, platforms: Iterable[str]) -> float | None:
+        names = list(platforms)
+        marks = ",".join("?" * len(names))
+        row = one(
+            self._db,
+            f"SELECT MIN(next_attempt) AS at FROM outbox "  # noqa: S608
+            f"WHERE state = 'pending' AND platform IN ({marks})",
+            names,
+        )
+        return row["at"] if row else None
+
+    def sent_parts(self, outbox_id: int) -> set[int]:
+        rows = many(
+            self._db, "SELECT DISTINCT part FROM messages WHERE outbox_id = ?", [outbox_id]
+        )
+        return {row["part"] for row in rows}
+
+    def record_part(self, delivery: Delivery, part: int, message_ids: Sequence[str]) -> None:
+        now = time.time()
+        with self._db.atomic():
+            for message_id in message_ids:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO messages (platform, chat_id, message_id, post_id, "
+                    "outbox_id, part, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        delivery.destination.platform,
+                        delivery.destination.chat_id,
+                        message_id,
+                        delivery.item.post.id,
+                        delivery.id,
+                        part,
+                        now,
+                    ],
+                )
+
+    def delivered(self, outbox_id: int) -> None:
+        self._db.execute(
+            "UPDATE outbox SET state = 'delivered', done_at = ?, error = NULL WHERE id = ?",
+            [time.time(), outbox_id],
+        )
+
+    def retry_later(self, outbox_id: int, at: float, error: str, *, count_attempt: bool) -> None:
+        self._db.execute(
+            "UPDATE outbox SET next_attempt = ?, error = ?, attempts = attempts + ? WHERE id = ?",
+            [at, error, int(count_attempt), outbox_id],
+        )
+
+    def dead(self, outbox_id: int, error: str) -> None:
+        self._db.execute(
+            "UPDATE outbox SET state = 'dead', error = ?, done_at = ?, attempts = attempts + 1 "
+            "WHERE id = ?",
+            [error, time.time(), outbox_id],
+        )
+
+    def depth(self, platform: str | None = None) -> int:
+        sql = "SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'"
+        row = (
+            one(self._db, sql + " AND platform = ?", [platform])
+            if platform
+            else one(self._db, sql)
+        )
+        return int(row["n"]) if row else 0
+
+    def counts_by_state(self) -> dict[str, int]:
+        rows = many(self._db, "SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")
+        return {row["state"]: row["n"] for row in rows}
+
+
+def _delivery(row: Row, destination: Destination) -> Delivery:
+    return Delivery(
+        id=row["id"],
+        item=decode_item(row["json"]),
+        destination=destination,
+        subscription_id=row["subscription_id"],
+        attempts=row["attempts"],
+    )

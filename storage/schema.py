@@ -1,0 +1,141 @@
+"""Versioned migrations: each function runs once, in a transaction, in order.
+
+Never edit a migration that has shipped; add the next one.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("threads-bridge")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            cursor INTEGER,
+            last_polled REAL,
+            failures INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            created_at REAL NOT NULL,
+            UNIQUE (kind, key)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE profiles (
+            username TEXT PRIMARY KEY,
+            id TEXT,
+            name TEXT,
+            picture_url TEXT,
+            biography TEXT,
+            is_verified INTEGER NOT NULL DEFAULT 0,
+            follower_count INTEGER,
+            updated_at REAL NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE posts (
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            id TEXT NOT NULL,
+            shortcode TEXT,
+            json TEXT NOT NULL,
+            timestamp INTEGER,
+            baseline INTEGER NOT NULL,
+            seen_at REAL NOT NULL,
+            PRIMARY KEY (source_id, id)
+        )"""
+    )
+    db.execute("CREATE INDEX posts_shortcode ON posts (shortcode)")
+    # topic_id is '' rather than NULL so that UNIQUE treats "no topic" as one value.
+    db.execute(
+        """
+        CREATE TABLE subscriptions (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            platform TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            topic_id TEXT NOT NULL DEFAULT '',
+            origin TEXT NOT NULL,
+            created_by TEXT,
+            created_at REAL NOT NULL,
+            paused_reason TEXT,
+            UNIQUE (source_id, platform, chat_id, topic_id)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER NOT NULL,
+            post_id TEXT NOT NULL,
+            subscription_id INTEGER NOT NULL REFERENCES subscriptions(id),
+            platform TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            topic_id TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt REAL NOT NULL,
+            error TEXT,
+            created_at REAL NOT NULL,
+            done_at REAL
+        )"""
+    )
+    db.execute("CREATE INDEX outbox_due ON outbox (state, next_attempt)")
+    db.execute("CREATE INDEX outbox_destination ON outbox (platform, chat_id, topic_id, state)")
+    # One row per chat message sent for a delivery (a carousel can take several); the map from
+    # chat messages back to Threads posts, and the record of which parts already went out.
+    db.execute(
+        """
+        CREATE TABLE messages (
+            platform TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            post_id TEXT NOT NULL,
+            outbox_id INTEGER,
+            part INTEGER NOT NULL DEFAULT 0,
+            sent_at REAL NOT NULL,
+            PRIMARY KEY (platform, chat_id, message_id)
+        )"""
+    )
+    db.execute("CREATE INDEX messages_outbox ON messages (outbox_id, part)")
+    db.execute(
+        """
+        CREATE TABLE publications (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL,
+            state TEXT NOT NULL,
+            container_ids TEXT NOT NULL DEFAULT '[]',
+            request TEXT,
+            media_ids TEXT NOT NULL DEFAULT '[]',
+            permalink TEXT,
+            error TEXT,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            platform TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            user_name TEXT,
+            action TEXT NOT NULL,
+            detail TEXT,
+            result TEXT NOT NULL,
+            error TEXT
+        )"""
+    )

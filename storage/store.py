@@ -1,0 +1,39 @@
+"""Store: every piece of state, in one SQLite file. The only code that knows table names.
+
+The queries are tiny and local, so they run on the event loop's thread: a sqlite3 connection
+belongs to the thread that opened it, and moving the calls to worker threads would cost more
+than the microseconds they take.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from storage.database import open_database
+from storage.feed import Feed
+from storage.outbox import Outbox
+from storage.publications import Audit, Publications
+from storage.sources import Sources
+from storage.subscriptions import Subscriptions
+
+
+class Store:
+    """The database, seen through one small repository per concern."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.sources = Sources(db)
+        self.subscriptions = Subscriptions(db)
+        self.feed = Feed(db)
+        self.outbox = Outbox(db)
+        self.publications = Publications(db)
+        self.audit = Audit(db)
+
+    @classmethod
+    def open(cls, path: str | Path) -> Store:
+        return cls(open_database(path))
+
+    def close(self) -> None:
+        self.db.close()

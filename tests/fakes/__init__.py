@@ -1,0 +1,1 @@
+"""Loopback fakes of the chat platforms, driven by the real client libraries in tests."""

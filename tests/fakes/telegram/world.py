@@ -1,0 +1,196 @@
+"""The world-control half of FakeTelegram: who exists, who is where, and what people do
+(messages, commands, channel posts, button presses) that reaches the bot as updates."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .inbound import (
+    bot_membership_change,
+    callback_query,
+    channel_post,
+    command_entities,
+    user_message,
+)
+from .models import ACTIVE_STATUSES, ADMIN_STATUSES, FakeChat, FakeUser
+from .state import TelegramState
+from .updates import UpdateQueue
+
+ANONYMOUS_ADMIN = FakeUser(1087968824, "Group", "GroupAnonymousBot", is_bot=True)
+UPLOAD_PREFIX = "upload:"
+
+
+class TelegramWorld:
+    """Set-up and inbound-update API over the fake's state and update queue."""
+
+    state: TelegramState
+    updates: UpdateQueue
+    bot_user: FakeUser
+
+    # --- the world -----------------------------------------------------------------------
+
+    def add_user(
+        self,
+        user_id: int,
+        first_name: str,
+        username: str | None = None,
+        last_name: str | None = None,
+    ) -> FakeUser:
+        return self.state.add_user(user_id, first_name, username, last_name)
+
+    def add_chat(
+        self,
+        chat_id: int,
+        type: str = "private",
+        title: str | None = None,
+        is_forum: bool = False,
+        username: str | None = None,
+    ) -> FakeChat:
+        """A chat with the bot in it (a member; an administrator in channels)."""
+        return self.state.add_chat(chat_id, type, title, is_forum, username)
+
+    def set_member(self, chat_id: int, user_id: int, status: str = "member") -> None:
+        """creator / administrator / member / restricted / left / kicked (the bot included)."""
+        self.state.set_member(chat_id, user_id, status)
+
+    def member_status(self, chat_id: int, user_id: int) -> str:
+        return self.state.status(chat_id, user_id)
+
+    def chat(self, chat_id: int) -> FakeChat:
+        return self.state.require_chat_setup(chat_id)
+
+    def remove_bot(
+        self, chat_id: int, *, by_user_id: int | None = None, notify: bool = True
+    ) -> None:
+        """Kick the bot from a group/channel (or, in a private chat, the user blocks it). Later
+        sends answer 403; with `notify` the bot gets the my_chat_member update."""
+        chat = self.state.require_chat_setup(chat_id)
+        old = self.state.status(chat_id, self.bot_user.id)
+        self.state.members[(chat_id, self.bot_user.id)] = "kicked"
+        if notify and old in ACTIVE_STATUSES:
+            by = self._remover(chat, by_user_id)
+            change = bot_membership_change(self.state, chat, by, old, "kicked")
+            self.updates.push({"my_chat_member": change})
+
+    def _remover(self, chat: FakeChat, by_user_id: int | None) -> FakeUser:
+        if by_user_id is not None:
+            return self.state.users[by_user_id]
+        if chat.type == "private":
+            return self.state.users[chat.id]
+        for (cid, uid), status in self.state.members.items():
+            if cid == chat.id and status in ADMIN_STATUSES and uid != self.bot_user.id:
+                return self.state.users[uid]
+        return ANONYMOUS_ADMIN
+
+    def migrate_chat(self, chat_id: int, new_chat_id: int) -> FakeChat:
+        """Upgrade a group to a supergroup: the old id then answers 400 + migrate_to_chat_id."""
+        return self.state.migrate_chat(chat_id, new_chat_id)
+
+    def add_file(self, data: bytes, kind: str = "documents") -> str:
+        """Register bytes Telegram holds; returns the file_id (getFile + download serve it)."""
+        return self.state.add_file(data, kind).file_id
+
+    def file_bytes(self, ref: str) -> bytes | None:
+        """The bytes behind a file_id or a recorded `upload:<file_id>` media ref."""
+        stored = self.state.files.get(ref.removeprefix(UPLOAD_PREFIX))
+        return stored.data if stored else None
+
+    def reject_url(self, url: str, description: str = "failed to get HTTP URL content") -> None:
+        """Make media sent by this URL fail as when Telegram cannot fetch it (400)."""
+        self.state.unreachable_urls[url] = description
+
+    def message(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
+        """A stored (not deleted) message as the API would show it now."""
+        return self.state.message(chat_id, message_id)
+
+    def commands(self, scope: dict[str, Any] | None = None, language_code: str = "") -> Any:
+        """The commands setMyCommands stored for a scope (default scope when None)."""
+        key = json.dumps([scope or {"type": "default"}, language_code], sort_keys=True)
+        return self.state.commands.get(key, [])
+
+    # --- inbound updates -----------------------------------------------------------------
+
+    def send_command(
+        self,
+        chat_id: int,
+        user_id: int,
+        text: str,
+        reply_to_message_id: int | None = None,
+        message_thread_id: int | None = None,
+    ) -> dict[str, Any]:
+        """A person sends a command ("/watch bob"); returns the Message dict."""
+        entities = command_entities(text)
+        if not entities:
+            raise ValueError(f"{text!r} does not start with a /command")
+        return self._user_message(
+            chat_id, user_id, text, reply_to_message_id, message_thread_id, entities
+        )
+
+    def send_text(
+        self,
+        chat_id: int,
+        user_id: int,
+        text: str,
+        reply_to_message_id: int | None = None,
+        message_thread_id: int | None = None,
+    ) -> dict[str, Any]:
+        """A person sends plain text. In groups with privacy mode the bot only gets it when it
+        replies to the bot or mentions it (or the bot is an admin)."""
+        return self._user_message(
+            chat_id, user_id, text, reply_to_message_id, message_thread_id, []
+        )
+
+    def _user_message(
+        self,
+        chat_id: int,
+        user_id: int,
+        text: str,
+        reply_to: int | None,
+        thread: int | None,
+        entities: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        message, delivered = user_message(
+            self.state,
+            chat_id,
+            user_id,
+            text,
+            reply_to_message_id=reply_to,
+            message_thread_id=thread,
+            entities=entities,
+        )
+        if delivered:
+            self.updates.push({"message": message})
+        return message
+
+    def send_channel_post(self, chat_id: int, text: str) -> dict[str, Any]:
+        """A post in a channel; the bot gets a channel_post update if it is in the channel."""
+        message, delivered = channel_post(self.state, chat_id, text)
+        if delivered:
+            self.updates.push({"channel_post": message})
+        return message
+
+    def send_callback_query(
+        self, chat_id: int, user_id: int, message_id: int, data: str
+    ) -> dict[str, Any]:
+        """A press on an inline button of a bot message; returns the CallbackQuery dict."""
+        query = callback_query(self.state, chat_id, user_id, message_id, data)
+        self.updates.push({"callback_query": query})
+        return query
+
+    def push_update(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue any update as given (update_id assigned if missing); returns it."""
+        query = update.get("callback_query")
+        if isinstance(query, dict) and "id" in query:
+            self.state.callback_queries.setdefault(str(query["id"]), False)
+        return self.updates.push(update)
+
+    @property
+    def held_polls(self) -> int:
+        """getUpdates requests being held open right now (long polling)."""
+        return self.updates.held
+
+    @property
+    def pending_updates(self) -> list[dict[str, Any]]:
+        """Updates the bot has not confirmed yet."""
+        return self.updates.pending
