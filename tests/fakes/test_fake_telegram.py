@@ -325,17 +325,6 @@ async def test_flood_limit_raises_retry_after(fake: FakeTelegram, bot: Bot) -> N
     assert len(fake.sent_to(ALICE)) == 3
 
 
-async def test_rate_limiter_retries_after_a_flood_error(fake: FakeTelegram) -> None:
-    fake.fail_next("sendMessage", retry_after=1)
-    app = build_app(fake, rate_limiter=AIORateLimiter(max_retries=1))
-    async with app:
-        await app.bot.send_message(ALICE, "after one retry")
-
-    assert fake.flood_errors == 1
-    assert [c.status for c in fake.calls_to("sendMessage")] == [429, 200]
-    assert fake.sent_to(ALICE)[0].text == "after one retry"
-
-
 async def test_removed_bot_is_forbidden(fake: FakeTelegram, bot: Bot) -> None:
     fake.remove_bot(GROUP)
     fake.remove_bot(ALICE)
