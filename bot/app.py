@@ -14,6 +14,7 @@ from bot.commands import Context
 from bot.config import Config
 from bot.events import Destination, Profile
 from bot.feeds import reconcile_feeds
+from bot.links import parse_webhook_url
 from bot.recovery import settle_publications
 from bot.threads.client import ThreadsClient
 from bot.threads.errors import ThreadsError
@@ -29,8 +30,18 @@ log = logging.getLogger(__name__)
 class BridgeApp:
     """Everything `threads-bridge run` runs, owned in one place."""
 
-    def __init__(self, config: Config, *, threads: ThreadsClient | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        threads: ThreadsClient | None = None,
+        discord_ready_timeout: float = 2.0,
+    ) -> None:
+        """`threads` replaces the client built from the config (tests pass one with quick
+        retries); `discord_ready_timeout` is how long discord.py waits for more servers after
+        the last one arrives before it calls itself ready."""
         self.config = config
+        self._discord_ready_timeout = discord_ready_timeout
         token = config.threads.access_token
         self.store = Store.open(config.storage.path)
         self.threads = threads or ThreadsClient(
@@ -52,7 +63,11 @@ class BridgeApp:
             threads=self.threads,
             publisher=self.publisher,
             watcher=self.scheduler,
-            publishers={"telegram": frozenset(str(u) for u in config.telegram.publishers)},
+            publishers={
+                "telegram": frozenset(str(u) for u in config.telegram.publishers),
+                "discord": frozenset(str(u) for u in config.discord.publishers),
+            },
+            publisher_roles={"discord": frozenset(str(r) for r in config.discord.publisher_roles)},
         )
         self.bridge = Bridge(self.ctx)
         self.adapters: list[ChatAdapter] = self._build_adapters()
@@ -67,6 +82,26 @@ class BridgeApp:
 
             adapters.append(
                 TelegramAdapter(telegram.token.reveal(), self.bridge, api_base=telegram.api_base)
+            )
+        discord = self.config.discord
+        if discord.token is not None:
+            from adapters.discord import DiscordAdapter
+
+            adapters.append(
+                DiscordAdapter(
+                    discord.token.reveal(),
+                    self.bridge,
+                    api_base=discord.api_base,
+                    gateway_url=discord.gateway_url,
+                    guild_ids=discord.guild_ids,
+                    guild_ready_timeout=self._discord_ready_timeout,
+                    webhooks=dict(
+                        parsed
+                        for feed in self.config.feeds
+                        if feed.discord_webhook is not None
+                        and (parsed := parse_webhook_url(feed.discord_webhook.reveal()))
+                    ),
+                )
             )
         return adapters
 
@@ -96,12 +131,12 @@ class BridgeApp:
         self._stopped = True
         self.scheduler.shutdown()
         await self.poller.wait_idle(grace=5.0)
+        await self.delivery.stop()  # before the adapters: it sends through them
         for adapter in reversed(self.adapters):
             try:
                 await adapter.stop()
             except Exception:
                 log.exception("stopping %s failed", adapter.platform)
-        await self.delivery.stop()
         await self.threads.aclose()
         self.store.close()
 

@@ -17,6 +17,14 @@ from bot.threads.errors import ThreadsError
 log = logging.getLogger(__name__)
 
 UNEXPECTED = "Something went wrong on the bridge's side; it has been logged."
+ADMINS_ONLY = {
+    "": "Only chat admins can change what this chat watches.",
+    "discord": "Only members with the Manage Server permission can change what is watched here.",
+}
+ADMINS_ONLY = {
+    "": "Only chat admins can change what this chat watches.",
+    "discord": "Only members with the Manage Server permission can change what is watched here.",
+}
 
 
 class Bridge:
@@ -27,6 +35,16 @@ class Bridge:
     def spec(self, name: str) -> CommandSpec | None:
         return self.commands.get(name.lower())
 
+    def watched_usernames(self, platform: str, chat_ids: Iterable[str]) -> list[str]:
+        """Usernames watched in any of these chats (for autocomplete), sorted."""
+        wanted = set(chat_ids)
+        names = {
+            self.ctx.me.username if s.source.key == "me" and self.ctx.me else s.source.key
+            for s in self.ctx.store.subscriptions.all()
+            if s.destination.platform == platform and s.destination.chat_id in wanted
+        }
+        return sorted(names)
+
     def needs_role(self, name: str) -> bool:
         """Whether the adapter must find out the sender's role before dispatching `name`."""
         spec = self.spec(name)
@@ -36,7 +54,7 @@ class Bridge:
         spec = self.spec(command.name)
         if spec is None:
             return Reply(f"Unknown command /{command.name}. Send /help for the list.", ok=False)
-        refusal = self._refusal(spec, command)
+        refusal = self.refusal(command)
         if refusal is not None:
             if spec.permission is Permission.PUBLISHER:
                 self.ctx.store.audit.record(
@@ -57,17 +75,24 @@ class Bridge:
             log.exception("/%s crashed", spec.name)
             return Reply(UNEXPECTED, ok=False)
 
-    def _refusal(self, spec: CommandSpec, command: Command) -> Reply | None:
+    def refusal(self, command: Command) -> Reply | None:
+        """The refusal `handle` would answer, if the sender may not run the command. Quick
+        and without I/O: adapters with a response deadline use it to answer at once."""
+        spec = self.spec(command.name)
+        if spec is None:
+            return None
+        platform = command.chat.platform
         if spec.permission is Permission.CHAT_ADMIN and command.role is Role.MEMBER:
-            return Reply(
-                "Only chat admins can change what this chat watches.", ok=False, private=True
+            return Reply(ADMINS_ONLY.get(platform, ADMINS_ONLY[""]), ok=False, private=True)
+        if spec.permission is Permission.PUBLISHER and not self.ctx.is_publisher(command):
+            roles = (
+                " (or one of your roles to discord.publisher_roles)"
+                if platform == "discord"
+                else ""
             )
-        if spec.permission is Permission.PUBLISHER and not self.ctx.is_publisher(
-            command.chat.platform, command.user.id
-        ):
             return Reply(
                 "Only configured publishers can publish to Threads. Ask the bridge's operator "
-                f"to add your user id ({command.user.id}) to {command.chat.platform}.publishers.",
+                f"to add your user id ({command.user.id}) to {platform}.publishers{roles}.",
                 ok=False,
                 private=True,
             )

@@ -20,7 +20,7 @@ from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Union
 
-from bot.links import parse_username
+from bot.links import parse_username, parse_webhook_url
 from bot.secret import Secret
 from bot.threads.client import DEFAULT_API_BASE
 
@@ -56,6 +56,22 @@ class TelegramConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class DiscordConfig:
+    token: Secret | None = field(default=None, metadata={"env": "DISCORD_BOT_TOKEN"})
+    api_base: str = "https://discord.com/api/v10"
+    gateway_url: str | None = None
+    guild_ids: tuple[int, ...] = field(default=(), metadata={"expected": "a list of guild ids"})
+    publishers: tuple[int, ...] = field(default=(), metadata={"expected": "a list of user ids"})
+    publisher_roles: tuple[int, ...] = field(
+        default=(), metadata={"expected": "a list of role ids"}
+    )
+
+    @property
+    def enabled(self) -> bool:
+        return self.token is not None
+
+
+@dataclass(frozen=True, slots=True)
 class FeedConfig:
     """A declared subscription: `profile` (a username, or "me") into one or more chats."""
 
@@ -64,6 +80,9 @@ class FeedConfig:
     telegram_topic: int | None = field(
         default=None, metadata={"expected": "a forum topic id (message_thread_id)"}
     )
+    discord_channel: int | None = field(default=None, metadata={"expected": "a channel id"})
+    # A webhook URL carries its own token: kept as a secret so it never shows in a log.
+    discord_webhook: Secret | None = field(default=None, metadata={"expected": "a webhook URL"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +90,7 @@ class Config:
     threads: ThreadsConfig = field(default_factory=ThreadsConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    discord: DiscordConfig = field(default_factory=DiscordConfig)
     feeds: tuple[FeedConfig, ...] = ()
 
 
@@ -115,14 +135,33 @@ def _check_feeds(config: Config) -> None:
         where = f"feeds[{index}]"
         if feed.profile != "me" and parse_username(feed.profile) is None:
             raise ConfigError(f"{where}.profile: not a Threads username: {feed.profile!r}")
-        if feed.telegram_chat is None:
-            raise ConfigError(f"{where}: needs a destination (telegram_chat)")
+        if (
+            feed.telegram_chat is None
+            and feed.discord_channel is None
+            and (feed.discord_webhook is None)
+        ):
+            raise ConfigError(
+                f"{where}: needs a destination (telegram_chat, discord_channel or discord_webhook)"
+            )
         if feed.telegram_topic is not None and feed.telegram_chat is None:
             raise ConfigError(f"{where}.telegram_topic: needs telegram_chat")
         if feed.telegram_chat is not None and not config.telegram.enabled:
             raise ConfigError(
                 f"{where}.telegram_chat: needs a Telegram bot token "
                 "(telegram.token or TELEGRAM_BOT_TOKEN)"
+            )
+        for key in ("discord_channel", "discord_webhook"):
+            if getattr(feed, key) is not None and not config.discord.enabled:
+                raise ConfigError(
+                    f"{where}.{key}: needs a Discord bot token "
+                    "(discord.token or DISCORD_BOT_TOKEN)"
+                )
+        if (
+            feed.discord_webhook is not None
+            and parse_webhook_url(feed.discord_webhook.reveal()) is None
+        ):
+            raise ConfigError(
+                f"{where}.discord_webhook: expected https://discord.com/api/webhooks/ID/TOKEN"
             )
 
 

@@ -191,6 +191,7 @@ class Command:
     chat: Destination
     role: Role = Role.MEMBER
     reply_to_message_id: str | None = None  # the chat message the command answers, if any
+    user_roles: tuple[str, ...] = ()  # platform role ids (Discord), for role-based publishers
 
 
 @dataclass(frozen=True, slots=True)

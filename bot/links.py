@@ -46,3 +46,15 @@ def parse_post_link(text: str) -> PostLink | None:
 
 def profile_url(username: str) -> str:
     return f"{PROFILE_BASE}/@{username}"
+
+
+_WEBHOOK_URL = re.compile(
+    r"https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api(?:/v\d+)?/webhooks/"
+    r"(?P<id>\d{17,20})/(?P<token>[A-Za-z0-9._-]{60,})/?$"
+)
+
+
+def parse_webhook_url(url: str) -> tuple[str, str] | None:
+    """A Discord webhook URL -> (webhook id, token); None if it is not one."""
+    match = _WEBHOOK_URL.match(url.strip())
+    return (match.group("id"), match.group("token")) if match else None

@@ -52,6 +52,7 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._changed = asyncio.Condition()  # notified whenever a destination task ends
         self._main: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def start(self) -> None:
         if self._outlets and self._main is None:
@@ -61,15 +62,22 @@ class DeliveryWorker:
         """New rows are in the outbox: look now rather than at the next timer."""
         self._wake.set()
 
-    async def stop(self) -> None:
-        """Stop at once. A send cut short is repeated after restart; nothing is lost."""
-        tasks = [t for t in (self._main, *self._active.values()) if t is not None]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
+    async def stop(self, grace: float = 3.0) -> None:
+        """Take no new work; let sends in flight finish for up to `grace` seconds, then cancel.
+        A send cut short is repeated after the restart; nothing is lost."""
+        self._stopping = True
+        if self._main is not None:
+            self._main.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._main = None
+                await self._main
+            self._main = None
+        if self._active:
+            _, late = await asyncio.wait(set(self._active.values()), timeout=grace)
+            for task in late:
+                task.cancel()
+            for task in late:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     @property
     def busy_destinations(self) -> int:
@@ -88,7 +96,7 @@ class DeliveryWorker:
 
     async def _run(self) -> None:
         platforms = list(self._outlets)
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 due = self._store.outbox.due_destinations(platforms, time.time(), limit=10_000)
@@ -103,14 +111,20 @@ class DeliveryWorker:
             await self._sleep_until_due(platforms)
 
     async def _sleep_until_due(self, platforms: list[str]) -> None:
-        wakeup = self._store.outbox.next_wakeup(platforms)
-        timeout = 30.0 if wakeup is None else min(max(wakeup - time.time(), 0.05), 30.0)
+        """Until woken (new rows, a destination task ended) or a retry falls due. Rows that
+        are due now belong to destinations being drained, which wake us when they end."""
+        now = time.time()
+        wakeup = self._store.outbox.next_wakeup(platforms, after=now)
+        timeout = 30.0 if wakeup is None else min(wakeup - now, 30.0)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._wake.wait()
 
     async def _drain(self, destination: Destination) -> None:
         try:
-            while (delivery := self._store.outbox.next_due(destination, time.time())) is not None:
+            while not self._stopping and (
+                delivery := self._store.outbox.next_due(destination, time.time())
+            ):
                 await self._deliver(delivery)
         except Exception:
             log.exception("delivery to %s crashed; it will be retried", destination)

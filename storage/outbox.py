@@ -55,14 +55,15 @@ class Outbox:
             return None
         return _delivery(row, destination)
 
-    def next_wakeup(self, platforms: Iterable[str]) -> float | None:
+    def next_wakeup(self, platforms: Iterable[str], *, after: float) -> float | None:
+        """The earliest retry time still to come (after `after`), if any."""
         names = list(platforms)
         marks = ",".join("?" * len(names))
         row = one(
             self._db,
             f"SELECT MIN(next_attempt) AS at FROM outbox "  # noqa: S608
-            f"WHERE state = 'pending' AND platform IN ({marks})",
-            names,
+            f"WHERE state = 'pending' AND next_attempt > ? AND platform IN ({marks})",
+            [after, *names],
         )
         return row["at"] if row else None
 

@@ -46,11 +46,15 @@ class Context:
     publisher: Publisher
     watcher: SourceWatcher
     publishers: Mapping[str, frozenset[str]]  # platform -> user ids allowed to publish
+    publisher_roles: Mapping[str, frozenset[str]] = field(default_factory=dict)
     me: Profile | None = None  # the connected account, once known
-    extra_help: Mapping[str, str] = field(default_factory=dict)
 
-    def is_publisher(self, platform: str, user_id: str) -> bool:
-        return user_id in self.publishers.get(platform, frozenset())
+    def is_publisher(self, command: Command) -> bool:
+        platform = command.chat.platform
+        if command.user.id in self.publishers.get(platform, frozenset()):
+            return True
+        roles = self.publisher_roles.get(platform, frozenset())
+        return any(role in roles for role in command.user_roles)
 
 
 Handler = Callable[[Context, Command], Awaitable[Reply]]

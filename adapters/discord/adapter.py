@@ -1,0 +1,239 @@
+"""The Discord adapter: a discord.py Client with the `/threads` commands, embeds out.
+
+Every interaction is answered within Discord's 3 s: refusals at once (ephemeral), everything else
+deferred first and answered with a followup. Every message goes out with mentions disabled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping, Sequence
+
+import aiohttp
+import discord
+import yarl
+from discord import app_commands
+from discord.utils import escape_markdown
+
+from adapters.discord.commands import build_threads_group
+from adapters.discord.errors import classify
+from adapters.discord.render import DiscordMessage, render_item
+from adapters.discord.translate import command_of
+from adapters.discord.views import ReplyButton, ReplyModal, post_buttons
+from bot.bridge import Bridge
+from bot.events import Destination, FeedItem, Platform
+from bot.outbound import DestinationGone, RateLimits
+
+log = logging.getLogger(__name__)
+
+# Global limit 50 requests/s per bot; about 5 messages per 5 s per channel and per webhook.
+DISCORD_LIMITS = RateLimits(per_second=40.0, chat_interval=1.0, group_interval=1.0)
+NO_MENTIONS = discord.AllowedMentions.none()
+CONTENT_LIMIT = 2000
+WEBHOOK_PREFIX = "webhook:"
+
+
+# The bridge never joins voice: spare the operator discord.py's warnings about voice libraries.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+
+class _Client(discord.Client):
+    def __init__(self, adapter: DiscordAdapter, guild_ready_timeout: float) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True  # channels and roles for autocomplete and forum detection
+        super().__init__(
+            intents=intents, allowed_mentions=NO_MENTIONS, guild_ready_timeout=guild_ready_timeout
+        )
+        self.adapter = adapter
+        self.tree = app_commands.CommandTree(self)
+
+    async def setup_hook(self) -> None:
+        self.tree.add_command(build_threads_group(self.adapter.run_command, self.adapter.suggest))
+        self.add_dynamic_items(ReplyButton)
+        await self.adapter.sync_commands(self.tree)
+
+    async def on_reply_click(self, interaction: discord.Interaction, post_id: str) -> None:
+        await self.adapter.reply_clicked(interaction, post_id)
+
+
+class DiscordAdapter:
+    platform = Platform.DISCORD.value
+    limits = DISCORD_LIMITS
+
+    def __init__(
+        self,
+        token: str,
+        bridge: Bridge,
+        *,
+        api_base: str = "https://discord.com/api/v10",
+        gateway_url: str | None = None,
+        guild_ids: Sequence[int] = (),
+        webhooks: Mapping[str, str] | None = None,
+        guild_ready_timeout: float = 2.0,
+    ) -> None:
+        self._token = token
+        self._bridge = bridge
+        self._api_base = api_base.rstrip("/")
+        self._gateway_url = gateway_url
+        self._guild_ids = tuple(guild_ids)
+        self._webhooks = dict(webhooks or {})  # webhook id -> its token
+        self._client = _Client(self, guild_ready_timeout)
+        self._runner: asyncio.Task[None] | None = None
+
+    def __repr__(self) -> str:
+        return "DiscordAdapter()"
+
+    @property
+    def connected(self) -> bool:
+        return self._client.is_ready() and not self._client.is_closed()
+
+    async def start(self) -> None:
+        self._point_at_endpoints()
+        await self._client.login(self._token)
+        self._runner = asyncio.create_task(self._client.connect(), name="discord gateway")
+        ready = asyncio.create_task(self._client.wait_until_ready(), name="discord ready")
+        done, _ = await asyncio.wait({self._runner, ready}, return_when=asyncio.FIRST_COMPLETED)
+        if ready not in done:
+            ready.cancel()
+            self._runner.result()  # raises what stopped the connection (bad token, ...)
+            raise RuntimeError("the Discord gateway closed before the bot was ready")
+        user = self._client.user
+        log.info("Discord bot %s is up in %d guilds", user, len(self._client.guilds))
+
+    async def stop(self) -> None:
+        await self._client.close()
+        if self._runner is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await self._runner
+            self._runner = None
+
+    async def sync_commands(self, tree: app_commands.CommandTree[_Client]) -> None:
+        """Guild commands appear at once; global ones can take a while to reach everyone."""
+        if not self._guild_ids:
+            synced = await tree.sync()
+            log.info("synced %d global commands", len(synced))
+            return
+        for guild_id in self._guild_ids:
+            guild = discord.Object(id=guild_id)
+            tree.copy_global_to(guild=guild)
+            await tree.sync(guild=guild)
+        log.info("synced commands to %d guilds", len(self._guild_ids))
+
+    def _point_at_endpoints(self) -> None:
+        # discord.py has no per-client option for these: they are class attributes. One
+        # Discord client runs per process, so setting them here is safe.
+        discord.http.Route.BASE = self._api_base
+        if self._gateway_url:
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self._gateway_url)
+
+    # -- delivery --------------------------------------------------------------------------
+
+    def render(self, item: FeedItem, destination: Destination) -> Sequence[object]:
+        return [render_item(item)]
+
+    def is_group(self, destination: Destination) -> bool:
+        return True
+
+    async def send(self, destination: Destination, part: object) -> list[str]:
+        assert isinstance(part, DiscordMessage)
+        try:
+            if destination.chat_id.startswith(WEBHOOK_PREFIX):
+                return [await self._send_webhook(destination.chat_id, part)]
+            return [await self._send_channel(int(destination.chat_id), part)]
+        except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise classify(exc) from exc
+
+    async def _send_channel(self, channel_id: int, part: DiscordMessage) -> str:
+        channel = self._client.get_channel(channel_id) or await self._client.fetch_channel(
+            channel_id
+        )
+        view = post_buttons(part.post_id, part.permalink, with_reply=True)
+        if isinstance(channel, discord.ForumChannel):
+            created = await channel.create_thread(
+                name=part.thread_name,
+                embeds=list(part.embeds),
+                view=view,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return str(created.message.id)
+        if not isinstance(channel, discord.abc.Messageable):
+            raise discord.InvalidData(f"channel {channel_id} cannot receive messages")
+        message = await channel.send(
+            embeds=list(part.embeds), view=view, allowed_mentions=NO_MENTIONS
+        )
+        return str(message.id)
+
+    async def _send_webhook(self, chat_id: str, part: DiscordMessage) -> str:
+        webhook_id = chat_id.removeprefix(WEBHOOK_PREFIX)
+        token = self._webhooks.get(webhook_id)
+        if token is None:
+            raise DestinationGone("the webhook is no longer in the configuration")
+        webhook = discord.Webhook.partial(int(webhook_id), token, client=self._client)
+        message = await webhook.send(
+            embeds=list(part.embeds),
+            username=part.username,
+            avatar_url=part.avatar_url,
+            allowed_mentions=NO_MENTIONS,
+            wait=True,
+        )
+        return str(message.id)
+
+    async def notify(self, destination: Destination, text: str) -> None:
+        if destination.chat_id.startswith(WEBHOOK_PREFIX):
+            return  # a webhook is a feed, not a conversation
+        channel = self._client.get_channel(int(destination.chat_id))
+        if isinstance(channel, discord.abc.Messageable):
+            for chunk in _chunks(escape_markdown(text)):
+                await channel.send(chunk, allowed_mentions=NO_MENTIONS)
+
+    # -- commands --------------------------------------------------------------------------
+
+    async def run_command(self, interaction: discord.Interaction, name: str, args: str) -> None:
+        command = command_of(interaction, name, args)
+        if self._bridge.refusal(command) is not None:
+            reply = await self._bridge.handle(command)  # quick: records and words the refusal
+            await interaction.response.send_message(
+                escape_markdown(reply.text), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        await interaction.response.defer(thinking=True)  # Threads can take longer than 3 s
+        reply = await self._bridge.handle(command)
+        for chunk in _chunks(escape_markdown(reply.text)):
+            await interaction.followup.send(chunk, allowed_mentions=NO_MENTIONS)
+
+    def suggest(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Usernames already watched in this server (or this DM), matching what is typed."""
+        if interaction.guild is not None:
+            chats = [str(c.id) for c in interaction.guild.channels]
+            chats += [str(t.id) for t in interaction.guild.threads]
+        else:
+            chats = [str(interaction.channel_id)]
+        typed = current.lower().lstrip("@")
+        names = self._bridge.watched_usernames(self.platform, chats)
+        return [app_commands.Choice(name=f"@{n}", value=n) for n in names if typed in n][:25]
+
+    async def reply_clicked(self, interaction: discord.Interaction, post_id: str) -> None:
+        refusal = self._bridge.refusal(command_of(interaction, "reply", post_id))
+        if refusal is not None:
+            await interaction.response.send_message(
+                escape_markdown(refusal.text), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        await interaction.response.send_modal(ReplyModal(post_id, self.reply_submitted))
+
+    async def reply_submitted(
+        self, interaction: discord.Interaction, post_id: str, text: str
+    ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        reply = await self._bridge.handle(command_of(interaction, "reply", f"{post_id} {text}"))
+        for chunk in _chunks(escape_markdown(reply.text)):
+            await interaction.followup.send(chunk, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+def _chunks(text: str, size: int = CONTENT_LIMIT) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size)] or [""]

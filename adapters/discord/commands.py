@@ -1,0 +1,65 @@
+"""The `/threads` slash command group: typed options, descriptions, autocomplete.
+
+Discord sets default member permissions per top-level command only (subcommands cannot have
+their own), and `/threads post`, `list` and `profile` are for everyone, so Manage Server for
+`watch` and `unwatch` is enforced when they run (see translate.py and the Bridge).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import discord
+from discord import app_commands
+
+Run = Callable[[discord.Interaction, str, str], Awaitable[None]]
+Suggest = Callable[[discord.Interaction, str], list[app_commands.Choice[str]]]
+
+
+def build_threads_group(run: Run, suggest: Suggest) -> app_commands.Group:
+    group = app_commands.Group(
+        name="threads", description="Threads bridge: watch profiles here, publish to Threads"
+    )
+
+    @group.command(name="watch", description="Post a Threads profile's new posts in this channel")
+    @app_commands.describe(username="Threads username, e.g. zuck (Manage Server needed)")
+    async def watch(interaction: discord.Interaction, username: str) -> None:
+        await run(interaction, "watch", username)
+
+    @group.command(name="unwatch", description="Stop posting a profile's posts in this channel")
+    @app_commands.describe(username="A username watched here (Manage Server needed)")
+    async def unwatch(interaction: discord.Interaction, username: str) -> None:
+        await run(interaction, "unwatch", username)
+
+    @group.command(name="list", description="The Threads profiles this channel watches")
+    async def list_(interaction: discord.Interaction) -> None:
+        await run(interaction, "list", "")
+
+    @group.command(name="post", description="Publish to Threads (publishers only)")
+    @app_commands.describe(text="What to post; long text becomes a reply chain")
+    async def post(interaction: discord.Interaction, text: str) -> None:
+        await run(interaction, "post", text)
+
+    @group.command(name="reply", description="Reply to a Threads post (publishers only)")
+    @app_commands.describe(link="The post's link (threads.com/@user/post/...)", text="Your reply")
+    async def reply(interaction: discord.Interaction, link: str, text: str) -> None:
+        await run(interaction, "reply", f"{link} {text}")
+
+    @group.command(name="profile", description="A Threads profile's card")
+    @app_commands.describe(username="Threads username")
+    async def profile(interaction: discord.Interaction, username: str) -> None:
+        await run(interaction, "profile", username)
+
+    @group.command(name="status", description="What the bridge watches, its queue and quota")
+    async def status(interaction: discord.Interaction) -> None:
+        await run(interaction, "status", "")
+
+    async def usernames(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return suggest(interaction, current)
+
+    watch.autocomplete("username")(usernames)
+    unwatch.autocomplete("username")(usernames)
+    profile.autocomplete("username")(usernames)
+    return group

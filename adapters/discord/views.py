@@ -1,0 +1,69 @@
+"""The buttons under a delivered post: "Open on Threads" (a link) and "Reply" (a modal whose
+text is published as a Threads reply, for publishers)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol, runtime_checkable
+
+import discord
+
+ReplySubmit = Callable[[discord.Interaction, str, str], Awaitable[None]]
+
+
+@runtime_checkable
+class ReplyHandler(Protocol):
+    """The client that dispatched the click knows what Reply does (the adapter's client)."""
+
+    async def on_reply_click(self, interaction: discord.Interaction, post_id: str) -> None: ...
+
+
+class ReplyButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"threads:reply:(?P<post_id>\d+)"
+):
+    """A persistent button: its custom_id carries the post id, so it works after restarts."""
+
+    def __init__(self, post_id: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Reply",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"threads:reply:{post_id}",
+            )
+        )
+        self.post_id = post_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ReplyButton:
+        return cls(match["post_id"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        client = interaction.client
+        if isinstance(client, ReplyHandler):
+            await client.on_reply_click(interaction, self.post_id)
+
+
+class ReplyModal(discord.ui.Modal, title="Reply on Threads"):
+    text: discord.ui.TextInput[ReplyModal] = discord.ui.TextInput(
+        label="Your reply", style=discord.TextStyle.paragraph, max_length=4000, custom_id="text"
+    )
+
+    def __init__(self, post_id: str, on_submit: ReplySubmit) -> None:
+        super().__init__(custom_id=f"threads:reply-modal:{post_id}", timeout=None)
+        self._post_id = post_id
+        self._on_submit = on_submit
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self._on_submit(interaction, self._post_id, self.text.value)
+
+
+def post_buttons(post_id: str, permalink: str | None, *, with_reply: bool) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    if permalink:
+        view.add_item(discord.ui.Button(label="Open on Threads", url=permalink))
+    if with_reply:
+        view.add_item(ReplyButton(post_id))
+    return view

@@ -1,0 +1,132 @@
+"""What people do that reaches the bot over the gateway: slash commands, autocomplete,
+button clicks, modal submits and plain messages. Each helper sends one event and returns
+what it sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import payloads
+from .backend import Backend
+from .gateway import Gateway
+from .interactions import APPLICATION_COMMAND, AUTOCOMPLETE, PendingInteraction, SentInteraction
+from .messages import Origin
+from .state import DiscordState
+
+
+class InteractionPushes:
+    state: DiscordState
+    backend: Backend
+    gateway: Gateway
+
+    async def invoke_slash(
+        self,
+        guild_id: int | None,
+        channel_id: int | None,
+        user_id: int,
+        name: str,
+        subcommand: str | None = None,
+        options: dict[str, Any] | None = None,
+        *,
+        group: str | None = None,
+    ) -> SentInteraction:
+        """`/name [group] [subcommand] options...` as a type-2 INTERACTION_CREATE, typed from
+        the synced command. `guild_id=None` is a DM (`channel_id` None: the user's DM)."""
+        path = [p for p in (group, subcommand) if p is not None]
+        pending, data = self.backend.factory.command(
+            APPLICATION_COMMAND, guild_id, channel_id, user_id, name, path, options or {}
+        )
+        return await self._push(pending, data)
+
+    async def autocomplete(
+        self,
+        guild_id: int | None,
+        channel_id: int | None,
+        user_id: int,
+        name: str,
+        subcommand: str | None,
+        focused_option: str,
+        value: str,
+        other_options: dict[str, Any] | None = None,
+        *,
+        group: str | None = None,
+    ) -> SentInteraction:
+        """A type-4 interaction: the user is typing `value` into `focused_option`."""
+        path = [p for p in (group, subcommand) if p is not None]
+        options = dict(other_options or {}) | {focused_option: value}
+        pending, data = self.backend.factory.command(
+            AUTOCOMPLETE, guild_id, channel_id, user_id, name, path, options, focused_option
+        )
+        return await self._push(pending, data)
+
+    async def click_button(
+        self,
+        guild_id: int | None,
+        channel_id: int,
+        user_id: int,
+        message_id: int,
+        custom_id: str,
+        *,
+        values: list[str] | None = None,
+    ) -> SentInteraction:
+        """A type-3 interaction on a component of a message the fake holds (a select menu
+        when `values` is given)."""
+        pending, data = self.backend.factory.component(
+            guild_id, channel_id, user_id, message_id, custom_id, values
+        )
+        return await self._push(pending, data)
+
+    async def submit_modal(
+        self,
+        guild_id: int | None,
+        channel_id: int | None,
+        user_id: int,
+        custom_id: str,
+        values: dict[str, str],
+    ) -> SentInteraction:
+        """A type-5 interaction: text input values by custom_id, laid out like the modal the
+        bot last opened with this custom_id (action rows or labels)."""
+        opened, opener = self._last_modal(custom_id)
+        pending, data = self.backend.factory.modal_submit(
+            guild_id, channel_id, user_id, custom_id, values, opened
+        )
+        if opener is not None and opener.message_id is not None:
+            # Opened from a component: Discord sends that message along, and the submit may
+            # then update it (callback 6/7).
+            stored = self.state.messages.get(opener.message_id)
+            if stored is not None and not stored.deleted:
+                pending.message_id = opener.message_id
+                data["message"] = stored.payload
+        return await self._push(pending, data)
+
+    async def post_message(self, channel_id: int, user_id: int, content: str) -> dict[str, Any]:
+        """A user writes in a channel: MESSAGE_CREATE (content stripped for clients without
+        the MESSAGE_CONTENT intent unless it mentions the bot). Returns the message."""
+        channel = self.state.channel(channel_id)
+        author = self.state.user(user_id)
+        origin = Origin("user", payloads.user(author), user_id)
+        payload = self.backend.messages.create(channel, {"content": content}, origin)
+        await self.backend.echo_message(channel, payload)
+        return payload
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send any gateway event (e.g. CHANNEL_UPDATE) to the connected client."""
+        if not await self.gateway.dispatch(event, data):
+            raise RuntimeError("fake Discord: no gateway session to dispatch to")
+
+    async def _push(self, pending: PendingInteraction, data: dict[str, Any]) -> SentInteraction:
+        if self.gateway.current is None:
+            raise RuntimeError("fake Discord: no client has identified on the gateway yet")
+        pending.created = self.backend.clock()
+        self.backend.interactions[pending.id] = pending
+        await self.gateway.dispatch("INTERACTION_CREATE", data)
+        return SentInteraction(pending.id, pending.token, data)
+
+    def _last_modal(
+        self, custom_id: str
+    ) -> tuple[dict[str, Any] | None, PendingInteraction | None]:
+        """The modal last opened with this custom_id, and the interaction that opened it."""
+        for reply in reversed(self.backend.recorder.replies):
+            if reply.type == 9 and (reply.data or {}).get("custom_id") == custom_id:
+                return dict(reply.data), self.backend.interactions.get(reply.interaction_id)
+        return None, None
