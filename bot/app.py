@@ -1,61 +1,73 @@
 """The composition root: config -> store -> Threads -> bridge -> adapters -> delivery ->
-scheduler, started in that order and stopped in reverse."""
+scheduler (+ housekeeping, + health server), started in that order and stopped in reverse."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import suppress
 
 from adapters.base import ChatAdapter
+from bot.alerts import Alerts
 from bot.bridge import Bridge
 from bot.commands import Context
 from bot.config import Config
+from bot.credentials import require_token, threads_client
 from bot.events import Destination, Profile
 from bot.feeds import reconcile_feeds
-from bot.links import parse_webhook_url
+from bot.health import HealthServer
+from bot.logs import redact
+from bot.metrics import Metrics
 from bot.recovery import settle_publications
 from bot.threads.client import ThreadsClient
-from bot.threads.errors import ThreadsError
+from bot.threads.errors import AuthError, ThreadsError
 from bot.threads.publish import Publisher
+from bot.wiring import admin_destinations, build_adapters, configured_secrets
 from jobs.delivery import DeliveryWorker
-from jobs.polling import SourcePoller
+from jobs.maintenance import Maintenance
+from jobs.polling import PollOutcome, SourcePoller
 from jobs.scheduler import PollScheduler
 from storage.store import Store
 
 log = logging.getLogger(__name__)
 
+HOUR = 3600.0
+
 
 class BridgeApp:
-    """Everything `threads-bridge run` runs, owned in one place."""
+    """Everything `threads-bridge run` (and `demo`) runs, owned in one place."""
 
     def __init__(
         self,
         config: Config,
         *,
         threads: ThreadsClient | None = None,
+        extra_adapters: Sequence[Callable[[Bridge], ChatAdapter]] = (),
+        extra_publishers: Mapping[str, frozenset[str]] | None = None,
+        health_port: int | None = None,
         discord_ready_timeout: float = 2.0,
     ) -> None:
         """`threads` replaces the client built from the config (tests pass one with quick
-        retries); `discord_ready_timeout` is how long discord.py waits for more servers after
-        the last one arrives before it calls itself ready."""
+        retries); `extra_adapters` build adapters that run beside the configured ones (the
+        demo's console);
+        `health_port` overrides `server.health_port`; `discord_ready_timeout` is how long
+        discord.py waits for more servers after the last one before it calls itself ready."""
         self.config = config
-        self._discord_ready_timeout = discord_ready_timeout
-        token = config.threads.access_token
+        redact(*configured_secrets(config))
         self.store = Store.open(config.storage.path)
-        self.threads = threads or ThreadsClient(
-            token.reveal() if token else None,
-            api_base=config.threads.api_base,
-            app_id=config.threads.app_id,
-            app_secret=config.threads.app_secret.reveal() if config.threads.app_secret else None,
-        )
+        token = require_token(config, self.store)
+        redact(token.token)
+        self.threads = threads or threads_client(config, token.token)
+        self.threads.set_error_listener(self._api_error)
         self.publisher = Publisher(self.threads)
         self.poller = SourcePoller(
             self.store,
             self.threads,
             on_queued=self._wake_delivery,
             connected_account=lambda: self.ctx.me,
+            on_polled=self._polled,
         )
         self.scheduler = PollScheduler(self.poller, interval=config.threads.poll_interval)
         self.ctx = Context(
@@ -66,69 +78,67 @@ class BridgeApp:
             publishers={
                 "telegram": frozenset(str(u) for u in config.telegram.publishers),
                 "discord": frozenset(str(u) for u in config.discord.publishers),
+                **(extra_publishers or {}),
             },
             publisher_roles={"discord": frozenset(str(r) for r in config.discord.publisher_roles)},
         )
         self.bridge = Bridge(self.ctx)
-        self.adapters: list[ChatAdapter] = self._build_adapters()
+        self.adapters = [
+            *build_adapters(config, self.bridge, discord_ready_timeout=discord_ready_timeout),
+            *(make(self.bridge) for make in extra_adapters),
+        ]
         self.delivery = DeliveryWorker(self.store, {a.platform: a for a in self.adapters})
+        self.alerts = Alerts(self._notify, admin_destinations(config))
+        self.maintenance = Maintenance(self.store, self.threads, self.alerts)
+        self.maintenance.use_token(token.token)
+        self.metrics = Metrics(
+            self.store, quota=lambda: self.maintenance.last_quota, adapters=self.adapter_health
+        )
+        self.health = HealthServer(
+            self.metrics,
+            scheduler_running=lambda: self.scheduler.running,
+            adapters=self.adapter_health,
+        )
+        self._health_port = health_port if health_port is not None else config.server.health_port
         self._stopped = False
 
-    def _build_adapters(self) -> list[ChatAdapter]:
-        adapters: list[ChatAdapter] = []
-        telegram = self.config.telegram
-        if telegram.token is not None:
-            from adapters.telegram import TelegramAdapter
-
-            adapters.append(
-                TelegramAdapter(telegram.token.reveal(), self.bridge, api_base=telegram.api_base)
-            )
-        discord = self.config.discord
-        if discord.token is not None:
-            from adapters.discord import DiscordAdapter
-
-            adapters.append(
-                DiscordAdapter(
-                    discord.token.reveal(),
-                    self.bridge,
-                    api_base=discord.api_base,
-                    gateway_url=discord.gateway_url,
-                    guild_ids=discord.guild_ids,
-                    guild_ready_timeout=self._discord_ready_timeout,
-                    webhooks=dict(
-                        parsed
-                        for feed in self.config.feeds
-                        if feed.discord_webhook is not None
-                        and (parsed := parse_webhook_url(feed.discord_webhook.reveal()))
-                    ),
-                )
-            )
-        return adapters
-
-    def _wake_delivery(self) -> None:
-        self.delivery.wake()
+    def adapter_health(self) -> dict[str, bool]:
+        return {adapter.platform: adapter.connected for adapter in self.adapters}
 
     async def start(self) -> None:
-        self.ctx.me = await self._connected_account()
+        self.ctx.me, rejected = await self._connected_account()
         reconcile_feeds(
             self.store, self.config.feeds, self.ctx.me.username if self.ctx.me else None
         )
         for adapter in self.adapters:
             await adapter.start()
+        if rejected is not None:  # told now that the adapters can carry the alert
+            await self.maintenance.token_rejected(rejected)
         await settle_publications(self.store, self.publisher, self._notify)
         self.delivery.start()
         self.scheduler.start(self.store.sources.active())
+        self._schedule_housekeeping()
+        if self._health_port is not None:  # 0: any free port (see self.health.port)
+            await self.health.start(self.config.server.health_host, self._health_port)
         log.info(
             "bridge running: %d sources, %d adapters",
             len(self.store.sources.active()),
             len(self.adapters),
         )
 
+    def _schedule_housekeeping(self) -> None:
+        m, add = self.maintenance, self.scheduler.add_periodic
+        add(m.refresh_token_if_due, seconds=HOUR, name="refresh token", first_in=60)
+        add(m.pick_up_stored_token, seconds=60, name="pick up stored token")
+        add(m.snapshot_quota, seconds=600, name="quota snapshot", first_in=1)
+        add(m.prune, seconds=24 * HOUR, name="prune outbox", first_in=HOUR)
+
     async def stop(self) -> None:
         """Stop everything, each step guarded so one failure cannot leave the rest running."""
         if self._stopped:
             return
         self._stopped = True
+        await self.health.stop()
         self.scheduler.shutdown()
         await self.poller.wait_idle(grace=5.0)
         await self.delivery.stop()  # before the adapters: it sends through them
@@ -140,7 +150,7 @@ class BridgeApp:
         await self.threads.aclose()
         self.store.close()
 
-    async def run(self) -> None:
+    async def run(self, on_started: Callable[[], Awaitable[None]] | None = None) -> None:
         """Start, run until SIGINT or SIGTERM, stop."""
         loop = asyncio.get_running_loop()
         stop = asyncio.Event()
@@ -148,6 +158,8 @@ class BridgeApp:
             loop.add_signal_handler(signum, stop.set)
         try:
             await self.start()
+            if on_started is not None:
+                await on_started()
             await stop.wait()
             log.info("stopping")
         finally:
@@ -156,16 +168,37 @@ class BridgeApp:
                     loop.remove_signal_handler(signum)
             await self.stop()
 
-    async def _connected_account(self) -> Profile | None:
+    def _wake_delivery(self) -> None:
+        self.delivery.wake()
+
+    def _polled(self, outcome: PollOutcome) -> None:
+        self.metrics.record_poll(new_posts=outcome.new_posts, failed=outcome.error is not None)
+        if isinstance(outcome.error, AuthError):
+            task = asyncio.get_running_loop().create_task(
+                self.maintenance.token_rejected(outcome.error), name="alert: token rejected"
+            )
+            task.add_done_callback(_log_failure)
+
+    def _api_error(self, error: ThreadsError) -> None:
+        self.metrics.record_api_error(error)
+
+    async def _connected_account(self) -> tuple[Profile | None, AuthError | None]:
+        """The account the token belongs to; the bridge still starts without it (chat
+        commands keep working and say what is wrong), and a rejected token is reported."""
         try:
             me = await self.threads.me()
         except ThreadsError as exc:
             log.error("could not read the connected Threads account: %s", exc)
-            return None
+            return None, exc if isinstance(exc, AuthError) else None
         log.info("connected to Threads as @%s", me.username)
-        return me
+        return me, None
 
     async def _notify(self, destination: Destination, text: str) -> None:
         for adapter in self.adapters:
             if adapter.platform == destination.platform:
                 await adapter.notify(destination, text)
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("%s failed", task.get_name(), exc_info=task.exception())

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
-from bot.config import ConfigError, load_config
-from bot.logs import setup_logging
+from bot.config import Config, ConfigError, load_config
+from bot.logs import redact, setup_logging
+from bot.threads.errors import ThreadsError
+from bot.wiring import configured_secrets
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -16,14 +20,34 @@ def build_parser() -> argparse.ArgumentParser:
         prog="threads-bridge",
         description="Bridge Threads and chat: watch profiles, publish from chat commands.",
     )
-    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
+    parser.add_argument(
+        "--log-level", help="DEBUG, INFO, WARNING or ERROR (default INFO; WARNING for demo)"
+    )
+    parser.add_argument("--log-json", action="store_true", help="log JSON lines")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    check = commands.add_parser("check", help="validate a configuration file")
-    check.add_argument("--config", required=True, help="path to the TOML configuration")
 
     run = commands.add_parser("run", help="run the bridge until SIGINT/SIGTERM")
     run.add_argument("--config", required=True, help="path to the TOML configuration")
+    run.add_argument("--health-port", type=int, help="serve /healthz and /metrics here")
+
+    demo = commands.add_parser("demo", help="run the bridge on the built-in Threads simulator")
+    demo.add_argument("--db", help="keep the demo's database in this file (default: temporary)")
+    demo.add_argument("--health-port", type=int, help="serve /healthz and /metrics here")
+
+    check = commands.add_parser("check", help="validate a configuration and probe each service")
+    check.add_argument("--config", required=True, help="path to the TOML configuration")
+
+    auth = commands.add_parser("auth", help="sign in to Threads (OAuth) and manage the token")
+    steps = auth.add_subparsers(dest="step", required=True, metavar="STEP")
+    for name, text in (
+        ("url", "print the sign-in address"),
+        ("exchange", "trade the code from the sign-in redirect for a token"),
+        ("refresh", "refresh the stored long-lived token now"),
+    ):
+        step = steps.add_parser(name, help=text)
+        step.add_argument("--config", required=True, help="path to the TOML configuration")
+        if name == "exchange":
+            step.add_argument("code", help="the code, or the whole address Meta redirected to")
 
     sim = commands.add_parser("simulator", help="run the local Threads API simulator")
     sim.add_argument("--host", default="127.0.0.1")
@@ -34,26 +58,93 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    setup_logging(args.log_level)
+    # The demo's terminal is a chat: log lines between the posts would only be in the way.
+    level = args.log_level or ("WARNING" if args.command == "demo" else "INFO")
+    setup_logging(level, json_lines=args.log_json)
     try:
-        if args.command == "check":
-            load_config(args.config)
-            print(f"{args.config}: OK")
-            return 0
-        if args.command == "run":
-            config = load_config(args.config)
-            from bot.app import BridgeApp
-
-            asyncio.run(BridgeApp(config).run())
-            return 0
-        if args.command == "simulator":
-            from bot.threads.simulator import serve
-
-            asyncio.run(serve(args.host, args.port, seed=args.seed))
-            return 0
+        return _dispatch(args)
     except ConfigError as exc:
         print(f"config error: {exc}", file=sys.stderr)
         return 2
+    except ThreadsError as exc:
+        print(f"Threads error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "run":
+        from bot.app import BridgeApp
+
+        config = _config(args.config, require_token=False)  # `auth` may have stored one
+        asyncio.run(BridgeApp(config, health_port=args.health_port).run())
+        return 0
+    if args.command == "demo":
+        from bot.demo import run_demo
+
+        asyncio.run(run_demo(db_path=args.db, health_port=args.health_port, env=os.environ))
+        return 0
+    if args.command == "check":
+        return asyncio.run(_check(args.config))
+    if args.command == "auth":
+        return asyncio.run(_auth(args))
+    if args.command == "simulator":
+        from bot.threads.simulator import serve
+
+        asyncio.run(serve(args.host, args.port, seed=args.seed))
+        return 0
     return 1
+
+
+def _config(path: str, *, require_token: bool) -> Config:
+    config = load_config(path, require_threads_token=require_token)
+    redact(*configured_secrets(config))
+    return config
+
+
+async def _check(path: str) -> int:
+    from bot.check import run_checks
+
+    config = _config(path, require_token=False)
+    failures = 0
+    async for check in run_checks(config, path):
+        print(check.line(), flush=True)
+        failures += not check.ok
+    return 1 if failures else 0
+
+
+async def _auth(args: argparse.Namespace) -> int:
+    from bot import credentials
+    from storage.store import Store
+
+    config = _config(args.config, require_token=False)
+    if args.step == "url":
+        print("Open this address, sign in as the Threads account the bridge should use, and")
+        print("allow access. Then run `threads-bridge auth exchange` with the address (or the")
+        print("code) your browser lands on:\n")
+        print(credentials.authorize_url(config))
+        return 0
+    store = Store.open(config.storage.path)
+    try:
+        if args.step == "exchange":
+            stored = await credentials.exchange_code(config, store, args.code)
+            print(
+                f"Signed in. A long-lived token is stored in {config.storage.path}"
+                f"{_valid_until(stored.expires_at)}; a running bridge picks it up within "
+                "a minute."
+            )
+            return 0
+        token = credentials.require_token(config, store)
+        async with credentials.threads_client(config, token.token) as client:
+            stored = await credentials.refresh_stored(client, store)
+        print(f"Refreshed{_valid_until(stored.expires_at)}.")
+        return 0
+    finally:
+        store.close()
+
+
+def _valid_until(expires_at: float | None) -> str:
+    if expires_at is None:
+        return ""
+    return f", valid until {datetime.fromtimestamp(expires_at, UTC):%Y-%m-%d %H:%M} UTC"

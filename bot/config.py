@@ -36,6 +36,7 @@ class ThreadsConfig:
     app_id: str | None = None
     app_secret: Secret | None = field(default=None, metadata={"env": "THREADS_APP_SECRET"})
     poll_interval: float = field(default=300.0, metadata={"min": 1.0})
+    redirect_uri: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ class TelegramConfig:
     # python-telegram-bot appends the token to this (or fills a `{token}` placeholder).
     api_base: str = "https://api.telegram.org/bot"
     publishers: tuple[int, ...] = field(default=(), metadata={"expected": "a list of user ids"})
+    admins: tuple[int, ...] = field(default=(), metadata={"expected": "a list of user ids"})
 
     @property
     def enabled(self) -> bool:
@@ -65,6 +67,7 @@ class DiscordConfig:
     publisher_roles: tuple[int, ...] = field(
         default=(), metadata={"expected": "a list of role ids"}
     )
+    admins: tuple[int, ...] = field(default=(), metadata={"expected": "a list of user ids"})
 
     @property
     def enabled(self) -> bool:
@@ -86,11 +89,18 @@ class FeedConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ServerConfig:
+    health_port: int | None = field(default=None, metadata={"min": 1, "expected": "a port"})
+    health_host: str = "127.0.0.1"
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     threads: ThreadsConfig = field(default_factory=ThreadsConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     discord: DiscordConfig = field(default_factory=DiscordConfig)
+    server: ServerConfig = field(default_factory=ServerConfig)
     feeds: tuple[FeedConfig, ...] = ()
 
 

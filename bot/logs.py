@@ -1,20 +1,71 @@
-"""Logging set-up shared by every command."""
+"""Logging: readable lines or JSON lines on stderr, with every known secret redacted.
+
+Secrets are registered as they are read (tokens, webhook tokens, the app secret) and replaced
+by `***` in the final text of every record, tracebacks included, whoever logged it.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+import sys
+from datetime import UTC, datetime
+
+_SECRETS: set[str] = set()
+MIN_SECRET_LENGTH = 8  # shorter values would redact ordinary words
 
 
-def setup_logging(level: str = "INFO") -> None:
-    """Readable lines on stderr; third-party loggers that print URLs are kept quiet."""
-    logging.basicConfig(
-        level=level.upper(),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        datefmt="%Y-%m-%d %H:%M:%S",
-    )
+def redact(*values: str | None) -> None:
+    """Never let these values reach a log line."""
+    for value in values:
+        if value and len(value) >= MIN_SECRET_LENGTH:
+            _SECRETS.add(value)
+
+
+def scrub(text: str) -> str:
+    for secret in _SECRETS:
+        if secret in text:
+            text = text.replace(secret, "***")
+    return text
+
+
+class _ReadableFormatter(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S")
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub(super().format(record))
+
+
+class _JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return scrub(json.dumps(entry, ensure_ascii=False))
+
+
+def setup_logging(level: str = "INFO", *, json_lines: bool = False) -> None:
+    """One handler on the root logger; third-party loggers that print URLs kept quiet."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_JsonFormatter() if json_lines else _ReadableFormatter())
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        if getattr(existing, "_threads_bridge", False):
+            root.removeHandler(existing)
+    handler._threads_bridge = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level.upper())
     # httpx logs every request URL at INFO; URLs are where tokens leak (Telegram puts its token
     # in the path), so it only gets to speak about problems.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     # APScheduler announces every job run at INFO: once per source per interval is noise.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # discord.py's gateway chatter at INFO is for debugging discord.py itself.
+    logging.getLogger("discord").setLevel(logging.WARNING)

@@ -12,6 +12,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from bot.events import FeedItem, Post, Profile, Source, SourceKind
 from bot.threads.client import ThreadsClient
@@ -27,6 +28,16 @@ MAX_CATCH_UP_PAGES = 10  # 1,000 posts after a long downtime; discovery calls ar
 PROFILE_REFRESH = 24 * 3600.0
 
 
+@dataclass(frozen=True, slots=True)
+class PollOutcome:
+    """What one poll found, for metrics and alerts."""
+
+    source: Source
+    new_posts: int
+    queued: int
+    error: ThreadsError | None = None
+
+
 class SourcePoller:
     def __init__(
         self,
@@ -35,7 +46,7 @@ class SourcePoller:
         *,
         on_queued: Callable[[], None],
         connected_account: Callable[[], Profile | None],
-        on_polled: Callable[[Source, int, ThreadsError | None], None] | None = None,
+        on_polled: Callable[[PollOutcome], None] | None = None,
     ) -> None:
         self._store = store
         self._threads = threads
@@ -75,31 +86,32 @@ class SourcePoller:
         if source is None:
             return 0
         try:
-            queued = await self._poll(source)
+            new_posts, queued = await self._poll(source)
         except ThreadsError as exc:
             log.warning("polling %s failed: %s", source.label, exc)
             self._store.sources.record_poll(source.id, error=exc.reason)
-            self._report(source, 0, exc)
+            self._report(PollOutcome(source, 0, 0, exc))
             return 0
         self._store.sources.record_poll(source.id)
         if queued:
             log.info("%s: %d deliveries queued", source.label, queued)
             self._on_queued()
-        self._report(source, queued, None)
+        self._report(PollOutcome(source, new_posts, queued))
         return queued
 
-    def _report(self, source: Source, queued: int, error: ThreadsError | None) -> None:
+    def _report(self, outcome: PollOutcome) -> None:
         if self._on_polled is not None:
-            self._on_polled(source, queued, error)
+            self._on_polled(outcome)
 
-    async def _poll(self, source: Source) -> int:
+    async def _poll(self, source: Source) -> tuple[int, int]:
+        """(new posts, deliveries queued)."""
         if source.cursor is None:
             posts = await self._first_page(source)
             cursor = _newest(posts) or int(time.time())
             items = [FeedItem(post) for post in posts]
             self._store.feed.record(source, items, cursor, baseline=True)
             log.info("%s: baseline of %d posts", source.label, len(posts))
-            return 0
+            return 0, 0
         posts = await self._since(source, source.cursor)
         cursor = max(_newest(posts) or 0, source.cursor)
         seen = self._store.feed.seen_ids(source.id, [p.id for p in posts])
@@ -109,10 +121,10 @@ class SourcePoller:
         )
         if not fresh:
             self._store.feed.record(source, [], cursor, baseline=False)
-            return 0
+            return 0, 0
         author = await self._author(source)
         items = [FeedItem(post, author, await self._related(post)) for post in fresh]
-        return self._store.feed.record(source, items, cursor, baseline=False)
+        return len(fresh), self._store.feed.record(source, items, cursor, baseline=False)
 
     async def _first_page(self, source: Source) -> list[Post]:
         if source.kind is SourceKind.ME:

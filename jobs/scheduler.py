@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -37,7 +38,8 @@ class PollScheduler:
 
     def start(self, sources: list[Source]) -> None:
         """Start polling; sources polled before start within a few seconds, spread out."""
-        self._scheduler.start()
+        if not self._scheduler.running:
+            self._scheduler.start()
         for source in sources:
             delay = random.uniform(0, min(self._start_spread, self._interval))
             self._add(source, datetime.now().astimezone() + timedelta(seconds=delay))
@@ -55,6 +57,30 @@ class PollScheduler:
         if self._scheduler.get_job(_job_id(source)) is not None:
             self._scheduler.remove_job(_job_id(source))
             log.info("stopped polling %s", source.label)
+
+    def add_periodic(
+        self,
+        job: Callable[[], Awaitable[object] | object],
+        *,
+        seconds: float,
+        name: str,
+        first_in: float | None = None,
+    ) -> None:
+        """A housekeeping job every `seconds` (first after `first_in`, default one period)."""
+        first = datetime.now().astimezone() + timedelta(
+            seconds=seconds if first_in is None else first_in
+        )
+        self._scheduler.add_job(
+            job,
+            "interval",
+            seconds=seconds,
+            id=name,
+            name=name,
+            next_run_time=first,
+            max_instances=1,
+            coalesce=True,
+            replace_existing=True,
+        )
 
     def poll_soon(self, source: Source) -> None:
         """Run the source's poll now instead of at its next interval."""

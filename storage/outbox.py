@@ -119,6 +119,12 @@ class Outbox:
         )
         return int(row["n"]) if row else 0
 
+    def prune(self, *, before: float) -> int:
+        """Forget finished rows (delivered, dead, dropped) older than `before`. The messages
+        map stays: people reply to old bridged posts too."""
+        sql = "DELETE FROM outbox WHERE state != 'pending' AND done_at < ?"
+        return int(self._db.execute(sql, [before]).rowcount)
+
     def counts_by_state(self) -> dict[str, int]:
         rows = many(self._db, "SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")
         return {row["state"]: row["n"] for row in rows}

@@ -139,3 +139,24 @@ def m001_initial(db: Database) -> None:
             error TEXT
         )"""
     )
+
+
+@migrations()
+def m002_tokens(db: Database) -> None:
+    # The Threads access token the bridge uses, once `auth` stored one or a refresh renewed
+    # it: a running bridge reads it from here. config_hash remembers which configured token
+    # it came from, so that editing the configuration replaces it.
+    db.execute(
+        """
+        CREATE TABLE tokens (
+            name TEXT PRIMARY KEY,
+            token TEXT NOT NULL,
+            user_id TEXT,
+            obtained_at REAL NOT NULL,
+            expires_at REAL,
+            source TEXT NOT NULL,
+            config_hash TEXT,
+            refresh_error TEXT,
+            updated_at REAL NOT NULL
+        )"""
+    )

@@ -17,6 +17,7 @@ from storage.outbox import Outbox
 from storage.publications import Audit, Publications
 from storage.sources import Sources
 from storage.subscriptions import Subscriptions
+from storage.tokens import Tokens
 
 
 class Store:
@@ -30,6 +31,7 @@ class Store:
         self.outbox = Outbox(db)
         self.publications = Publications(db)
         self.audit = Audit(db)
+        self.tokens = Tokens(db)
 
     @classmethod
     def open(cls, path: str | Path) -> Store:

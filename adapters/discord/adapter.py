@@ -33,6 +33,7 @@ DISCORD_LIMITS = RateLimits(per_second=40.0, chat_interval=1.0, group_interval=1
 NO_MENTIONS = discord.AllowedMentions.none()
 CONTENT_LIMIT = 2000
 WEBHOOK_PREFIX = "webhook:"
+USER_PREFIX = "user:"
 
 
 # The bridge never joins voice: spare the operator discord.py's warnings about voice libraries.
@@ -182,12 +183,19 @@ class DiscordAdapter:
         return str(message.id)
 
     async def notify(self, destination: Destination, text: str) -> None:
+        """A notice to a channel, or to a user by direct message (`user:<id>`)."""
         if destination.chat_id.startswith(WEBHOOK_PREFIX):
             return  # a webhook is a feed, not a conversation
-        channel = self._client.get_channel(int(destination.chat_id))
-        if isinstance(channel, discord.abc.Messageable):
-            for chunk in _chunks(escape_markdown(text)):
-                await channel.send(chunk, allowed_mentions=NO_MENTIONS)
+        target: discord.abc.Messageable
+        if destination.chat_id.startswith(USER_PREFIX):
+            target = await self._client.fetch_user(int(destination.chat_id[len(USER_PREFIX) :]))
+        else:
+            channel = self._client.get_channel(int(destination.chat_id))
+            if not isinstance(channel, discord.abc.Messageable):
+                return
+            target = channel
+        for chunk in _chunks(escape_markdown(text)):
+            await target.send(chunk, allowed_mentions=NO_MENTIONS)
 
     # -- commands --------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
 from bot.events import Command, Reply, SourceKind
@@ -54,7 +55,20 @@ async def status(ctx: Context, command: Command) -> Reply:
         if limit.replies is not None:
             quota += f", {limit.replies.remaining} of {limit.replies.total} replies"
         lines.append(quota)
+    lines.append(_token_line(ctx, now))
     return Reply("\n".join(lines))
+
+
+def _token_line(ctx: Context, now: float) -> str:
+    token = ctx.store.tokens.get()
+    if token is None or token.expires_at is None:
+        return "Threads token: expiry not known yet (learned at its first refresh)"
+    when = datetime.fromtimestamp(token.expires_at, UTC).strftime("%Y-%m-%d")
+    days = (token.expires_at - now) / 86400
+    if days < 0:
+        return f"Threads token: expired on {when}; sign in again with threads-bridge auth"
+    problem = f" (last refresh failed: {token.refresh_error})" if token.refresh_error else ""
+    return f"Threads token: expires {when}, in {days:.0f} days{problem}"
 
 
 def _ago(seconds: float) -> str:

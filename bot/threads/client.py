@@ -16,6 +16,7 @@ import httpx
 from bot.events import Post, Profile
 from bot.threads import models
 from bot.threads.containers import ContainerRequest
+from bot.threads.errors import ThreadsError
 from bot.threads.models import (
     ContainerStatus,
     Insight,
@@ -44,13 +45,16 @@ class ThreadsClient:
         timeout: float = 20.0,
         retry: RetryPolicy | None = None,
         http: httpx.AsyncClient | None = None,
+        on_error: Callable[[ThreadsError], None] | None = None,
     ) -> None:
+        """`on_error` hears of every failed request attempt (for metrics)."""
         self._graph = GraphTransport(
             access_token,
             api_base=api_base,
             timeout=timeout,
             retry=retry or RetryPolicy(),
             http=http,
+            on_error=on_error,
         )
         self._app_id = app_id
         self._app_secret = app_secret
@@ -71,6 +75,10 @@ class ThreadsClient:
     def set_access_token(self, token: str | None) -> None:
         """Swap the token (after a refresh) without rebuilding the client."""
         self._graph.set_access_token(token)
+
+    def set_error_listener(self, listener: Callable[[ThreadsError], None] | None) -> None:
+        """Who hears of every failed request attempt (metrics)."""
+        self._graph.on_error = listener
 
     # -- profiles -------------------------------------------------------------------------
 

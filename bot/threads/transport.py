@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,8 +48,10 @@ class GraphTransport:
         timeout: float,
         retry: RetryPolicy,
         http: httpx.AsyncClient | None = None,
+        on_error: Callable[[ThreadsError], None] | None = None,
     ) -> None:
         self._token = access_token
+        self.on_error = on_error
         self.api_base = api_base.rstrip("/")
         self.retry = retry
         self._secrets: set[str] = set()
@@ -137,16 +139,22 @@ class GraphTransport:
             )
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             error = TransientError(f"Could not reach Threads ({type(exc).__name__})")
-            raise _NotSent(error) from None
+            raise _NotSent(self._noted(error)) from None
         except httpx.TimeoutException:
-            raise TransientError("Threads did not answer in time") from None
+            raise self._noted(TransientError("Threads did not answer in time")) from None
         except httpx.TransportError as exc:
             reason = f"The connection to Threads failed ({type(exc).__name__})"
-            raise TransientError(reason) from None
+            raise self._noted(TransientError(reason)) from None
         body = _json_or_none(response)
         if response.is_success and isinstance(body, dict) and "error" not in body:
             return body
-        raise self._scrub(classify_graph_error(response.status_code, body))
+        raise self._noted(self._scrub(classify_graph_error(response.status_code, body)))
+
+    def _noted(self, error: ThreadsError) -> ThreadsError:
+        """Every failed attempt, retried or not, is reported (metrics count them)."""
+        if self.on_error is not None:
+            self.on_error(error)
+        return error
 
     def _scrub(self, error: ThreadsError) -> ThreadsError:
         """Make sure no secret we hold can travel inside an exception message."""

@@ -7,9 +7,8 @@ from pathlib import Path
 
 from bot.events import Destination, Source, SourceKind
 from bot.threads.client import ThreadsClient
-from bot.threads.errors import ThreadsError
 from bot.threads.simulator import ThreadsSimulator
-from jobs.polling import SourcePoller
+from jobs.polling import PollOutcome, SourcePoller
 from jobs.scheduler import PollScheduler
 from storage.store import Store
 
@@ -26,8 +25,8 @@ async def test_one_job_per_source_polls_every_interval(
         )
     polls: asyncio.Queue[Source] = asyncio.Queue()
 
-    def polled(polled_source: Source, queued: int, error: ThreadsError | None) -> None:
-        polls.put_nowait(polled_source)
+    def polled(outcome: PollOutcome) -> None:
+        polls.put_nowait(outcome.source)
 
     poller = SourcePoller(
         store, client, on_queued=lambda: None, connected_account=lambda: None, on_polled=polled

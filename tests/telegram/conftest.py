@@ -51,6 +51,7 @@ def bridge_config(
         "storage": {"path": str(tmp_path / "bridge.db")},
         "telegram": {"token": tg.token, "api_base": tg.base_url, "publishers": [PUBLISHER]},
     }
+    raw["telegram"].update(extra.pop("telegram", {}))
     raw.update(extra)
     return parse_config(raw, env={})
 
@@ -104,10 +105,10 @@ async def start_bridge(
 ) -> AsyncIterator[Callable[..., Any]]:
     started: list[BridgeApp] = []
 
-    async def start(**extra: Any) -> Bridge:
+    async def start(*, health_port: int | None = None, **extra: Any) -> Bridge:
         config = bridge_config(tmp_path, sim, tg, alice, **extra)
         threads = ThreadsClient(alice.token, api_base=sim.base_url, retry=FAST_RETRY)
-        app = BridgeApp(config, threads=threads)
+        app = BridgeApp(config, threads=threads, health_port=health_port)
         started.append(app)
         await app.start()
         return Bridge(app, sim, tg)

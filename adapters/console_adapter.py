@@ -1,0 +1,141 @@
+"""A chat in the terminal, for demo mode: deliveries are printed as a person would read them,
+and commands typed at the prompt go through the same bridge as chat commands.
+
+The terminal is one private chat whose user ("you") owns it and may publish. Each delivery gets
+a number; `/reply #N TEXT` answers delivery N on Threads, like replying to a bridged message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from bot.bridge import Bridge
+from bot.events import ChatUser, Command, Destination, FeedItem, Platform, Role
+from bot.outbound import RateLimits
+from bot.render import media_label, view_of
+
+log = logging.getLogger(__name__)
+
+TERMINAL = Destination(Platform.CONSOLE, "terminal")
+YOU = ChatUser("you", "you")
+RULE = "─" * 64
+
+
+class ConsoleAdapter:
+    platform = Platform.CONSOLE.value
+    limits = RateLimits(per_second=50.0, chat_interval=0.0, group_interval=0.0)
+
+    def __init__(
+        self, bridge: Bridge, *, out: TextIO | None = None, read_commands: bool = True
+    ) -> None:
+        self._bridge = bridge
+        self._out = out or sys.stdout
+        self._read_commands = read_commands
+        self._reader: asyncio.Task[None] | None = None
+        self._printed = 0
+        self._running = False
+
+    @property
+    def connected(self) -> bool:
+        return self._running
+
+    async def start(self) -> None:
+        self._running = True
+        if self._read_commands:
+            self._reader = asyncio.create_task(self._read_stdin(), name="console commands")
+
+    async def stop(self) -> None:
+        self._running = False
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader
+
+    # -- delivery ----------------------------------------------------------------------------
+
+    def render(self, item: FeedItem, destination: Destination) -> Sequence[object]:
+        return [render_text(item)]
+
+    def is_group(self, destination: Destination) -> bool:
+        return False
+
+    async def send(self, destination: Destination, part: object) -> list[str]:
+        self._printed += 1
+        self._write(f"{RULE}\n#{self._printed}  {part}\n")
+        return [str(self._printed)]
+
+    async def notify(self, destination: Destination, text: str) -> None:
+        self._write(f"{RULE}\n{text}\n")
+
+    # -- commands ------------------------------------------------------------------------------
+
+    async def handle_line(self, line: str) -> None:
+        """Run one typed line (a command) and print the answer."""
+        command = parse_line(line)
+        if command is None:
+            if line.strip():
+                self._write("Commands start with /. Type /help for the list.\n")
+            return
+        reply = await self._bridge.handle(command)
+        self._write(f"{reply.text}\n")
+
+    async def _read_stdin(self) -> None:
+        loop = asyncio.get_running_loop()
+        reader = asyncio.StreamReader()
+        try:
+            await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+        except (OSError, ValueError):
+            log.info("no terminal input: commands cannot be typed, deliveries still print")
+            return
+        while line := await reader.readline():
+            try:
+                await self.handle_line(line.decode(errors="replace"))
+            except Exception:
+                log.exception("the command failed")
+
+    def _write(self, text: str) -> None:
+        self._out.write(text)
+        self._out.flush()
+
+
+def parse_line(line: str) -> Command | None:
+    line = line.strip()
+    if not line.startswith("/") or len(line) == 1:
+        return None
+    name, _, args = line[1:].partition(" ")
+    reply_to = None
+    if name.lower() == "reply" and args.startswith("#"):
+        number, _, args = args[1:].partition(" ")
+        reply_to = number if number.isdigit() else None
+    return Command(
+        name=name.lower(),
+        args=args.strip(),
+        user=YOU,
+        chat=TERMINAL,
+        role=Role.OWNER,
+        reply_to_message_id=reply_to,
+    )
+
+
+def render_text(item: FeedItem) -> str:
+    """Author, what it relates to, the text, the media, the link: plain lines."""
+    view = view_of(item)
+    who = view.author_name
+    if view.username and view.author_name != f"@{view.username}":
+        who += f" (@{view.username})"
+    lines = [who]
+    if view.context:
+        lines.append(f"  {view.context}" + (f": {view.context_url}" if view.context_url else ""))
+    if view.quoted_text:
+        lines.append(f"  > {view.quoted_text}")
+    if view.text:
+        lines.append(view.text)
+    lines.extend(f"[{media_label(m)}] {m.url}" for m in view.media if m.url)
+    if view.permalink:
+        lines.append(view.permalink)
+    return "\n".join(lines)

@@ -1,0 +1,68 @@
+"""A small HTTP server for operators: /healthz and /metrics."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+
+from aiohttp import web
+
+from bot.metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+
+class HealthServer:
+    """/healthz answers 200 only while polling runs and every chat adapter is connected (503
+    otherwise, with what is down); /metrics is the Prometheus text format."""
+
+    def __init__(
+        self,
+        metrics: Metrics,
+        *,
+        scheduler_running: Callable[[], bool],
+        adapters: Callable[[], Mapping[str, bool]],
+    ) -> None:
+        self._metrics = metrics
+        self._scheduler_running = scheduler_running
+        self._adapters = adapters
+        self._runner: web.AppRunner | None = None
+        self.port: int | None = None
+
+    async def start(self, host: str, port: int) -> None:
+        app = web.Application()
+        app.router.add_get("/healthz", self._healthz)
+        app.router.add_get("/metrics", self._metrics_page)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+        log.info("health and metrics on http://%s:%d/", host, self.port)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _healthz(self, request: web.Request) -> web.Response:
+        adapters = dict(self._adapters())
+        scheduler = self._scheduler_running()
+        healthy = scheduler and all(adapters.values())
+        body = {
+            "status": "ok" if healthy else "unhealthy",
+            "scheduler": scheduler,
+            "adapters": adapters,
+        }
+        return web.Response(
+            text=json.dumps(body),
+            status=200 if healthy else 503,
+            content_type="application/json",
+        )
+
+    async def _metrics_page(self, request: web.Request) -> web.Response:
+        return web.Response(
+            body=self._metrics.render(),
+            headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"},
+        )

@@ -1,0 +1,110 @@
+"""Prometheus metrics: counters fed by hooks as things happen, gauges read at scrape time.
+
+A registry of its own (not prometheus_client's global one), so that several bridges in one
+process (the tests) never collide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+
+from prometheus_client import CollectorRegistry, Counter, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from bot.threads.errors import ThreadsError
+from bot.threads.models import PublishingLimit
+from storage.store import Store
+
+PREFIX = "threads_bridge"
+
+
+class Metrics:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        quota: Callable[[], PublishingLimit | None],
+        adapters: Callable[[], Mapping[str, bool]],
+    ) -> None:
+        self.registry = CollectorRegistry()
+        self.polls = Counter(
+            f"{PREFIX}_polls",
+            "Polls of Threads sources, by result",
+            ["result"],
+            registry=self.registry,
+        )
+        self.posts_seen = Counter(
+            f"{PREFIX}_posts_seen", "New Threads posts found by polling", registry=self.registry
+        )
+        self.api_errors = Counter(
+            f"{PREFIX}_api_errors",
+            "Failed Threads API requests, by error class",
+            ["error_class"],
+            registry=self.registry,
+        )
+        self.registry.register(_StateCollector(store, quota, adapters))
+
+    def record_poll(self, *, new_posts: int, failed: bool) -> None:
+        self.polls.labels(result="error" if failed else "ok").inc()
+        self.posts_seen.inc(new_posts)
+
+    def record_api_error(self, error: ThreadsError) -> None:
+        self.api_errors.labels(error_class=type(error).__name__).inc()
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class _StateCollector(Collector):
+    """What the database and the adapters say right now."""
+
+    def __init__(
+        self,
+        store: Store,
+        quota: Callable[[], PublishingLimit | None],
+        adapters: Callable[[], Mapping[str, bool]],
+    ) -> None:
+        self._store = store
+        self._quota = quota
+        self._adapters = adapters
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        deliveries = GaugeMetricFamily(
+            f"{PREFIX}_deliveries", "Outbox rows by state", labels=["state"]
+        )
+        counts = self._store.outbox.counts_by_state()
+        for state in ("pending", "delivered", "dead", "dropped"):
+            deliveries.add_metric([state], counts.get(state, 0))
+        yield deliveries
+        yield GaugeMetricFamily(
+            f"{PREFIX}_outbox_depth",
+            "Deliveries waiting to be sent",
+            value=counts.get("pending", 0),
+        )
+        quota = GaugeMetricFamily(
+            f"{PREFIX}_publishing_quota_remaining",
+            "Threads publishing quota left in the rolling 24 h window",
+            labels=["kind"],
+        )
+        limit = self._quota()
+        if limit is not None:
+            quota.add_metric(["posts"], limit.posts.remaining)
+            if limit.replies is not None:
+                quota.add_metric(["replies"], limit.replies.remaining)
+        yield quota
+        connected = GaugeMetricFamily(
+            f"{PREFIX}_adapter_connected",
+            "1 when the chat adapter is connected",
+            labels=["platform"],
+        )
+        for platform, up in self._adapters().items():
+            connected.add_metric([platform], 1 if up else 0)
+        yield connected
+        token = self._store.tokens.get()
+        if token is not None and token.expires_at is not None:
+            yield GaugeMetricFamily(
+                f"{PREFIX}_token_expiry_timestamp_seconds",
+                "When the Threads access token expires",
+                value=token.expires_at,
+            )

@@ -1,0 +1,124 @@
+"""`threads-bridge auth`: the sign-in address, the code exchange, and a refresh, against the
+simulator's OAuth endpoints."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from bot import credentials
+from bot.config import ConfigError, parse_config
+from bot.threads.client import ThreadsClient
+from bot.threads.errors import AuthError
+from bot.threads.simulator import SimUser, ThreadsSimulator
+from storage.store import Store
+
+REDIRECT = "https://example.com/threads-callback"
+
+
+def config(tmp_path: Path, sim: ThreadsSimulator, **threads: Any) -> Any:
+    raw = {
+        "threads": {
+            "api_base": sim.base_url,
+            "app_id": "sim-app",
+            "app_secret": "sim-secret",
+            "redirect_uri": REDIRECT,
+            **threads,
+        },
+        "storage": {"path": str(tmp_path / "bridge.db")},
+        "telegram": {"publishers": [42]},
+    }
+    return parse_config(raw, env={})
+
+
+def test_sign_in_address_asks_for_the_scopes_the_features_need(
+    tmp_path: Path, sim: ThreadsSimulator
+) -> None:
+    url = urlparse(credentials.authorize_url(config(tmp_path, sim)))
+    query = {k: v[0] for k, v in parse_qs(url.query).items()}
+    assert f"{url.scheme}://{url.netloc}{url.path}" == "https://threads.net/oauth/authorize"
+    assert query["client_id"] == "sim-app"
+    assert query["redirect_uri"] == REDIRECT
+    assert query["scope"] == "threads_basic,threads_profile_discovery,threads_content_publish"
+    assert query["response_type"] == "code" and query["state"]
+
+
+def test_missing_app_id_names_the_key(tmp_path: Path, sim: ThreadsSimulator) -> None:
+    with pytest.raises(ConfigError, match=r"^threads\.app_id: missing"):
+        credentials.authorize_url(config(tmp_path, sim, app_id=""))
+
+
+async def test_exchange_stores_a_long_lived_token(
+    tmp_path: Path, sim: ThreadsSimulator, alice: SimUser
+) -> None:
+    cfg = config(tmp_path, sim)
+    code = sim.issue_auth_code("alice", redirect_uri=REDIRECT)
+    store = Store.open(cfg.storage.path)
+
+    stored = await credentials.exchange_code(cfg, store, f"{REDIRECT}?code={code}#_")
+
+    assert stored.source == "auth" and stored.user_id == alice.id
+    assert stored.expires_at is not None and stored.expires_at - stored.obtained_at > 59 * 86400
+    async with ThreadsClient(stored.token, api_base=sim.base_url) as client:
+        assert (await client.me()).username == "alice"
+    assert "sim-secret" not in repr(stored) and stored.token not in repr(stored)
+
+
+async def test_refresh_after_a_day_and_not_once_expired(
+    tmp_path: Path, sim: ThreadsSimulator, alice: SimUser
+) -> None:
+    cfg = config(tmp_path, sim, access_token=alice.token)
+    store = Store.open(cfg.storage.path)
+    token = credentials.require_token(cfg, store)
+    sim.advance(25 * 3600)
+
+    async with credentials.threads_client(cfg, token.token) as client:
+        refreshed = await credentials.refresh_stored(client, store)
+        assert (await client.me()).username == "alice"  # the client switched to it
+    assert refreshed.source == "refresh" and refreshed.expires_at is not None
+    assert credentials.require_token(cfg, store).token == refreshed.token  # kept over config
+
+    sim.expire_token(refreshed.token)
+    async with credentials.threads_client(cfg, refreshed.token) as client:
+        with pytest.raises(AuthError):
+            await credentials.refresh_stored(client, store)
+
+
+async def test_the_auth_commands(tmp_path: Path, sim: ThreadsSimulator, alice: SimUser) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[threads]\napi_base = "{sim.base_url}"\napp_id = "sim-app"\n'
+        f'app_secret = "sim-secret"\nredirect_uri = "{REDIRECT}"\n'
+    )
+
+    async def auth(*args: str) -> tuple[int, str]:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "auth",
+            *args,
+            "--config",
+            str(path),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        out, _ = await asyncio.wait_for(process.communicate(), 30)
+        return process.returncode or 0, out.decode()
+
+    code, url_output = await auth("url")
+    assert code == 0 and "https://threads.net/oauth/authorize?client_id=sim-app" in url_output
+
+    code, exchanged = await auth("exchange", sim.issue_auth_code("alice", redirect_uri=REDIRECT))
+    assert code == 0, exchanged
+    assert exchanged.startswith("Signed in. A long-lived token is stored in ")
+
+    sim.advance(25 * 3600)
+    code, refreshed = await auth("refresh")
+    assert code == 0, refreshed
+    assert refreshed.startswith("Refreshed, valid until ")

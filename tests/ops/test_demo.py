@@ -1,0 +1,65 @@
+"""`threads-bridge demo` as a newcomer runs it: posts flow in the terminal, commands answer,
+Ctrl-C stops it. No network, no tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+
+import pytest
+
+
+async def read_until(stream: asyncio.StreamReader, marker: str, within: float) -> str:
+    """Everything printed up to and including the first line containing `marker`."""
+    seen: list[str] = []
+    async with asyncio.timeout(within):
+        while line := (await stream.readline()).decode():
+            seen.append(line)
+            if marker in line:
+                return "".join(seen)
+    raise AssertionError(f"the demo ended without printing {marker!r}:\n{''.join(seen)}")
+
+
+@pytest.fixture
+async def demo() -> asyncio.subprocess.Process:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN", "THREADS_ACCESS_TOKEN")
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "demo",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        env={**env, "NO_PROXY": "127.0.0.1,localhost"},
+    )
+
+
+async def test_posts_flow_commands_answer_and_ctrl_c_stops(
+    demo: asyncio.subprocess.Process,
+) -> None:
+    assert demo.stdout is not None and demo.stdin is not None
+    started = time.monotonic()
+    try:
+        first = await read_until(demo.stdout, "https://www.threads.com/@", within=20)
+        took = time.monotonic() - started
+        demo.stdin.write(b"/post Hello from the terminal\n/list\n")
+        await demo.stdin.drain()
+        published = await read_until(demo.stdout, "Published on Threads:", within=15)
+        listed = await read_until(demo.stdout, "• @river_notes", within=15)
+    finally:
+        demo.send_signal(signal.SIGINT)
+        code = await asyncio.wait_for(demo.wait(), 15)
+
+    assert took < 20
+    assert "#1  " in first and ("@nova_photos" in first or "@river_notes" in first)
+    assert "https://www.threads.com/@demo/post/" in published
+    assert "This chat watches:\n• @nova_photos\n• @river_notes" in listed
+    assert code == 0
