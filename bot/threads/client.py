@@ -148,9 +148,7 @@ class ThreadsClient:
         after: str | None = None,
     ) -> Page[Post]:
         """Direct replies to a post (`reverse=True`, Meta's default, is newest first)."""
-        params = _list_params(models.REPLY_FIELDS, None, None, limit, after, None)
-        params["reverse"] = reverse
-        return await self._post_page(f"{media_id}/replies", params)
+        return await self._reply_page(media_id, "replies", reverse, limit, after)
 
     def iter_replies(self, media_id: str, *, reverse: bool = True) -> AsyncIterator[Post]:
         return _follow(lambda after: self.replies(media_id, reverse=reverse, after=after))
@@ -164,9 +162,7 @@ class ThreadsClient:
         after: str | None = None,
     ) -> Page[Post]:
         """Every reply under a root post at any depth, flattened."""
-        params = _list_params(models.REPLY_FIELDS, None, None, limit, after, None)
-        params["reverse"] = reverse
-        return await self._post_page(f"{media_id}/conversation", params)
+        return await self._reply_page(media_id, "conversation", reverse, limit, after)
 
     def iter_conversation(self, media_id: str, *, reverse: bool = True) -> AsyncIterator[Post]:
         return _follow(lambda after: self.conversation(media_id, reverse=reverse, after=after))
@@ -324,6 +320,13 @@ class ThreadsClient:
     ) -> Page[Post]:
         params = _list_params(fields, since, until, limit, after, before)
         return await self._post_page(f"{user_id}/{edge}", params)
+
+    async def _reply_page(
+        self, media_id: str, edge: str, reverse: bool, limit: int | None, after: str | None
+    ) -> Page[Post]:
+        params = _list_params(models.REPLY_FIELDS, None, None, limit, after, None)
+        params["reverse"] = reverse
+        return await self._post_page(f"{media_id}/{edge}", params)
 
     async def _post_page(self, path: str, params: dict[str, Any]) -> Page[Post]:
         return models.parse_page(await self._graph.get(path, params), models.parse_post)

@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.threads.coerce import as_int
+
 _AUTH_CODES = frozenset({190, 102})
 _PERMISSION_CODES = frozenset({3, 10, *range(200, 300)})
 _RATE_LIMIT_CODES = frozenset({4, 17, 32, 341, 613, *range(80001, 80009)})
@@ -147,8 +149,8 @@ def classify_graph_error(status: int, body: Mapping[str, Any] | None) -> Threads
             return TransientError(reason, http_status=status)
         return ThreadsError(reason, http_status=status)
 
-    code = _as_int(error.get("code"))
-    subcode = _as_int(error.get("error_subcode"))
+    code = as_int(error.get("code"))
+    subcode = as_int(error.get("error_subcode"))
     message = str(error.get("message") or error.get("error_message") or "unknown error")
     kw: dict[str, Any] = {
         "code": code,
@@ -184,12 +186,3 @@ def _error_object(body: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
     if "error_message" in body or "error_type" in body:
         return body  # the flat OAuth shape
     return None
-
-
-def _as_int(value: object) -> int | None:
-    if not isinstance(value, int | float | str):
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        return None

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from bot.events import Media, MediaKind, Poll, Post, Profile
+from bot.threads.coerce import as_float, as_int
 
 T = TypeVar("T")
 
@@ -143,8 +144,8 @@ def parse_poll(data: object) -> Poll | None:
         return None
     return Poll(
         options=tuple(str(data[f"option_{x}"]) for x in letters),
-        percentages=tuple(_as_float(data.get(f"option_{x}_votes_percentage")) for x in letters),
-        total_votes=_as_int(data.get("total_votes")),
+        percentages=tuple(as_float(data.get(f"option_{x}_votes_percentage")) for x in letters),
+        total_votes=as_int(data.get("total_votes")),
         expires_at=parse_timestamp(data.get("expiration_timestamp")),
     )
 
@@ -205,7 +206,7 @@ def parse_lookup(data: Mapping[str, Any]) -> Profile:
         picture_url=data.get("profile_picture_url"),
         biography=data.get("biography"),
         is_verified=bool(data.get("is_verified", False)),
-        follower_count=_as_int(data.get("follower_count")),
+        follower_count=as_int(data.get("follower_count")),
     )
 
 
@@ -282,24 +283,6 @@ def parse_token(body: Mapping[str, Any]) -> TokenGrant:
     # user_id arrives as a bare JSON number above 2**53: json keeps it an int, never a float.
     return TokenGrant(
         access_token=str(body["access_token"]),
-        expires_in=_as_int(body.get("expires_in")),
+        expires_in=as_int(body.get("expires_in")),
         user_id=str(user_id) if user_id is not None else None,
     )
-
-
-def _as_int(value: object) -> int | None:
-    if not isinstance(value, int | float | str):
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        return None
-
-
-def _as_float(value: object) -> float | None:
-    if not isinstance(value, int | float | str):
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        return None

@@ -12,12 +12,12 @@ import pytest
 
 from bot.app import BridgeApp
 from bot.config import parse_config
-from bot.events import SourceKind
 from bot.threads.client import ThreadsClient
 from bot.threads.simulator import SimUser, ThreadsSimulator
 from tests.conftest import FAST_RETRY
 from tests.fakes.discord import FakeDiscord, SentInteraction, SentMessage, patched_discord
 from tests.fakes.discord.harness import ALICE, BOB, FORUM, GUILD, NEWS, TEXT, populate
+from tests.harness import poll_now
 
 PUBLISHER = 1_300_000_000_000_000_203  # listed in discord.publishers
 EDITOR = 1_300_000_000_000_000_204  # has the publisher role
@@ -42,10 +42,7 @@ class Bridge:
     discord: FakeDiscord
 
     async def poll(self, username: str) -> int:
-        kind = SourceKind.ME if username == "me" else SourceKind.PROFILE
-        source = self.app.store.sources.find(kind, username)
-        assert source is not None, f"nobody watches {username}"
-        return await self.app.poller.poll(source.id)
+        return await poll_now(self.app, username)
 
     async def slash(
         self,

@@ -4,19 +4,15 @@ repeated beyond the message in flight; and a gateway reconnect resumes the sessi
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
-import time
 from collections import Counter
 from pathlib import Path
 
-from bot.events import Destination, SourceKind
 from bot.threads.simulator import SimUser, ThreadsSimulator
-from storage.store import Store
 from tests.discord.conftest import ALICE, GUILD, TEXT, Bridge
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord.harness import populate
+from tests.harness import seed_baseline, start_bridge_process
 
 CHANNELS = [1_300_000_000_000_001_000 + n for n in range(6)]
 POSTS = [f"post {n}" for n in range(6)]
@@ -34,29 +30,8 @@ def write_config(
         f'gateway_url = "{fake.gateway_url}"\nguild_ids = [{GUILD}]\n{feeds}',
         encoding="utf-8",
     )
-    store = Store.open(directory / "bridge.db")  # the baseline an earlier run left behind
-    source = store.sources.ensure(SourceKind.PROFILE, "bob")
-    for channel in CHANNELS:
-        store.subscriptions.add(
-            source, Destination("discord", str(channel)), origin="config", created_by=None
-        )
-    store.feed.record(source, [], int(time.time()) - 5, baseline=True)
-    store.close()
+    seed_baseline(directory / "bridge.db", "discord", CHANNELS)
     return config
-
-
-async def start_process(config: Path, log: Path) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "--config",
-        str(config),
-        stdout=log.open("ab"),
-        stderr=asyncio.subprocess.STDOUT,
-        env={**os.environ, "NO_PROXY": "127.0.0.1,localhost"},
-    )
 
 
 def texts_in(fake: FakeDiscord, channel: int) -> list[str]:
@@ -75,13 +50,13 @@ async def test_kill_9_mid_delivery_then_restart(
         for text in POSTS:
             sim.add_post("bob", text=text)
 
-        first = await start_process(config, tmp_path / "log")
+        first = await start_bridge_process(config, log=tmp_path / "log")
         await fake.wait_for(lambda f: sum(len(texts_in(f, c)) for c in CHANNELS) >= 12, 60)
         first.kill()
         await first.wait()
         before_restart = sum(len(texts_in(fake, c)) for c in CHANNELS)
 
-        second = await start_process(config, tmp_path / "log")
+        second = await start_bridge_process(config, log=tmp_path / "log")
         try:
             await fake.wait_for(
                 lambda f: all(set(POSTS) <= set(texts_in(f, c)) for c in CHANNELS), 60

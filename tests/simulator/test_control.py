@@ -125,13 +125,10 @@ async def test_seed_demo_has_an_account_and_public_profiles(
 
 
 async def test_serve_runs_until_cancelled(capsys: pytest.CaptureFixture[str]) -> None:
-    task = asyncio.create_task(serve("127.0.0.1", 0, seed=True))
-    printed = ""
-    # No sleeping: hand the loop over until serve() has bound its port and printed.
-    while "account @demo" not in printed:
-        assert not task.done(), task
-        await asyncio.sleep(0)
-        printed += capsys.readouterr().out
+    ready = asyncio.Event()
+    task = asyncio.create_task(serve("127.0.0.1", 0, seed=True, ready=ready))
+    await asyncio.wait_for(ready.wait(), 10)
+    printed = capsys.readouterr().out
 
     base_url = re.search(r"Threads simulator: (\S+)", printed)
     assert base_url is not None and base_url.group(1).endswith("/v1.0")

@@ -12,11 +12,11 @@ import pytest
 
 from bot.app import BridgeApp
 from bot.config import parse_config
-from bot.events import SourceKind
 from bot.threads.client import ThreadsClient
 from bot.threads.simulator import SimUser, ThreadsSimulator
 from tests.conftest import FAST_RETRY
 from tests.fakes.telegram import FakeTelegram, SentMessage
+from tests.harness import poll_now
 
 PUBLISHER = 1001  # a Telegram user allowed to publish
 MEMBER = 1002  # an ordinary user
@@ -65,11 +65,7 @@ class Bridge:
     tg: FakeTelegram
 
     async def poll(self, username: str) -> int:
-        """Run the poll job of a watched profile now (the scheduler's own job function)."""
-        kind = SourceKind.ME if username == "me" else SourceKind.PROFILE
-        source = self.app.store.sources.find(kind, username)
-        assert source is not None, f"nobody watches {username}"
-        return await self.app.poller.poll(source.id)
+        return await poll_now(self.app, username)
 
     async def command(
         self,

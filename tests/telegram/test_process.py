@@ -4,17 +4,14 @@ followed by a restart loses nothing and repeats at most what was in flight."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-from bot.events import Destination, SourceKind
 from bot.threads.simulator import SimUser, ThreadsSimulator
-from storage.store import Store
 from tests.fakes.telegram import FakeTelegram
+from tests.harness import seed_baseline, start_bridge_process
 
 FANS = [7000 + n for n in range(10)]
 
@@ -41,37 +38,13 @@ api_base = "{tg.base_url}"
     return config
 
 
-async def start_process(config: Path, log: Path) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "--config",
-        str(config),
-        stdout=log.open("ab"),
-        stderr=asyncio.subprocess.STDOUT,
-        env={**os.environ, "NO_PROXY": "127.0.0.1,localhost"},
-    )
-
-
-def take_baseline(config_dir: Path) -> None:
-    """Record an (empty) baseline for bob, as an earlier run would have."""
-    store = Store.open(config_dir / "bridge.db")
-    source = store.sources.ensure(SourceKind.PROFILE, "bob")
-    for fan in FANS:
-        store.subscriptions.add(
-            source, Destination("telegram", str(fan)), origin="config", created_by=None
-        )
-    store.feed.record(source, [], int(time.time()) - 5, baseline=True)
-    store.close()
-
-
 async def test_sigterm_stops_cleanly(
     tmp_path: Path, sim: ThreadsSimulator, alice: SimUser
 ) -> None:
     async with FakeTelegram() as tg:
-        process = await start_process(write_config(tmp_path, sim, tg, alice), tmp_path / "log")
+        process = await start_bridge_process(
+            write_config(tmp_path, sim, tg, alice), log=tmp_path / "log"
+        )
         await tg.wait_for(lambda fake: fake.held_polls >= 1, timeout=30)  # the bot listens
 
         stopping = time.monotonic()
@@ -86,7 +59,7 @@ async def test_kill_9_mid_delivery_loses_nothing_and_repeats_only_in_flight(
     tmp_path: Path, sim: ThreadsSimulator, alice: SimUser
 ) -> None:
     sim.add_profile("bob", followers=5000)
-    take_baseline(tmp_path)
+    seed_baseline(tmp_path / "bridge.db", "telegram", FANS)
     for n in range(6):
         sim.add_post("bob", text=f"post {n}")
     async with FakeTelegram() as tg:
@@ -96,13 +69,13 @@ async def test_kill_9_mid_delivery_loses_nothing_and_repeats_only_in_flight(
             tg.add_chat(fan, "private")
         config = write_config(tmp_path, sim, tg, alice)
 
-        first = await start_process(config, tmp_path / "log")
+        first = await start_bridge_process(config, log=tmp_path / "log")
         await tg.wait_for(lambda fake: len(fake.sent) >= 20, timeout=60)
         first.kill()  # SIGKILL: no chance to clean up
         await first.wait()
         before_restart = len(tg.sent)
 
-        second = await start_process(config, tmp_path / "log")
+        second = await start_bridge_process(config, log=tmp_path / "log")
         try:
             await tg.wait_for(
                 lambda fake: all(

@@ -70,8 +70,11 @@ def _picture(seed: str) -> str:
     return f"https://picsum.photos/seed/{seed}/1080/1080"
 
 
-async def serve(host: str, port: int, *, seed: bool = False) -> None:
-    """Run a simulator on host:port until cancelled; print its URL and account tokens."""
+async def serve(
+    host: str, port: int, *, seed: bool = False, ready: asyncio.Event | None = None
+) -> None:
+    """Run a simulator on host:port until cancelled; print its URL and account tokens, then
+    set `ready` if given."""
     sim = ThreadsSimulator()
     if seed:
         seed_demo(sim)
@@ -83,6 +86,8 @@ async def serve(host: str, port: int, *, seed: bool = False) -> None:
         for user in sim.state.users.values():
             if user.token is not None:
                 print(f"  account @{user.username}: token {user.token}", flush=True)
+        if ready is not None:
+            ready.set()
         await asyncio.Event().wait()  # until the caller cancels us
     finally:
         await sim.stop()
