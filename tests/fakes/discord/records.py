@@ -3,12 +3,12 @@ gateway traffic, and event-driven waiting on all of it."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-Owner = TypeVar("Owner")
+from tests.fakes.waiting import Owner, Waitable
+
 EPHEMERAL = 1 << 6
 
 
@@ -122,10 +122,13 @@ class GatewayFrame:
     time: float = field(repr=False)
 
 
-class Recorder(Generic[Owner]):
+class Recorder(Waitable[Owner]):
     """Keeps the records and wakes `wait_for` callers whenever something is recorded."""
 
+    label = "fake Discord"
+
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[RecordedCall] = []
         self.messages: list[SentMessage] = []
         self.edits: list[MessageEdit] = []
@@ -133,7 +136,6 @@ class Recorder(Generic[Owner]):
         self.replies: list[InteractionReply] = []
         self.gateway: list[GatewayFrame] = []
         self.rate_limited = 0
-        self._changed = asyncio.Condition()
 
     def reset(self) -> None:
         self.calls.clear()
@@ -143,22 +145,6 @@ class Recorder(Generic[Owner]):
         self.replies.clear()
         self.gateway.clear()
         self.rate_limited = 0
-
-    async def notify(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
-
-    async def wait_for(
-        self, owner: Owner, predicate: Callable[[Owner], bool], *, within: float
-    ) -> None:
-        """Return once `predicate(owner)` holds; re-checked after every recorded event."""
-        try:
-            async with asyncio.timeout(within), self._changed:
-                await self._changed.wait_for(lambda: predicate(owner))
-        except TimeoutError:
-            raise AssertionError(
-                f"fake Discord: condition not met within {within}s\n{self.summary()}"
-            ) from None
 
     def summary(self, last: int = 25) -> str:
         calls = [

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-Owner = TypeVar("Owner")
+from tests.fakes.waiting import Owner, Waitable
 
 
 @dataclass(frozen=True)
@@ -56,14 +55,16 @@ class SentMessage:
         return self.text if self.media else None
 
 
-class Recorder(Generic[Owner]):
+class Recorder(Waitable[Owner]):
     """Keeps the records and wakes `wait_for` callers whenever something is recorded."""
 
+    label = "fake Telegram"
+
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[RecordedCall] = []
         self.sent: list[SentMessage] = []
         self.flood_errors = 0
-        self._changed = asyncio.Condition()
 
     def reset(self) -> None:
         self.calls.clear()
@@ -76,22 +77,6 @@ class Recorder(Generic[Owner]):
         if call.status == 429:
             self.flood_errors += 1
         await self.notify()
-
-    async def notify(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
-
-    async def wait_for(
-        self, owner: Owner, predicate: Callable[[Owner], bool], *, within: float
-    ) -> None:
-        """Return once `predicate(owner)` holds; re-checked after every recorded call."""
-        try:
-            async with asyncio.timeout(within), self._changed:
-                await self._changed.wait_for(lambda: predicate(owner))
-        except TimeoutError:
-            raise AssertionError(
-                f"fake Telegram: condition not met within {within}s\n{self.summary()}"
-            ) from None
 
     def summary(self, last: int = 25) -> str:
         calls = [
