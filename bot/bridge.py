@@ -40,8 +40,8 @@ class Bridge:
         wanted = set(chat_ids)
         names = {
             self.ctx.me.username if s.source.key == "me" and self.ctx.me else s.source.key
-            for s in self.ctx.store.subscriptions.all()
-            if s.destination.platform == platform and s.destination.chat_id in wanted
+            for s in self.ctx.store.subscriptions.on_platform(platform)
+            if s.destination.chat_id in wanted
         }
         return sorted(names)
 

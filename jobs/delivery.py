@@ -79,10 +79,6 @@ class DeliveryWorker:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
-    @property
-    def busy_destinations(self) -> int:
-        return len(self._active)
-
     async def idle(self) -> None:
         """Return once nothing is being sent and nothing is due (rows waiting for a retry
         later do not count)."""

@@ -82,12 +82,6 @@ class PollScheduler:
             replace_existing=True,
         )
 
-    def poll_soon(self, source: Source) -> None:
-        """Run the source's poll now instead of at its next interval."""
-        job = self._scheduler.get_job(_job_id(source))
-        if job is not None:
-            job.modify(next_run_time=datetime.now().astimezone())
-
     def _add(self, source: Source, first_run: datetime) -> None:
         self._scheduler.add_job(
             self._poller.poll,

@@ -104,7 +104,3 @@ class Feed:
     def post_by_shortcode(self, shortcode: str) -> FeedItem | None:
         row = one(self._db, "SELECT json FROM posts WHERE shortcode = ? LIMIT 1", [shortcode])
         return decode_item(row["json"]) if row else None
-
-    def count(self, source_id: int) -> int:
-        row = one(self._db, "SELECT COUNT(*) AS n FROM posts WHERE source_id = ?", [source_id])
-        return int(row["n"]) if row else 0

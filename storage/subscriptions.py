@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
 
 from sqlite_utils import Database
 
@@ -123,12 +122,9 @@ class Subscriptions:
             for row in many(self._db, _SELECT + " WHERE sub.origin = 'config' ORDER BY sub.id")
         ]
 
-    def all(self) -> list[Subscription]:
-        return [_subscription(row) for row in many(self._db, _SELECT + " ORDER BY sub.id")]
-
-    def remove_all(self, subscriptions: Iterable[Subscription]) -> None:
-        for subscription in subscriptions:
-            self.remove(subscription.source, subscription.destination)
+    def on_platform(self, platform: str) -> list[Subscription]:
+        rows = many(self._db, _SELECT + " WHERE sub.platform = ? ORDER BY sub.id", [platform])
+        return [_subscription(row) for row in rows]
 
     def _find(self, source_id: int, destination: Destination) -> Subscription | None:
         row = one(
