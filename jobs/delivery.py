@@ -2,7 +2,7 @@
 
 One task per destination with due work delivers its rows strictly in order; destinations run
 concurrently, so a slow chat never holds up the others. Every send waits for its chat's spacing,
-then for a platform-wide slot, then for one of `max_in_flight` request slots.
+then for one of `max_in_flight` request slots, then for a platform-wide slot.
 """
 
 from __future__ import annotations
@@ -153,9 +153,11 @@ class DeliveryWorker:
             else outlet.limits.chat_interval
         )
         await self._spacing.wait(chat, interval)
-        await self._pacers[destination.platform].wait()
         try:
+            # The request slot first, then the platform slot: a slot taken while waiting for a
+            # request slot would be spent late, bunched with others.
             async with self._in_flight[destination.platform]:
+                await self._pacers[destination.platform].wait()
                 return await outlet.send(destination, part)
         except RetryAfter as exc:
             log.info(

@@ -1,27 +1,45 @@
-"""Pacing sends: an even spacing for a platform, and a minimum interval per chat."""
+"""Pacing sends: a platform-wide limit per second, and a minimum interval per chat."""
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
+
+# How late a send may reach the platform after it left: network jitter, and a busy event
+# loop (a garbage collection, a slow callback) that wakes several senders late and at once.
+ARRIVAL_SLACK = 0.15
 
 
 class Pacer:
-    """Hands out send slots `1 / per_second` apart, with no burst.
+    """Keeps sends within `per_second` in any one second as the platform counts them.
 
-    Telegram counts messages in any one-second window; a token bucket would allow a full
-    bucket plus the refill inside one window, so slots are spaced evenly instead.
+    The platform counts arrivals in a sliding one-second window, and an arrival can come up
+    to ARRIVAL_SLACK late, so no more than `per_second` sends go in any window of
+    1 + ARRIVAL_SLACK seconds of actual sending. Slots are spaced evenly to that rate (a
+    token bucket would allow a full bucket plus its refill inside one window), and the
+    window check catches senders that woke late and together.
     """
 
     def __init__(self, per_second: float) -> None:
-        self._interval = 1.0 / per_second
+        self._window = 1.0 + ARRIVAL_SLACK
+        self._limit = max(1, int(per_second))
+        self._interval = self._window / self._limit
+        self._recent: deque[float] = deque(maxlen=self._limit)  # when the last sends went
         self._next = 0.0
 
     async def wait(self) -> None:
-        now = asyncio.get_running_loop().time()
+        loop = asyncio.get_running_loop()
+        now = loop.time()
         slot = max(now, self._next)
         self._next = slot + self._interval
         if slot > now:
             await asyncio.sleep(slot - now)
+        while len(self._recent) == self._limit:
+            free_in = self._recent[0] + self._window - loop.time()
+            if free_in <= 0:
+                break
+            await asyncio.sleep(free_in)
+        self._recent.append(loop.time())
 
     def hold(self, seconds: float) -> None:
         """Give out no slot for `seconds` (after a flood-control answer)."""

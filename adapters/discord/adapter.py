@@ -29,7 +29,7 @@ from bot.outbound import DestinationGone, RateLimits
 log = logging.getLogger(__name__)
 
 # Global limit 50 requests/s per bot; about 5 messages per 5 s per channel and per webhook.
-DISCORD_LIMITS = RateLimits(per_second=40.0, chat_interval=1.0, group_interval=1.0)
+DISCORD_LIMITS = RateLimits(per_second=45.0, chat_interval=1.0, group_interval=1.0)
 NO_MENTIONS = discord.AllowedMentions.none()
 CONTENT_LIMIT = 2000
 WEBHOOK_PREFIX = "webhook:"

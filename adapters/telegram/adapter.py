@@ -27,8 +27,8 @@ from bot.outbound import RateLimits
 log = logging.getLogger(__name__)
 
 # Telegram's published limits: ~30 messages/s overall, ~1/s per chat, 20/min per group.
-# Paced slightly under the overall ceiling: Telegram counts any one-second window.
-TELEGRAM_LIMITS = RateLimits(per_second=28.0, chat_interval=1.0, group_interval=3.05)
+# Paced one under the overall ceiling: the limits are not exact.
+TELEGRAM_LIMITS = RateLimits(per_second=29.0, chat_interval=1.0, group_interval=3.05)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _REPLY_ATTEMPTS = 3
 
