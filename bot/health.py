@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable, Mapping
 
 from aiohttp import web
 
 from bot.metrics import Metrics
+from bot.web_server import WebServer
 
-log = logging.getLogger(__name__)
 
-
-class HealthServer:
+class HealthServer(WebServer):
     """/healthz answers 200 only while polling runs and every chat adapter is connected (503
     otherwise, with what is down); /metrics is the Prometheus text format."""
+
+    name = "health and metrics server"
 
     def __init__(
         self,
@@ -24,27 +24,16 @@ class HealthServer:
         scheduler_running: Callable[[], bool],
         adapters: Callable[[], Mapping[str, bool]],
     ) -> None:
+        super().__init__()
         self._metrics = metrics
         self._scheduler_running = scheduler_running
         self._adapters = adapters
-        self._runner: web.AppRunner | None = None
-        self.port: int | None = None
 
-    async def start(self, host: str, port: int) -> None:
+    def build_app(self) -> web.Application:
         app = web.Application()
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/metrics", self._metrics_page)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        self.port = int(self._runner.addresses[0][1])
-        log.info("health and metrics on http://%s:%d/", host, self.port)
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        return app
 
     async def _healthz(self, request: web.Request) -> web.Response:
         adapters = dict(self._adapters())

@@ -6,10 +6,11 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from aiohttp import web
+
+from bot.web_server import WebServer
 
 from .authoring import authored_spec
 from .control import control_routes
@@ -21,8 +22,10 @@ from .state import SimState
 log = logging.getLogger(__name__)
 
 
-class ThreadsSimulator:
+class ThreadsSimulator(WebServer):
     """An in-process Threads Graph API v1.0 server (aiohttp) for tests and demo mode."""
+
+    name = "Threads simulator"
 
     def __init__(
         self,
@@ -33,6 +36,7 @@ class ThreadsSimulator:
         *,
         seed: int | None = None,
     ) -> None:
+        super().__init__()
         self.state = SimState(
             app_id=app_id,
             app_secret=app_secret,
@@ -43,58 +47,25 @@ class ThreadsSimulator:
         self.failures = FailurePlan()
         self._requests: list[RecordedRequest] = []
         self._released = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self._root_url: str | None = None
 
     # --- lifecycle ------------------------------------------------------------------------
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        """Serve on `host:port` (port 0 picks a free one). Loopback by default: the control
-        endpoints need no token."""
-        if self._runner is not None:
-            raise RuntimeError("the simulator is already running")
+    def build_app(self) -> web.Application:
+        # Loopback by default (see WebServer.start): the control endpoints need no token.
         self._released.clear()
         app = web.Application()
         app.add_routes(control_routes(self))
         dispatcher = GraphDispatcher(self.state, self.failures, self._requests, self._released)
         app.router.add_route("*", "/{tail:.*}", dispatcher.handle)
-        # No access log: Graph URLs may carry access_token in the query string.
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        self._runner = runner
-        bound_port = runner.addresses[0][1]
-        url_host = f"[{host}]" if ":" in host else host
-        self._root_url = f"http://{url_host}:{bound_port}"
-        log.info("Threads simulator listening on %s", self._root_url)
+        return app
 
-    async def stop(self) -> None:
-        """Release held ("timeout") requests, then shut the server down."""
-        self._released.set()
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
-            log.info("Threads simulator stopped")
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
+    async def before_stop(self) -> None:
+        self._released.set()  # held ("timeout") requests end now
 
     @property
     def root_url(self) -> str:
         """`http://127.0.0.1:PORT`, where the unversioned OAuth endpoints live."""
-        if self._root_url is None:
-            raise RuntimeError("the simulator is not running")
-        return self._root_url
+        return self.url
 
     @property
     def base_url(self) -> str:

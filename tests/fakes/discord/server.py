@@ -8,10 +8,11 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from aiohttp import web
+
+from bot.web_server import WebServer
 
 from .backend import Backend
 from .dispatch import API_PREFIX, Dispatcher, PlannedFailure
@@ -34,10 +35,12 @@ DEFAULT_TOKEN = "MTMwMDAwMDAwMDAwMDAwMDAwMQ.FakeTk.threads-bridge-fake-discord-t
 DEFAULT_APPLICATION_ID = 1_300_000_000_000_000_001
 
 
-class FakeDiscord(DiscordWorld, InteractionPushes, Observation):
+class FakeDiscord(DiscordWorld, InteractionPushes, Observation, WebServer):
     """An in-process Discord on 127.0.0.1. Point discord.py at it with
     `patched_discord(fake)` (or set `Route.BASE` / `DEFAULT_GATEWAY` from
     `api_base` / `gateway_url` yourself)."""
+
+    name = "fake Discord server"
 
     def __init__(
         self,
@@ -59,6 +62,7 @@ class FakeDiscord(DiscordWorld, InteractionPushes, Observation):
         user's id equals `application_id`, as for every modern Discord app. `clock` drives
         rate limits and the 3 s interaction deadline. `allowed_intents`: the privileged
         intents enabled "in the developer portal" (others close the gateway with 4014)."""
+        super().__init__()
         self.token = token
         self.application_id = application_id
         self.bot_user = FakeUser(application_id, bot_name, bot=True)
@@ -96,52 +100,18 @@ class FakeDiscord(DiscordWorld, InteractionPushes, Observation):
             interaction_deadline=interaction_deadline,
         )
         self._dispatcher = Dispatcher(self.backend, self.limiter, self.spec)
-        self._runner: web.AppRunner | None = None
-        self._url: str | None = None
 
     # --- lifecycle -----------------------------------------------------------------------
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        """Serve on host:port (port 0 picks a free one)."""
-        if self._runner is not None:
-            raise RuntimeError("the fake Discord server is already running")
+    def build_app(self) -> web.Application:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._dispatcher.handle)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
-        # No access log: webhook and interaction paths carry tokens.
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, host, port).start()
-        self._runner = runner
-        self._url = f"http://{host}:{runner.addresses[0][1]}"
-        log.info("fake Discord listening on %s", self._url)
+        return app
 
-    async def stop(self) -> None:
-        """Close gateway sockets and shut the server down."""
+    async def before_stop(self) -> None:
         await self.gateway.close_all()
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
-
-    @property
-    def url(self) -> str:
-        """`http://127.0.0.1:PORT`."""
-        if self._url is None:
-            raise RuntimeError("the fake Discord server is not running")
-        return self._url
 
     @property
     def api_base(self) -> str:

@@ -7,10 +7,10 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 from aiohttp import web
+
+from bot.web_server import WebServer
 
 from .dispatch import Dispatcher, PlannedFailure
 from .errors import ApiError
@@ -25,9 +25,11 @@ from .world import TelegramWorld
 log = logging.getLogger(__name__)
 
 
-class FakeTelegram(TelegramWorld):
+class FakeTelegram(TelegramWorld, WebServer):
     """An in-process Telegram Bot API (aiohttp on 127.0.0.1). Point PTB at it with
     `.base_url(fake.base_url).base_file_url(fake.base_file_url)`."""
+
+    name = "fake Telegram server"
 
     def __init__(
         self,
@@ -45,6 +47,7 @@ class FakeTelegram(TelegramWorld):
         """`spec=True` validates against the shared spec when the file exists (else only the
         fake's own tables), `False` never, or pass a loaded ApiSpec. `clock` drives the flood
         limits only (inject one to test limits without waiting)."""
+        super().__init__()
         bot_id = int(token.partition(":")[0]) if token.partition(":")[0].isdigit() else 123456
         self.token = token
         self.bot_user = FakeUser(bot_id, bot_name, bot_username, is_bot=True)
@@ -68,51 +71,17 @@ class FakeTelegram(TelegramWorld):
             self.spec,
             lambda: self.latency,
         )
-        self._runner: web.AppRunner | None = None
-        self._url: str | None = None
 
     # --- lifecycle -----------------------------------------------------------------------
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        """Serve on host:port (port 0 picks a free one)."""
-        if self._runner is not None:
-            raise RuntimeError("the fake Telegram server is already running")
+    def build_app(self) -> web.Application:
         self.updates.reopen()
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.add_routes(self._dispatcher.routes())
-        # No access log: request paths carry the bot token.
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, host, port).start()
-        self._runner = runner
-        self._url = f"http://{host}:{runner.addresses[0][1]}"
-        log.info("fake Telegram listening on %s", self._url)
+        return app
 
-    async def stop(self) -> None:
-        """Answer any held getUpdates with [] and shut the server down."""
-        self.updates.close()
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
-
-    @property
-    def url(self) -> str:
-        """`http://127.0.0.1:PORT`."""
-        if self._url is None:
-            raise RuntimeError("the fake Telegram server is not running")
-        return self._url
+    async def before_stop(self) -> None:
+        self.updates.close()  # held getUpdates answer with []
 
     @property
     def base_url(self) -> str:
