@@ -23,7 +23,7 @@ from bot.threads.simulator import DEMO_TOKEN, ThreadsSimulator, seed_demo
 
 log = logging.getLogger(__name__)
 
-POLL_INTERVAL = 3.0
+POLL_INTERVAL = 2.0
 PROFILES = ("nova_photos", "river_notes")
 _TEXTS = (
     "Blue hour over the rooftops tonight.",
@@ -42,7 +42,7 @@ def _picture(seed: str) -> str:
 
 
 async def generate_posts(
-    sim: ThreadsSimulator, every: tuple[float, float] = (4.0, 7.0), first: float = 1.5
+    sim: ThreadsSimulator, every: tuple[float, float] = (4.0, 7.0), first: float = 0.5
 ) -> None:
     """Publish a new post on one of the demo profiles every few seconds, forever (the first
     one soon, so a newcomer sees the bridge work at once)."""
