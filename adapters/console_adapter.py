@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import stat
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -85,22 +87,44 @@ class ConsoleAdapter:
         self._write(f"{reply.text}\n")
 
     async def _read_stdin(self) -> None:
-        loop = asyncio.get_running_loop()
-        reader = asyncio.StreamReader()
-        try:
-            await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-        except (OSError, ValueError):
+        kind = _input_kind(sys.stdin)
+        if kind == "file":  # `demo < commands.txt`: reading a file never blocks
+            lines = await asyncio.to_thread(sys.stdin.readlines)
+            for line in lines:
+                await self._run_typed(line)
+            return
+        if kind is None:
             log.info("no terminal input: commands cannot be typed, deliveries still print")
             return
-        while line := await reader.readline():
-            try:
-                await self.handle_line(line.decode(errors="replace"))
-            except Exception:
-                log.exception("the command failed")
+        loop = asyncio.get_running_loop()
+        reader = asyncio.StreamReader()
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+        while raw := await reader.readline():
+            await self._run_typed(raw.decode(errors="replace"))
+
+    async def _run_typed(self, line: str) -> None:
+        try:
+            await self.handle_line(line)
+        except Exception:
+            log.exception("the command failed")
 
     def _write(self, text: str) -> None:
         self._out.write(text)
         self._out.flush()
+
+
+def _input_kind(stream: TextIO | None) -> str | None:
+    """ "watch" for a terminal, pipe or socket (the event loop can wait on it), "file" for a
+    regular file, None for anything else: /dev/null under nohup or a service manager cannot
+    be watched by the event loop, and other devices could block a reading thread forever."""
+    try:
+        fd = stream.fileno() if stream is not None else -1
+        mode = os.fstat(fd).st_mode
+    except (OSError, ValueError):  # no stdin at all, or a closed one
+        return None
+    if os.isatty(fd) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        return "watch"
+    return "file" if stat.S_ISREG(mode) else None
 
 
 def parse_line(line: str) -> Command | None:

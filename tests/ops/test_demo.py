@@ -8,6 +8,8 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -23,8 +25,7 @@ async def read_until(stream: asyncio.StreamReader, marker: str, within: float) -
     raise AssertionError(f"the demo ended without printing {marker!r}:\n{''.join(seen)}")
 
 
-@pytest.fixture
-async def demo() -> asyncio.subprocess.Process:
+async def start_demo(stdin: int | IO[bytes]) -> asyncio.subprocess.Process:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -35,11 +36,22 @@ async def demo() -> asyncio.subprocess.Process:
         "-m",
         "bot",
         "demo",
-        stdin=asyncio.subprocess.PIPE,
+        stdin=stdin,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
         env={**env, "NO_PROXY": "127.0.0.1,localhost"},
     )
+
+
+async def stop(demo: asyncio.subprocess.Process) -> int:
+    """Ctrl-C, and the exit code."""
+    demo.send_signal(signal.SIGINT)
+    return await asyncio.wait_for(demo.wait(), 15)
+
+
+@pytest.fixture
+async def demo() -> asyncio.subprocess.Process:
+    return await start_demo(asyncio.subprocess.PIPE)
 
 
 async def test_posts_flow_commands_answer_and_ctrl_c_stops(
@@ -55,11 +67,41 @@ async def test_posts_flow_commands_answer_and_ctrl_c_stops(
         published = await read_until(demo.stdout, "Published on Threads:", within=15)
         listed = await read_until(demo.stdout, "• @river_notes", within=15)
     finally:
-        demo.send_signal(signal.SIGINT)
-        code = await asyncio.wait_for(demo.wait(), 15)
+        code = await stop(demo)
 
     assert took < 20
     assert "#1  " in first and ("@nova_photos" in first or "@river_notes" in first)
     assert "https://www.threads.com/@demo/post/" in published
+    assert "This chat watches:\n• @nova_photos\n• @river_notes" in listed
+    assert code == 0
+
+
+async def test_without_a_terminal_posts_still_print_and_nothing_fails() -> None:
+    """As under nohup or a service manager: stdin is /dev/null, which the event loop cannot
+    watch."""
+    demo = await start_demo(asyncio.subprocess.DEVNULL)
+    assert demo.stdout is not None
+    try:
+        shown = await read_until(demo.stdout, "https://www.threads.com/@", within=20)
+    finally:
+        code = await stop(demo)
+    rest = (await demo.stdout.read()).decode()
+
+    assert "#1  " in shown
+    assert "Traceback" not in shown + rest and "ERROR" not in shown + rest
+    assert code == 0
+
+
+async def test_commands_can_come_from_a_file(tmp_path: Path) -> None:
+    commands = tmp_path / "commands.txt"
+    commands.write_text("/list\n")
+    with commands.open("rb") as stdin:
+        demo = await start_demo(stdin)
+    assert demo.stdout is not None
+    try:
+        listed = await read_until(demo.stdout, "• @river_notes", within=20)
+    finally:
+        code = await stop(demo)
+
     assert "This chat watches:\n• @nova_photos\n• @river_notes" in listed
     assert code == 0
