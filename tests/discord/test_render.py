@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from adapters.discord.render import render_item, webhook_name
 from bot.events import FeedItem, Media, MediaKind, Post, Profile
+from tests.feed_items import WHEN, feed_item, images
 
 BOB = Profile("1", "bob", name="Bob Builder", picture_url="https://cdn.example/bob.jpg")
-WHEN = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
 
 def item(text: str = "hello", media: tuple[Media, ...] = (), **post: object) -> FeedItem:
-    kind = post.pop("kind", MediaKind.TEXT)
-    return FeedItem(
-        Post(
-            id="9",
-            kind=kind,
-            text=text,
-            username="bob",
-            timestamp=WHEN,  # type: ignore[arg-type]
-            permalink="https://www.threads.com/@bob/post/AbC",
-            media=media,
-            **post,
-        ),  # type: ignore[arg-type]
-        BOB,
-    )
-
-
-def images(n: int) -> tuple[Media, ...]:
-    return tuple(Media(MediaKind.IMAGE, f"https://cdn.example/{i}.jpg") for i in range(n))
+    return feed_item(BOB, text, media, **post)
 
 
 def test_embed_has_author_text_time_and_link() -> None:

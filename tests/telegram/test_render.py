@@ -12,6 +12,7 @@ from adapters.telegram.render import (
     utf16_length,
 )
 from bot.events import FeedItem, Media, MediaKind, Post, Profile
+from tests.feed_items import feed_item, images
 
 BOB = Profile("1", "bob", name="Bob <B>")
 
@@ -21,23 +22,7 @@ def visible(html: str) -> str:
 
 
 def item(text: str = "hello", media: tuple[Media, ...] = (), **post: object) -> FeedItem:
-    kind = post.pop("kind", MediaKind.TEXT)
-    return FeedItem(
-        Post(
-            id="9",
-            kind=kind,
-            text=text,
-            username="bob",  # type: ignore[arg-type]
-            permalink="https://www.threads.com/@bob/post/AbC",
-            media=media,
-            **post,
-        ),  # type: ignore[arg-type]
-        BOB,
-    )
-
-
-def images(n: int) -> tuple[Media, ...]:
-    return tuple(Media(MediaKind.IMAGE, f"https://cdn.example/{i}.jpg") for i in range(n))
+    return feed_item(BOB, text, media, **post)
 
 
 def test_text_is_escaped_and_names_author_and_link() -> None:
