@@ -42,6 +42,9 @@ class Page(Generic[T]):
     items: list[T]
     before: str | None = None
     after: str | None = None
+    # Graph sends `paging.next` only when another page exists; the `after` cursor comes on the
+    # last page too, so following it alone costs one more (discovery) call per poll.
+    has_next: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,8 +215,14 @@ def parse_lookup(data: Mapping[str, Any]) -> Profile:
 
 def parse_page(body: Mapping[str, Any], parse: Any) -> Page[Any]:
     items = [parse(item) for item in body.get("data") or []]
-    cursors = (body.get("paging") or {}).get("cursors") or {}
-    return Page(items=items, before=cursors.get("before"), after=cursors.get("after"))
+    paging = body.get("paging") or {}
+    cursors = paging.get("cursors") or {}
+    return Page(
+        items=items,
+        before=cursors.get("before"),
+        after=cursors.get("after"),
+        has_next=bool(paging.get("next")),
+    )
 
 
 def parse_container_status(data: Mapping[str, Any]) -> ContainerStatus:
