@@ -13,6 +13,7 @@ from typing import NoReturn
 
 from bot.config import Config, ConfigError, load_config
 from bot.logs import LEVELS, guard_uncaught_output, redact, scrub, setup_logging
+from bot.runlock import AlreadyRunning, hold_run_lock
 from bot.threads.errors import ThreadsError
 from bot.wiring import configured_secrets
 
@@ -109,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args)
     except ConfigError as exc:
         return _fail(f"config error: {exc}")
+    except AlreadyRunning as exc:
+        return _fail(f"error: {exc}")
     except ThreadsError as exc:
         return _fail(f"Threads error: {exc}", status=1)
     except KeyboardInterrupt:
@@ -150,7 +153,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.app import BridgeApp
 
         config = _config(args.config, require_token=False)  # `auth` may have stored one
-        asyncio.run(BridgeApp(config, health_port=args.health_port).run())
+        with hold_run_lock(config.storage.path):  # before the app opens the database
+            asyncio.run(BridgeApp(config, health_port=args.health_port).run())
         return 0
     if args.command == "demo":
         from bot.demo import run_demo
