@@ -18,7 +18,7 @@ import httpx
 from bot.events import Post, Profile
 from bot.threads import models
 from bot.threads.containers import ContainerRequest
-from bot.threads.errors import ThreadsError
+from bot.threads.errors import InvalidParameter, ThreadsError, rejected_token
 from bot.threads.models import (
     ContainerStatus,
     Insight,
@@ -89,7 +89,16 @@ class ThreadsClient:
     # -- profiles -------------------------------------------------------------------------
 
     async def me(self) -> Profile:
-        return models.parse_me(await self._graph.get("me", {"fields": models.ME_FIELDS}))
+        """The token's own profile; AuthError when the token is dead, whichever way Threads
+        says so (190, or 100 "does not exist" on `/me`: see `errors.rejected_token`)."""
+        try:
+            body = await self._graph.get("me", {"fields": models.ME_FIELDS})
+        except InvalidParameter as exc:
+            rejected = rejected_token(exc)
+            if rejected is None:
+                raise
+            raise rejected from exc
+        return models.parse_me(body)
 
     async def profile_lookup(self, username: str) -> Profile:
         """A public profile by exact handle (costs one of 1,000 daily discovery calls)."""

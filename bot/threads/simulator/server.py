@@ -202,6 +202,11 @@ class ThreadsSimulator(WebServer):
     def expire_token(self, token: str) -> None:
         self.state.tokens.expire(token)
 
+    def revoke_token(self, token: str) -> None:
+        """The user removed the app: `/me` then answers code 100 ("The requested resource
+        does not exist") rather than 190, as Meta does for some dead tokens."""
+        self.state.tokens.revoke(token)
+
     def advance(self, seconds: float) -> None:
         """Move the simulator clock forward (ages tokens, containers and quota windows)."""
         self.state.clock.advance(seconds)
