@@ -13,7 +13,8 @@ injection, a request log and a clock tests can move forward.
 
 Module map: `state` (the world), `containers`/`compose` (publishing), `fields`/`render`
 (field selection), `paging`, `routes_*` (endpoint families), `dispatch` (HTTP side),
-`failures`, `control` (HTTP control API under /__sim__/), `server` (the public class),
+`failures`, `control` (HTTP control API under /__sim__/), `authorize` (the OAuth sign-in
+page), `server` (the public class),
 `demo` (`serve()` for the CLI).
 """
 

@@ -13,6 +13,7 @@ from aiohttp import web
 from bot.web_server import WebServer
 
 from .authoring import authored_spec
+from .authorize import authorize_routes
 from .control import control_routes
 from .dispatch import GraphDispatcher
 from .failures import FailurePlan
@@ -55,6 +56,7 @@ class ThreadsSimulator(WebServer):
         self._released.clear()
         app = web.Application()
         app.add_routes(control_routes(self))
+        app.add_routes(authorize_routes(self.state))
         dispatcher = GraphDispatcher(self.state, self.failures, self._requests, self._released)
         app.router.add_route("*", "/{tail:.*}", dispatcher.handle)
         return app
