@@ -19,6 +19,7 @@ from .dispatch import GraphDispatcher
 from .failures import FailurePlan
 from .models import Container, ContainerStatus, RecordedRequest, SimPost, SimUser
 from .state import SimState
+from .usage import APP_ID, APP_SECRET
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +31,8 @@ class ThreadsSimulator(WebServer):
 
     def __init__(
         self,
-        app_id: str = "sim-app",
-        app_secret: str = "sim-secret",  # noqa: S107 - the fake app's fake secret
+        app_id: str = APP_ID,
+        app_secret: str = APP_SECRET,
         text_processing_seconds: float = 0.0,
         media_processing_seconds: float = 0.0,
         *,
