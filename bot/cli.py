@@ -15,6 +15,7 @@ from bot.config import Config, ConfigError, load_config
 from bot.logs import LEVELS, guard_uncaught_output, redact, scrub, setup_logging
 from bot.runlock import AlreadyRunning, hold_run_lock
 from bot.threads.errors import ThreadsError
+from bot.threads.simulator import usage as simulator_usage
 from bot.wiring import configured_secrets
 
 
@@ -92,9 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
             step.add_argument("code", help="the code, or the whole address Meta redirected to")
 
     sim = commands.add_parser("simulator", help="run the local Threads API simulator")
-    sim.add_argument("--host", default="127.0.0.1")
-    sim.add_argument("--port", type=int, default=8765)
-    sim.add_argument("--seed", action="store_true", help="add a demo account and profiles")
+    simulator_usage.add_arguments(sim)  # flags and sign-in help live with the simulator
     for sub in _subcommands(parser):
         _add_log_options(sub, top=False)
     return parser

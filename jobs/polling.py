@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.events import FeedItem, Post, Profile, Source, SourceKind
-from bot.threads.client import ThreadsClient
+from bot.threads.client import ThreadsClient, next_page_after
 from bot.threads.errors import ThreadsError
 from bot.threads.models import Page
 from storage.store import Store
@@ -144,9 +144,9 @@ class SourcePoller:
         for _ in range(MAX_CATCH_UP_PAGES):
             page = await fetch(after)
             posts.extend(page.items)
-            if not page.items or not page.after:
+            after = next_page_after(page, after, PAGE_SIZE)
+            if after is None:
                 break
-            after = page.after
         return posts
 
     async def _author(self, source: Source) -> Profile | None:

@@ -120,6 +120,19 @@ def invalid_token() -> GraphError:
     return GraphError("Invalid OAuth access token - Cannot parse access token", code=190)
 
 
+def revoked_token() -> GraphError:
+    return GraphError(
+        "Error validating access token: The user has not authorized application.",
+        code=190,
+        subcode=458,
+    )
+
+
+def resource_gone() -> GraphError:
+    """What `/me` answers for a token whose app authorization or account is gone."""
+    return GraphError("The requested resource does not exist", code=100)
+
+
 def expired_token(expired_at: datetime, now: datetime) -> GraphError:
     return GraphError(
         f"Error validating access token: Session has expired on {format_timestamp(expired_at)}."

@@ -152,6 +152,7 @@ class TokenRecord:
     long_lived: bool
     issued_at: float
     expires_at: float
+    revoked: bool = False  # the app was removed or the account is gone (see TokenBook.revoke)
 
 
 @dataclass(eq=False, slots=True)

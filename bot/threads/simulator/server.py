@@ -13,11 +13,13 @@ from aiohttp import web
 from bot.web_server import WebServer
 
 from .authoring import authored_spec
+from .authorize import authorize_routes
 from .control import control_routes
 from .dispatch import GraphDispatcher
 from .failures import FailurePlan
 from .models import Container, ContainerStatus, RecordedRequest, SimPost, SimUser
 from .state import SimState
+from .usage import APP_ID, APP_SECRET
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +31,8 @@ class ThreadsSimulator(WebServer):
 
     def __init__(
         self,
-        app_id: str = "sim-app",
-        app_secret: str = "sim-secret",  # noqa: S107 - the fake app's fake secret
+        app_id: str = APP_ID,
+        app_secret: str = APP_SECRET,
         text_processing_seconds: float = 0.0,
         media_processing_seconds: float = 0.0,
         *,
@@ -55,6 +57,7 @@ class ThreadsSimulator(WebServer):
         self._released.clear()
         app = web.Application()
         app.add_routes(control_routes(self))
+        app.add_routes(authorize_routes(self.state))
         dispatcher = GraphDispatcher(self.state, self.failures, self._requests, self._released)
         app.router.add_route("*", "/{tail:.*}", dispatcher.handle)
         return app
@@ -201,6 +204,11 @@ class ThreadsSimulator(WebServer):
 
     def expire_token(self, token: str) -> None:
         self.state.tokens.expire(token)
+
+    def revoke_token(self, token: str) -> None:
+        """The user removed the app: `/me` then answers code 100 ("The requested resource
+        does not exist") rather than 190, as Meta does for some dead tokens."""
+        self.state.tokens.revoke(token)
 
     def advance(self, seconds: float) -> None:
         """Move the simulator clock forward (ages tokens, containers and quota windows)."""
