@@ -29,10 +29,10 @@ async def test_a_token_stored_by_auth_is_picked_up(bridge: Bridge, alice: SimUse
         )
     bridge.app.store.tokens.save(grant.access_token, source="auth", expires_in=3600)
 
-    assert bridge.app.maintenance.pick_up_stored_token()
+    assert await bridge.app.maintenance.pick_up_stored_token()
     await bridge.app.threads.me()
     assert authorization(bridge) == f"Bearer {grant.access_token}"
-    assert not bridge.app.maintenance.pick_up_stored_token()  # nothing new the second time
+    assert not await bridge.app.maintenance.pick_up_stored_token()  # nothing new the second time
 
 
 async def test_refresh_when_the_token_nears_expiry(bridge: Bridge, alice: SimUser) -> None:
