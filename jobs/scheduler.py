@@ -8,6 +8,7 @@ so registering one fails at once with a TypeError instead of failing every perio
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 import logging
@@ -42,10 +43,12 @@ class PollScheduler:
         self._jitter = max(1, min(int(interval * 0.1), 30))
         self._start_spread = start_spread
         self._scheduler = AsyncIOScheduler(timezone="UTC")
+        self._in_progress: dict[asyncio.Task[Any], str] = {}  # job runs -> the job's name
+        self._stopping = False
 
     @property
     def running(self) -> bool:
-        return bool(self._scheduler.running)
+        return bool(self._scheduler.running) and not self._stopping
 
     def start(self, sources: list[Source]) -> None:
         """Start polling; sources polled before start within a few seconds, spread out."""
@@ -55,9 +58,26 @@ class PollScheduler:
             delay = random.uniform(0, min(self._start_spread, self._interval))
             self._add(source, datetime.now().astimezone() + timedelta(seconds=delay))
 
-    def shutdown(self) -> None:
-        if self._scheduler.running:
-            self._scheduler.shutdown(wait=False)
+    async def stop(self, grace: float) -> None:
+        """Launch no more jobs, let the ones running finish for up to `grace` seconds, cut
+        short what is still running then (one log line each), and shut down. A poll cut short
+        committed nothing: the next start fetches the same posts again."""
+        if not self._scheduler.running:
+            return
+        self._stopping = True
+        self._scheduler.pause()
+        running = dict(self._in_progress)
+        if running:
+            log.info(
+                "waiting up to %.0fs for %s to finish", grace, ", ".join(sorted(running.values()))
+            )
+            _, late = await asyncio.wait(running, timeout=grace)
+            for task in late:
+                log.warning("%s did not finish within %.0fs; cut short", running[task], grace)
+                task.cancel()
+            if late:
+                await asyncio.wait(late)
+        self._scheduler.shutdown(wait=False)
 
     def watch(self, source: Source) -> None:
         """Poll a source now (its baseline) and every interval after, if not already."""
@@ -133,4 +153,15 @@ class PollScheduler:
         )
 
     async def _run(self, name: str, job: Job, *args: object) -> None:
-        await job(*args)
+        """One run of a job, known to `stop` while it lasts."""
+        task = asyncio.current_task()
+        assert task is not None
+        self._in_progress[task] = name
+        try:
+            await job(*args)
+        except asyncio.CancelledError:
+            if not self._stopping:
+                raise
+            # Cut short by `stop`, which said so: nothing for the scheduler to report.
+        finally:
+            del self._in_progress[task]
