@@ -21,6 +21,7 @@ from bot.health import HealthServer
 from bot.logs import redact
 from bot.metrics import Metrics
 from bot.recovery import settle_publications
+from bot.tasks import spawn
 from bot.threads.client import ThreadsClient
 from bot.threads.errors import AuthError, ThreadsError
 from bot.threads.publish import Publisher
@@ -183,10 +184,7 @@ class BridgeApp:
     def _polled(self, outcome: PollOutcome) -> None:
         self.metrics.record_poll(new_posts=outcome.new_posts, failed=outcome.error is not None)
         if isinstance(outcome.error, AuthError):
-            task = asyncio.get_running_loop().create_task(
-                self.maintenance.token_rejected(outcome.error), name="alert: token rejected"
-            )
-            task.add_done_callback(_log_failure)
+            spawn(self.maintenance.token_rejected(outcome.error), name="alert: token rejected")
 
     def _api_error(self, error: ThreadsError) -> None:
         self.metrics.record_api_error(error)
@@ -206,8 +204,3 @@ class BridgeApp:
         for adapter in self.adapters:
             if adapter.platform == destination.platform:
                 await adapter.notify(destination, text)
-
-
-def _log_failure(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("%s failed", task.get_name(), exc_info=task.exception())

@@ -3,6 +3,7 @@ adapter (printing into a buffer) as its chat unless a test adds Telegram or Disc
 
 from __future__ import annotations
 
+import asyncio
 import io
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,26 @@ from tests.conftest import FAST_RETRY
 
 
 class Terminal(io.StringIO):
-    """What the console chat printed."""
+    """What the console chat printed; `wait_for` returns once some text has been."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._changed = asyncio.Event()
+
+    def write(self, text: str) -> int:
+        self._changed.set()
+        return super().write(text)
+
+    async def wait_for(self, text: str, within: float = 15.0) -> None:
+        try:
+            async with asyncio.timeout(within):
+                while text not in self.getvalue():
+                    self._changed.clear()
+                    await self._changed.wait()
+        except TimeoutError:
+            raise AssertionError(
+                f"the terminal did not show {text!r} within {within}s:\n{self.getvalue()}"
+            ) from None
 
 
 def console_app(
