@@ -89,10 +89,13 @@ class Maintenance:
         log.info("refreshed the Threads token; it now expires at %s", refreshed.expires_at)
 
     async def token_rejected(self, error: AuthError) -> None:
-        """A poll or a command got 190: the token is dead until someone signs in again."""
+        """A poll or a command got 190: the token is dead until someone signs in again. The
+        bridge keeps polling (each poll fails) and picks up a new token without a restart."""
         await self._token_trouble(
-            f"Threads rejected the bridge's access token ({error.reason}). Polling and "
-            "publishing are stopped until it is renewed: run `threads-bridge auth url`.",
+            f"Threads rejected the bridge's access token ({error.reason}). Until it is "
+            "renewed, no new posts arrive and publishing fails; the bridge keeps trying. Sign "
+            "in again with `threads-bridge auth url` and `threads-bridge auth exchange`: the "
+            "running bridge uses the new token within a minute.",
             error,
         )
 

@@ -69,6 +69,7 @@ async def test_a_dead_token_is_reported_to_admins_once_and_the_bridge_keeps_runn
 
     assert alert.visible_text.startswith("Threads rejected the bridge's access token")
     assert "threads-bridge auth url" in alert.visible_text
+    assert "the bridge keeps trying" in alert.visible_text  # it does not claim polling stopped
     assert "failing: The Threads access token was rejected" in status.visible_text
     assert len(bridge.tg.sent_to(PRIVATE)) == 2  # the alert and the /status answer
 
