@@ -20,6 +20,7 @@ from bot.bridge import Bridge
 from bot.events import ChatUser, Command, Destination, FeedItem, Platform, Role
 from bot.outbound import RateLimits
 from bot.render import media_label, view_of
+from bot.tasks import spawn
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ class ConsoleAdapter:
     async def start(self) -> None:
         self._running = True
         if self._read_commands:
-            self._reader = asyncio.create_task(self._read_stdin(), name="console commands")
+            self._reader = spawn(self._read_stdin(), name="console commands")
 
     async def stop(self) -> None:
         self._running = False

@@ -21,6 +21,7 @@ from bot.health import HealthServer
 from bot.logs import redact
 from bot.metrics import Metrics
 from bot.recovery import settle_publications
+from bot.tasks import spawn
 from bot.threads.client import ThreadsClient
 from bot.threads.errors import AuthError, ThreadsError
 from bot.threads.publish import Publisher
@@ -34,6 +35,7 @@ from storage.store import Store
 log = logging.getLogger(__name__)
 
 HOUR = 3600.0
+STOP_GRACE = 5.0  # seconds for jobs and sends in progress to finish at a stop
 
 
 class BridgeApp:
@@ -133,22 +135,30 @@ class BridgeApp:
         add(m.snapshot_quota, seconds=600, name="quota snapshot", first_in=1)
         add(m.prune, seconds=24 * HOUR, name="prune outbox", first_in=HOUR)
 
-    async def stop(self) -> None:
-        """Stop everything, each step guarded so one failure cannot leave the rest running."""
+    async def stop(self, grace: float = STOP_GRACE) -> None:
+        """Stop everything in reverse order of start. Jobs, polls and sends in progress get
+        `grace` seconds to finish first. Each step is guarded: one that fails is logged and
+        the steps after it still run, so nothing is left running or open."""
         if self._stopped:
             return
         self._stopped = True
-        await self.health.stop()
-        self.scheduler.shutdown()
-        await self.poller.wait_idle(grace=5.0)
-        await self.delivery.stop()  # before the adapters: it sends through them
-        for adapter in reversed(self.adapters):
+        steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
+            ("the health server", self.health.stop),
+            ("the scheduler", lambda: self.scheduler.stop(grace)),
+            ("polling", lambda: self.poller.wait_idle(grace)),
+            ("delivery", self.delivery.stop),  # before the adapters: it sends through them
+            *((f"the {a.platform} adapter", a.stop) for a in reversed(self.adapters)),
+            ("the Threads client", self.threads.aclose),
+        ]
+        for name, step in steps:
             try:
-                await adapter.stop()
+                await step()
             except Exception:
-                log.exception("stopping %s failed", adapter.platform)
-        await self.threads.aclose()
-        self.store.close()
+                log.exception("stopping %s failed", name)
+        try:
+            self.store.close()
+        except Exception:
+            log.exception("closing the database failed")
 
     async def run(self, on_started: Callable[[], Awaitable[None]] | None = None) -> None:
         """Start, run until SIGINT or SIGTERM, stop."""
@@ -174,10 +184,7 @@ class BridgeApp:
     def _polled(self, outcome: PollOutcome) -> None:
         self.metrics.record_poll(new_posts=outcome.new_posts, failed=outcome.error is not None)
         if isinstance(outcome.error, AuthError):
-            task = asyncio.get_running_loop().create_task(
-                self.maintenance.token_rejected(outcome.error), name="alert: token rejected"
-            )
-            task.add_done_callback(_log_failure)
+            spawn(self.maintenance.token_rejected(outcome.error), name="alert: token rejected")
 
     def _api_error(self, error: ThreadsError) -> None:
         self.metrics.record_api_error(error)
@@ -197,8 +204,3 @@ class BridgeApp:
         for adapter in self.adapters:
             if adapter.platform == destination.platform:
                 await adapter.notify(destination, text)
-
-
-def _log_failure(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("%s failed", task.get_name(), exc_info=task.exception())

@@ -21,10 +21,6 @@ ADMINS_ONLY = {
     "": "Only chat admins can change what this chat watches.",
     "discord": "Only members with the Manage Server permission can change what is watched here.",
 }
-ADMINS_ONLY = {
-    "": "Only chat admins can change what this chat watches.",
-    "discord": "Only members with the Manage Server permission can change what is watched here.",
-}
 
 
 class Bridge:

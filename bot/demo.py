@@ -19,6 +19,7 @@ from adapters.console_adapter import RULE, TERMINAL, YOU, ConsoleAdapter
 from bot.app import BridgeApp
 from bot.config import parse_config
 from bot.events import SourceKind
+from bot.tasks import spawn
 from bot.threads.simulator import DEMO_TOKEN, ThreadsSimulator, seed_demo
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ async def _run_bridge(
         # Baselines first: what the profiles already had is not news; what comes next is.
         for source in app.store.sources.active():
             await app.poller.poll(source.id)
-        generator.append(asyncio.create_task(generate_posts(sim), name="demo post generator"))
+        generator.append(spawn(generate_posts(sim), name="demo post generator"))
 
     try:
         await app.run(on_started=start_generating)

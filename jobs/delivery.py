@@ -22,6 +22,7 @@ from bot.outbound import (
     Outlet,
     RetryAfter,
 )
+from bot.tasks import keep_running
 from jobs.pacing import ChatSpacing, Pacer
 from storage.store import Store
 
@@ -56,7 +57,8 @@ class DeliveryWorker:
 
     def start(self) -> None:
         if self._outlets and self._main is None:
-            self._main = asyncio.create_task(self._run(), name="delivery worker")
+            # Restarted after a failure (a database error): delivery never stops for good.
+            self._main = keep_running(self._run, name="delivery worker")
 
     def wake(self) -> None:
         """New rows are in the outbox: look now rather than at the next timer."""

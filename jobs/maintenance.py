@@ -1,4 +1,7 @@
-"""Housekeeping jobs: keep the Threads token alive, snapshot the quota, prune old rows."""
+"""Housekeeping jobs: keep the Threads token alive, snapshot the quota, prune old rows.
+
+Each job is a coroutine: the scheduler runs them on the event loop, where the database lives.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ KEEP_FINISHED_ROWS = 30 * DAY
 
 
 class Maintenance:
+    """The jobs `BridgeApp` schedules (see `_schedule_housekeeping` there)."""
+
     def __init__(
         self,
         store: Store,
@@ -41,7 +46,7 @@ class Maintenance:
         """The token the client was built with."""
         self._token_in_use = token
 
-    def pick_up_stored_token(self) -> bool:
+    async def pick_up_stored_token(self) -> bool:
         """Switch to a token `threads-bridge auth` stored while we run. True if it changed."""
         stored = self._store.tokens.get()
         if stored is None or stored.token == self._token_in_use:
@@ -84,10 +89,13 @@ class Maintenance:
         log.info("refreshed the Threads token; it now expires at %s", refreshed.expires_at)
 
     async def token_rejected(self, error: AuthError) -> None:
-        """A poll or a command got 190: the token is dead until someone signs in again."""
+        """A poll or a command got 190: the token is dead until someone signs in again. The
+        bridge keeps polling (each poll fails) and picks up a new token without a restart."""
         await self._token_trouble(
-            f"Threads rejected the bridge's access token ({error.reason}). Polling and "
-            "publishing are stopped until it is renewed: run `threads-bridge auth url`.",
+            f"Threads rejected the bridge's access token ({error.reason}). Until it is "
+            "renewed, no new posts arrive and publishing fails; the bridge keeps trying. Sign "
+            "in again with `threads-bridge auth url` and `threads-bridge auth exchange`: the "
+            "running bridge uses the new token within a minute.",
             error,
         )
 
@@ -97,7 +105,7 @@ class Maintenance:
         except ThreadsError as exc:
             log.info("could not read the publishing quota: %s", exc.reason)
 
-    def prune(self) -> int:
+    async def prune(self) -> int:
         removed = self._store.outbox.prune(before=self._clock() - KEEP_FINISHED_ROWS)
         if removed:
             log.info("pruned %d finished outbox rows", removed)

@@ -25,6 +25,7 @@ from adapters.discord.views import ReplyButton, ReplyModal, post_buttons
 from bot.bridge import Bridge
 from bot.events import Destination, FeedItem, Platform
 from bot.outbound import DestinationGone, RateLimits
+from bot.tasks import spawn
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ class DiscordAdapter:
     async def start(self) -> None:
         self._point_at_endpoints()
         await self._client.login(self._token)
-        self._runner = asyncio.create_task(self._client.connect(), name="discord gateway")
+        self._runner = spawn(self._client.connect(), name="discord gateway")
         ready = asyncio.create_task(self._client.wait_until_ready(), name="discord ready")
         done, _ = await asyncio.wait({self._runner, ready}, return_when=asyncio.FIRST_COMPLETED)
         if ready not in done:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from bot.events import Command, Destination, Profile, Reply, Source
+from bot.events import Command, Profile, Reply, Source
 from bot.threads.client import ThreadsClient
 from bot.threads.publish import Publisher
 from storage.store import Store
@@ -31,10 +31,6 @@ class SourceWatcher(Protocol):
 
     def unwatch(self, source: Source) -> None:
         """Stop polling the source (nobody watches it any more)."""
-
-
-class Notifier(Protocol):
-    async def notify(self, destination: Destination, text: str) -> None: ...
 
 
 @dataclass

@@ -38,7 +38,7 @@ async def test_one_job_per_source_polls_every_interval(
         first = await asyncio.wait_for(polls.get(), 10)
         second = await asyncio.wait_for(polls.get(), 10)
     finally:
-        scheduler.shutdown()
+        await scheduler.stop(grace=5)
         await poller.wait_idle(grace=5)
 
     assert first.id == second.id == source.id

@@ -29,10 +29,10 @@ async def test_a_token_stored_by_auth_is_picked_up(bridge: Bridge, alice: SimUse
         )
     bridge.app.store.tokens.save(grant.access_token, source="auth", expires_in=3600)
 
-    assert bridge.app.maintenance.pick_up_stored_token()
+    assert await bridge.app.maintenance.pick_up_stored_token()
     await bridge.app.threads.me()
     assert authorization(bridge) == f"Bearer {grant.access_token}"
-    assert not bridge.app.maintenance.pick_up_stored_token()  # nothing new the second time
+    assert not await bridge.app.maintenance.pick_up_stored_token()  # nothing new the second time
 
 
 async def test_refresh_when_the_token_nears_expiry(bridge: Bridge, alice: SimUser) -> None:
@@ -69,6 +69,7 @@ async def test_a_dead_token_is_reported_to_admins_once_and_the_bridge_keeps_runn
 
     assert alert.visible_text.startswith("Threads rejected the bridge's access token")
     assert "threads-bridge auth url" in alert.visible_text
+    assert "the bridge keeps trying" in alert.visible_text  # it does not claim polling stopped
     assert "failing: The Threads access token was rejected" in status.visible_text
     assert len(bridge.tg.sent_to(PRIVATE)) == 2  # the alert and the /status answer
 
