@@ -155,6 +155,8 @@ class DeliveryWorker:
             else outlet.limits.chat_interval
         )
         await self._spacing.wait(chat, interval)
+        if not self._store.outbox.pending(delivery.id):
+            return None  # unwatched or paused while it waited: it must not go out now
         try:
             # The request slot first, then the platform slot: a slot taken while waiting for a
             # request slot would be spent late, bunched with others.

@@ -67,6 +67,11 @@ class Outbox:
         )
         return row["at"] if row else None
 
+    def pending(self, outbox_id: int) -> bool:
+        """Whether the row is still owed (not dropped meanwhile by an unwatch or a pause)."""
+        row = one(self._db, "SELECT state FROM outbox WHERE id = ?", [outbox_id])
+        return row is not None and row["state"] == "pending"
+
     def sent_parts(self, outbox_id: int) -> set[int]:
         rows = many(
             self._db, "SELECT DISTINCT part FROM messages WHERE outbox_id = ?", [outbox_id]
