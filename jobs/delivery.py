@@ -7,7 +7,8 @@ then for one of `max_in_flight` request slots, then for a platform-wide slot.
 Whatever goes wrong with one row (its stored post cannot be decoded or rendered, the send
 fails) is an attempt of that row: retried with backoff, then given up ("dead"), so the rows
 behind it move on. Whatever goes wrong beyond a row (the database refuses a write) stops that
-destination for a while, with growing backoff, rather than starting it again at once.
+destination for a while, with growing backoff, rather than starting it again at once; a part
+that was sent but could not be recorded is remembered and recorded then, never sent twice.
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ class DeliveryWorker:
         # Destinations stopped by an error outside any row: when they may start again, and how
         # many times in a row they stopped (for the backoff).
         self._held: dict[Destination, tuple[float, int]] = {}
+        # Parts that reached the chat but whose message ids the database refused to store
+        # (disk full): kept until they are written, so that the part is never sent again.
+        self._unrecorded: dict[tuple[int, int], list[str]] = {}
         self._wake = asyncio.Event()
         self._changed = asyncio.Condition()  # notified whenever a destination task ends
         self._main: asyncio.Task[None] | None = None
@@ -168,10 +172,17 @@ class DeliveryWorker:
         for index, part in enumerate(parts):
             if index in sent:
                 continue  # went out before a restart
-            message_ids = await self._send(outlet, delivery, part)
+            key = (delivery.id, index)
+            message_ids = self._unrecorded.get(key)
             if message_ids is None:
-                return  # rescheduled, dead or paused; the row says which
+                message_ids = await self._send(outlet, delivery, part)
+                if message_ids is None:
+                    return  # rescheduled, dead or paused; the row says which
+                self._unrecorded[key] = message_ids
+            # A failure here stops the destination (see _hold) with the part remembered:
+            # the next attempt writes it instead of sending it again.
             self._store.outbox.record_part(delivery, index, message_ids)
+            del self._unrecorded[key]
         self._store.outbox.delivered(delivery.id)
 
     async def _send(self, outlet: Outlet, delivery: Delivery, part: object) -> list[str] | None:

@@ -118,3 +118,52 @@ async def test_post_stored_by_an_older_release_is_still_delivered(
     assert message.visible_text.splitlines()[0] == "Bob (@bob)"
     assert "from the old days" in message.visible_text
     assert bridge.app.store.outbox.counts_by_state() == {"delivered": 1}
+
+
+def fill_disk_on_next_message(db_path: Path, bridge: Bridge) -> None:
+    """The disk fills as the next message id is stored: writing it needs a megabyte more
+    than the bridge's connection may grow the file by, so SQLite refuses the write with
+    its real "database or disk is full"."""
+    with sqlite3.connect(db_path) as db:
+        db.execute("CREATE TABLE filler (data BLOB)")
+        db.execute(
+            "CREATE TRIGGER fill_the_disk AFTER INSERT ON messages "
+            "BEGIN INSERT INTO filler VALUES (zeroblob(1048576)); END"
+        )
+    (pages,) = bridge.app.store.db.execute("PRAGMA page_count").fetchone()
+    bridge.app.store.db.execute(f"PRAGMA max_page_count = {pages + 8}")
+
+
+def free_disk(bridge: Bridge) -> None:
+    bridge.app.store.db.execute("PRAGMA max_page_count = 1073741823")
+
+
+async def test_a_send_that_cannot_be_recorded_is_not_repeated(
+    start_bridge: BridgeFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    bridge: Bridge = await start_bridge(feeds=feeds())
+    ids = await queue_posts(bridge, {"bob": ["said once"]})
+    fill_disk_on_next_message(tmp_path / "bridge.db", bridge)
+    caplog.set_level(logging.INFO, logger="jobs.delivery")
+    clock = SimClock()
+
+    worker = await run_worker(bridge, clock)
+    for _ in range(3):  # the destination is tried again after each backoff, disk still full
+        async with asyncio.timeout(30):
+            await worker.idle()
+        clock.advance(3600)
+        worker.wake()
+    stopped = [r.getMessage() for r in caplog.records if "stopped" in r.getMessage()]
+    free_disk(bridge)
+    await until_nothing_pending(bridge, worker, clock)
+
+    (message,) = bridge.tg.sent_to(PRIVATE)
+    assert "said once" in message.visible_text
+    assert len(bridge.tg.calls_to("sendMessage")) == 1
+    assert "database or disk is full" in stopped[0]
+    assert bridge.app.store.outbox.counts_by_state() == {"delivered": 1}
+    # The message map was written once there was room: /reply to it finds the post.
+    found = bridge.app.store.feed.post_for_message(
+        "telegram", str(PRIVATE), str(message.message_id)
+    )
+    assert found == ids["bob"][0]
