@@ -18,6 +18,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes, filters
 
 from adapters.telegram.errors import classify, is_media_fetch_failure, seconds
+from adapters.telegram.ordering import PerChatOrder
 from adapters.telegram.render import TelegramMessage, render_item, render_notice
 from adapters.telegram.translate import command_of, with_role
 from bot.bridge import Bridge
@@ -51,7 +52,15 @@ class TelegramAdapter:
         self._bridge = bridge
         self._poll_timeout = poll_timeout
         # No PTB JobQueue: polling and delivery have their own scheduler and worker.
-        builder = ApplicationBuilder().token(token).base_url(api_base).job_queue(None)
+        # Updates of different chats run concurrently: a /post waiting for Threads must not
+        # hold up another chat's /help (one chat's updates still go in order).
+        builder = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(api_base)
+            .job_queue(None)
+            .concurrent_updates(PerChatOrder())
+        )
         if file_api_base:
             builder = builder.base_file_url(file_api_base)
         self._app: Application = builder.build()  # type: ignore[type-arg]
