@@ -36,6 +36,7 @@ OVERLAP = 15 * 60.0
 # A first poll that lists the profile within this long of the watch, on its first attempt,
 # shows what existed when the watch began.
 SNAPSHOT_GRACE = 60.0
+EARLIEST_SINCE = 1_688_540_400  # 2023-07-05: Meta refuses an earlier `since`
 MAX_CATCH_UP_PAGES = 10  # 1,000 posts after a long downtime; discovery calls are precious
 PROFILE_REFRESH = 24 * 3600.0
 
@@ -122,7 +123,7 @@ class SourcePoller:
         if watched_since is None:
             return 0, 0  # unwatched meanwhile: nobody would receive anything
         start = watched_since if source.cursor is None else source.cursor
-        posts = await self._since(source, int(start - OVERLAP))
+        posts = await self._since(source, max(int(start - OVERLAP), EARLIEST_SINCE))
         seen = self._store.feed.seen_ids(source.id, [p.id for p in posts])
         fresh = sorted(
             (p for p in posts if p.id not in seen),

@@ -88,3 +88,17 @@ async def test_a_post_stamped_ahead_of_the_clock_hides_nothing(
     assert await poller.poll(source_id) == 1
     assert await poller.poll(source_id) == 0  # seen once, never again
     assert queued_texts(store) == ["an hour ahead", "on time"]
+
+
+async def test_a_cursor_older_than_threads_accepts_is_clamped(
+    sim: ThreadsSimulator, store: Store, poller: SourcePoller
+) -> None:
+    sim.add_profile("bob")
+    source_id = watch(store, "bob")
+    source = store.sources.get(source_id)
+    assert source is not None
+    store.feed.record(source, [], 1_000_000_000, baseline=True)  # a quiet profile, from 2001
+    sim.add_post("bob", text="finally")
+
+    assert await poller.poll(source_id) == 1
+    assert queued_texts(store) == ["finally"]
