@@ -171,3 +171,7 @@ def m003_subscription_lifetimes(db: Database) -> None:
     db.execute("ALTER TABLE subscriptions ADD COLUMN started_at REAL NOT NULL DEFAULT 0")
     db.execute("UPDATE subscriptions SET started_at = created_at")
     db.execute("ALTER TABLE subscriptions ADD COLUMN ended_at REAL")
+    # Rows dropped by a pause had no done_at, so pruning (done_at < ...) never retired them.
+    db.execute(
+        "UPDATE outbox SET done_at = created_at WHERE state = 'dropped' AND done_at IS NULL"
+    )

@@ -7,7 +7,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from bot.events import Destination, FeedItem, MediaKind, Post, SourceKind
+from storage.schema import migrations
 from storage.store import Store
 
 CHAT = Destination("telegram", "42")
@@ -76,3 +79,30 @@ def test_an_active_subscription_is_left_as_it_is(tmp_path: Path) -> None:
 
     assert (created, again, same.id) == (True, False, first.id)
     assert store.sources.get(source.id).cursor == 500  # type: ignore[union-attr]
+
+
+def test_a_database_from_before_the_migration_can_end_its_subscriptions(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = Database(path)
+    old.execute("PRAGMA foreign_keys=ON")
+    migrations.apply(old, stop_before="m003_subscription_lifetimes")
+    old.execute("INSERT INTO sources (id, kind, key, created_at) VALUES (1, 'profile', 'bob', 1)")
+    old.execute(
+        "INSERT INTO subscriptions (id, source_id, platform, chat_id, origin, created_at) "
+        "VALUES (1, 1, 'telegram', '42', 'chat', 1)"
+    )
+    for state, done_at in (("delivered", 5.0), ("dropped", None)):
+        old.execute(
+            "INSERT INTO outbox (source_id, post_id, subscription_id, platform, chat_id, state, "
+            "next_attempt, created_at, done_at) VALUES (1, 'p', 1, 'telegram', '42', ?, 1, 1, ?)",
+            [state, done_at],
+        )
+    old.close()
+
+    store = Store.open(path)
+    source = store.sources.find(SourceKind.PROFILE, "bob")
+    assert source is not None and store.sources.active() == [source]
+
+    assert store.subscriptions.end(source, CHAT) is True
+    assert store.sources.active() == []
+    assert store.outbox.prune(before=10) == 2  # the old dropped row is finished too
