@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -127,9 +127,13 @@ class ThreadsSimulator(WebServer):
         quote_of: str | None = None,
         topic_tag: str | None = None,
         alt_text: str | None = None,
+        served_fields: Mapping[str, Any] | None = None,
     ) -> SimPost:
         """Publish a post directly. Without `timestamp` it is "now" on the simulator clock,
-        always a later second than the previous automatic timestamp."""
+        always a later second than the previous automatic timestamp. `served_fields` are
+        sent as they are instead of the simulator's values (malformed JSON Graph has sent:
+        `{"username": 12345}`); a lone surrogate in `text` goes out as Graph sends it,
+        a `\\ud83d` escape."""
         user = self.state.require_user(username)
         for ref in (reply_to, quote_of):
             if ref is not None and self.state.live_post(ref) is None:
@@ -145,7 +149,9 @@ class ThreadsSimulator(WebServer):
             topic_tag=topic_tag,
             alt_text=alt_text,
         )
-        return self.state.publish(user, spec, timestamp)
+        post = self.state.publish(user, spec, timestamp)
+        post.served_fields.update(served_fields or {})
+        return post
 
     def posts_by(self, username: str) -> list[SimPost]:
         """A user's live posts, replies and reposts, newest first."""
