@@ -266,7 +266,9 @@ def _convert(
         return tuple(items) if origin is tuple else items
     converted = _scalar(value, kind)
     if converted is None:
-        raise ConfigError(f"{key}: expected {expected or _DESCRIBE[kind]}, got {value!r}")
+        # A secret of the wrong type is still a secret: its value is not repeated.
+        got = f", got {type(value).__name__}" if kind is Secret else f", got {value!r}"
+        raise ConfigError(f"{key}: expected {expected or _DESCRIBE[kind]}{got}")
     if kind is float and not math.isfinite(converted):
         raise ConfigError(f"{key}: expected a finite number, got {value!r}")
     if "min" in meta and converted < meta["min"]:

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from storage.database import StorageError
+
 
 class AlreadyRunning(Exception):
     """Another process holds the database's lock."""
@@ -30,8 +32,14 @@ def hold_run_lock(db_path: str | Path) -> Iterator[None]:
         yield
         return
     path = lock_path(db_path)
-    path.parent.mkdir(parents=True, exist_ok=True)  # as the database itself would be
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # as the database itself would be
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise StorageError(
+            f"storage.path: cannot create the lock file {path} ({exc.strerror}); make its "
+            "folder writable by this user"
+        ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
