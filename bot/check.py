@@ -1,21 +1,28 @@
 """`threads-bridge check`: is the configuration right, and does every service accept it?
 
-One line per check, saying what to fix when it fails. Nothing is written: the database is only
-read, and only when it exists.
+One line per check, saying what to fix when it fails: first what `run` would refuse to start
+with on this machine (bot/preflight.py), then each service. Nothing is written: the database is
+opened read-only (no migration, no chmod, no file created), and only when it exists.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from bot.config import Config
 from bot.credentials import threads_client
+from bot.links import parse_webhook_url
+from bot.preflight import delivery_notice, health_problem, storage_problem_of
+from bot.runlock import running_pid
 from bot.threads.errors import AuthError, PermissionDenied, ThreadsError, TransientError
-from storage.store import Store
+from storage.database import StorageError, open_readonly
+from storage.tokens import Tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,13 +30,22 @@ class Check:
     name: str
     ok: bool
     detail: str
+    # A problem of this machine or configuration that `run` would refuse to start with.
+    local: bool = False
+    # Not a failure, but worth saying (ok stays True).
+    warning: bool = False
 
     def line(self) -> str:
-        return f"{'OK  ' if self.ok else 'FAIL'}  {self.name}: {self.detail}"
+        state = "WARN" if self.warning else "OK  " if self.ok else "FAIL"
+        return f"{state}  {self.name}: {self.detail}"
 
 
-async def run_checks(config: Config, config_path: str) -> AsyncIterator[Check]:
+async def run_checks(
+    config: Config, config_path: str, *, health_port: int | None = None
+) -> AsyncIterator[Check]:
     yield Check("config", True, f"{config_path} is valid")
+    for check in _local_checks(config, health_port):
+        yield check
     yield await _check_threads(config)
     if config.telegram.token is not None:
         async for check in _check_telegram(config):
@@ -37,20 +53,62 @@ async def run_checks(config: Config, config_path: str) -> AsyncIterator[Check]:
     if config.discord.token is not None:
         async for check in _check_discord(config):
             yield check
+        async for check in _check_webhooks(config):
+            yield check
+
+
+def _local_checks(config: Config, health_port: int | None) -> list[Check]:
+    checks = []
+    storage = storage_problem_of(config)
+    if storage is not None:
+        checks.append(Check(storage.key, False, storage.detail, local=True))
+    health = health_problem(config, health_port)
+    if health is not None:
+        pid = running_pid(config.storage.path)
+        if pid is not None and health.key != "server.health_host":
+            # The running bridge holds its own port: that is no reason to refuse.
+            checks.append(Check(health.key, True, f"in use by the running bridge (pid {pid})"))
+        else:
+            checks.append(Check(health.key, False, health.detail, local=True))
+    notice = delivery_notice(config)
+    if notice is not None:
+        checks.append(Check("chat", True, notice, warning=True))
+    return checks
 
 
 def _stored_or_configured_token(config: Config) -> str | None:
     """What `run` would use, read without writing anything."""
     configured = config.threads.access_token.reveal() if config.threads.access_token else None
     path = Path(config.storage.path)
-    if not path.exists():
+    if not path.is_file():
         return configured
-    store = Store.open(path)
     try:
-        stored = store.tokens.effective(configured)
+        db = open_readonly(path)
+    except StorageError:
+        return configured  # the storage line above already says what is wrong
+    try:
+        stored = Tokens(db).effective(configured)
+    except sqlite3.Error:
+        return configured  # a database older than the tokens table: `run` migrates it
     finally:
-        store.close()
+        db.close()
     return stored.token if stored is not None else configured
+
+
+def _json(response: httpx.Response) -> dict[str, Any] | None:
+    """The body as JSON, or None when it is something else (a proxy's HTML error page)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _not_json(service: str, response: httpx.Response, key: str) -> str:
+    return (
+        f"{service} answered {response.status_code} with something that is not its API's "
+        f"JSON (a proxy or an outage?); try again later, or check {key}"
+    )
 
 
 async def _check_threads(config: Config) -> Check:
@@ -115,10 +173,14 @@ async def _check_telegram(config: Config) -> AsyncIterator[Check]:
                 "@BotFather into telegram.token or TELEGRAM_BOT_TOKEN",
             )
             return
+        body = _json(me)
+        if body is None:
+            yield Check("telegram", False, _not_json("Telegram", me, "telegram.api_base"))
+            return
         if me.status_code != 200:
             yield Check("telegram", False, f"Telegram answered {me.status_code}")
             return
-        yield Check("telegram", True, f"bot @{me.json()['result'].get('username')}")
+        yield Check("telegram", True, f"bot @{(body.get('result') or {}).get('username')}")
         for index, feed in enumerate(config.feeds):
             if feed.telegram_chat is not None:
                 yield await _telegram_chat(http, base, index, feed.telegram_chat)
@@ -133,16 +195,22 @@ def _telegram_base(api_base: str, token: str) -> str:
 
 async def _telegram_chat(http: httpx.AsyncClient, base: str, index: int, chat_id: int) -> Check:
     name = f"feeds[{index}].telegram_chat"
-    answer = await http.post(f"{base}/getChat", data={"chat_id": str(chat_id)})
+    try:
+        answer = await http.post(f"{base}/getChat", data={"chat_id": str(chat_id)})
+    except httpx.HTTPError as exc:
+        return Check(name, False, f"could not ask Telegram about chat {chat_id} ({exc!r})")
+    body = _json(answer)
+    if body is None:
+        return Check(name, False, _not_json("Telegram", answer, "telegram.api_base"))
     if answer.status_code != 200:
-        reason = answer.json().get("description", answer.status_code)
+        reason = body.get("description", answer.status_code)
         return Check(
             name,
             False,
             f"the bot cannot reach chat {chat_id} ({reason}); add the "
             "bot to the group, or as an admin of the channel",
         )
-    chat = answer.json()["result"]
+    chat = body.get("result") or {}
     title = chat.get("title") or chat.get("first_name") or chat_id
     return Check(name, True, f"{chat.get('type')} {title}")
 
@@ -170,10 +238,11 @@ async def _check_discord(config: Config) -> AsyncIterator[Check]:
                 "developer portal (Bot -> Reset Token) and update discord.token",
             )
             return
-        if response.status_code != 200:
+        body = _json(response)
+        if response.status_code != 200 or body is None:
             yield Check("discord", False, f"Discord answered {response.status_code}")
             return
-        yield Check("discord", True, f"bot {response.json().get('username')}")
+        yield Check("discord", True, f"bot {body.get('username')}")
         for index, feed in enumerate(config.feeds):
             if feed.discord_channel is not None:
                 yield await _discord_channel(http, base, index, feed.discord_channel)
@@ -189,6 +258,42 @@ async def _discord_channel(http: httpx.AsyncClient, base: str, index: int, chann
             f"the bot cannot see channel {channel}; invite it to the "
             "server and give it View Channels and Send Messages there",
         )
-    if response.status_code != 200:
+    body = _json(response)
+    if response.status_code != 200 or body is None:
         return Check(name, False, f"Discord answered {response.status_code}")
-    return Check(name, True, f"#{response.json().get('name')}")
+    return Check(name, True, f"#{body.get('name')}")
+
+
+async def _check_webhooks(config: Config) -> AsyncIterator[Check]:
+    """A webhook answers GET with its channel while it exists; a deleted one answers 404.
+    Asked without the bot token: the webhook's own token is its credential."""
+    base = config.discord.api_base.rstrip("/")
+    async with httpx.AsyncClient(timeout=10) as http:
+        for index, feed in enumerate(config.feeds):
+            if feed.discord_webhook is None:
+                continue
+            parsed = parse_webhook_url(feed.discord_webhook.reveal())
+            if parsed is None:  # the configuration refuses these; kept for the type
+                continue
+            yield await _discord_webhook(http, base, f"feeds[{index}].discord_webhook", *parsed)
+
+
+async def _discord_webhook(
+    http: httpx.AsyncClient, base: str, name: str, webhook_id: str, token: str
+) -> Check:
+    try:
+        response = await http.get(f"{base}/webhooks/{webhook_id}/{token}")
+    except httpx.HTTPError as exc:
+        return Check(name, False, f"could not reach {base} ({type(exc).__name__})")
+    body = _json(response)
+    if response.status_code in (401, 404):
+        return Check(
+            name,
+            False,
+            f"Discord does not know webhook {webhook_id} (deleted, or its token was reset); "
+            "create one in the channel's settings (Integrations -> Webhooks) and put its URL "
+            "here",
+        )
+    if response.status_code != 200 or body is None:
+        return Check(name, False, f"Discord answered {response.status_code}")
+    return Check(name, True, f"webhook {body.get('name')} into channel {body.get('channel_id')}")

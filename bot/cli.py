@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -13,10 +14,20 @@ from typing import NoReturn
 
 from bot.config import Config, ConfigError, load_config
 from bot.logs import LEVELS, guard_uncaught_output, redact, scrub, setup_logging
+from bot.preflight import (
+    PreflightFailed,
+    delivery_notice,
+    health_problem,
+    require,
+    storage_problem_of,
+)
 from bot.runlock import AlreadyRunning, hold_run_lock
 from bot.threads.errors import ThreadsError
 from bot.threads.simulator import usage as simulator_usage
 from bot.wiring import configured_secrets
+from storage.database import StorageError
+
+log = logging.getLogger("bot.cli")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,6 +62,15 @@ def _add_log_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
+def _port(text: str) -> int:
+    """`--health-port`: 1-65535, or 0 for any free port."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(
+            f"expected a port (1-65535, 0: any free one), got {text!r}"
+        )
+    return int(text)
+
+
 def _subcommands(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
     found = []
     for action in parser._actions:
@@ -71,14 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run the bridge until SIGINT/SIGTERM")
     run.add_argument("--config", required=True, help="path to the TOML configuration")
-    run.add_argument("--health-port", type=int, help="serve /healthz and /metrics here")
+    run.add_argument("--health-port", type=_port, help="serve /healthz and /metrics here")
 
     demo = commands.add_parser("demo", help="run the bridge on the built-in Threads simulator")
     demo.add_argument("--db", help="keep the demo's database in this file (default: temporary)")
-    demo.add_argument("--health-port", type=int, help="serve /healthz and /metrics here")
+    demo.add_argument("--health-port", type=_port, help="serve /healthz and /metrics here")
 
     check = commands.add_parser("check", help="validate a configuration and probe each service")
     check.add_argument("--config", required=True, help="path to the TOML configuration")
+    check.add_argument(
+        "--health-port", type=_port, help="check the port `run --health-port` would use"
+    )
 
     auth = commands.add_parser("auth", help="sign in to Threads (OAuth) and manage the token")
     steps = auth.add_subparsers(dest="step", required=True, metavar="STEP")
@@ -109,8 +132,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args)
     except ConfigError as exc:
         return _fail(f"config error: {exc}")
-    except AlreadyRunning as exc:
+    except (AlreadyRunning, StorageError) as exc:
         return _fail(f"error: {exc}")
+    except PreflightFailed as exc:
+        for problem in exc.problems[:-1]:
+            _fail(f"error: {problem.line()}")
+        return _fail(f"error: {exc.problems[-1].line()}")
     except ThreadsError as exc:
         return _fail(f"Threads error: {exc}", status=1)
     except KeyboardInterrupt:
@@ -152,7 +179,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.app import BridgeApp
 
         config = _config(args.config, require_token=False)  # `auth` may have stored one
+        # What `check` reports, refused here before anything starts; the lock comes after the
+        # storage path is known to be usable, and before the port (a running bridge holds it).
+        require(storage_problem_of(config))
         with hold_run_lock(config.storage.path):  # before the app opens the database
+            require(health_problem(config, args.health_port))
+            if (notice := delivery_notice(config)) is not None:
+                log.warning("%s", notice)
             asyncio.run(BridgeApp(config, health_port=args.health_port).run())
         return 0
     if args.command == "demo":
@@ -161,7 +194,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         asyncio.run(run_demo(db_path=args.db, health_port=args.health_port, env=os.environ))
         return 0
     if args.command == "check":
-        return asyncio.run(_check(args.config))
+        return asyncio.run(_check(args.config, args.health_port))
     if args.command == "auth":
         return asyncio.run(_auth(args))
     if args.command == "simulator":
@@ -178,15 +211,17 @@ def _config(path: str, *, require_token: bool) -> Config:
     return config
 
 
-async def _check(path: str) -> int:
+async def _check(path: str, health_port: int | None) -> int:
     from bot.check import run_checks
 
     config = _config(path, require_token=False)
-    failures = 0
-    async for check in run_checks(config, path):
-        print(check.line(), flush=True)
+    failures = local = 0
+    async for check in run_checks(config, path, health_port=health_port):
+        print(scrub(check.line()), flush=True)
         failures += not check.ok
-    return 1 if failures else 0
+        local += not check.ok and check.local
+    # 2 as for a configuration error: `run` would refuse to start; 1: a service refuses.
+    return 2 if local else 1 if failures else 0
 
 
 async def _auth(args: argparse.Namespace) -> int:

@@ -2,7 +2,8 @@
 
 Every section is a dataclass below; its fields are the keys, their annotations the types, their
 metadata the documentation hooks (`env` for a secret that may come from the environment, `min`
-for a lower bound, `expected` for how the type reads in an error). The loader walks those
+and `max` for bounds, `url` for the schemes a URL may have, `expected` for how the type reads
+in an error). The loader walks those
 definitions, so a new key is one line here plus its comment in config.example.toml.
 
 A mistake stops everything with one `ConfigError` naming the dotted key and what is wrong.
@@ -11,6 +12,7 @@ A mistake stops everything with one `ConfigError` naming the dotted key and what
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 import tomllib
@@ -20,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Union
+from urllib.parse import urlsplit
 
 from bot.links import parse_username, parse_webhook_url
 from bot.secret import Secret
@@ -33,7 +36,7 @@ class ConfigError(Exception):
 @dataclass(frozen=True, slots=True)
 class ThreadsConfig:
     access_token: Secret | None = field(default=None, metadata={"env": "THREADS_ACCESS_TOKEN"})
-    api_base: str = DEFAULT_API_BASE
+    api_base: str = field(default=DEFAULT_API_BASE, metadata={"url": ("http", "https")})
     app_id: str | None = None
     app_secret: Secret | None = field(default=None, metadata={"env": "THREADS_APP_SECRET"})
     poll_interval: float = field(default=300.0, metadata={"min": 1.0})
@@ -49,7 +52,9 @@ class StorageConfig:
 class TelegramConfig:
     token: Secret | None = field(default=None, metadata={"env": "TELEGRAM_BOT_TOKEN"})
     # python-telegram-bot appends the token to this (or fills a `{token}` placeholder).
-    api_base: str = "https://api.telegram.org/bot"
+    api_base: str = field(
+        default="https://api.telegram.org/bot", metadata={"url": ("http", "https")}
+    )
     publishers: tuple[int, ...] = field(default=(), metadata={"expected": "a list of user ids"})
     admins: tuple[int, ...] = field(default=(), metadata={"expected": "a list of user ids"})
 
@@ -61,8 +66,10 @@ class TelegramConfig:
 @dataclass(frozen=True, slots=True)
 class DiscordConfig:
     token: Secret | None = field(default=None, metadata={"env": "DISCORD_BOT_TOKEN"})
-    api_base: str = "https://discord.com/api/v10"
-    gateway_url: str | None = None
+    api_base: str = field(
+        default="https://discord.com/api/v10", metadata={"url": ("http", "https")}
+    )
+    gateway_url: str | None = field(default=None, metadata={"url": ("ws", "wss")})
     guild_ids: tuple[int, ...] = field(default=(), metadata={"expected": "a list of guild ids"})
     publishers: tuple[int, ...] = field(default=(), metadata={"expected": "a list of user ids"})
     publisher_roles: tuple[int, ...] = field(
@@ -91,7 +98,9 @@ class FeedConfig:
 
 @dataclass(frozen=True, slots=True)
 class ServerConfig:
-    health_port: int | None = field(default=None, metadata={"min": 1, "expected": "a port"})
+    health_port: int | None = field(
+        default=None, metadata={"min": 1, "max": 65535, "expected": "a port"}
+    )
     health_host: str = "127.0.0.1"
 
 
@@ -118,6 +127,20 @@ def load_config(
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ConfigError(
+            f"{path}: is a folder; pass the configuration file, e.g. {path / 'config.toml'}"
+        ) from None
+    except PermissionError:
+        raise ConfigError(
+            f"{path}: not readable by this user (uid {os.geteuid()}); make it readable "
+            "(chown/chmod) or run as its owner"
+        ) from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path}: not UTF-8 text (line {line}); save the file as UTF-8"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     config = parse_config(raw, env=env, base_dir=path.parent)
@@ -133,6 +156,10 @@ def parse_config(
 ) -> Config:
     """Build a Config from already-parsed TOML (tests use this with a dict)."""
     config: Config = _build(Config, raw, "", env)
+    if not config.storage.path.strip():
+        raise ConfigError(
+            "storage.path: empty; set it to the database file, e.g. threads-bridge.db"
+        )
     _check_feeds(config)
     if base_dir is not None and not Path(config.storage.path).is_absolute():
         storage = StorageConfig(path=str(base_dir / config.storage.path))
@@ -239,10 +266,27 @@ def _convert(
         return tuple(items) if origin is tuple else items
     converted = _scalar(value, kind)
     if converted is None:
-        raise ConfigError(f"{key}: expected {expected or _DESCRIBE[kind]}, got {value!r}")
+        # A secret of the wrong type is still a secret: its value is not repeated.
+        got = f", got {type(value).__name__}" if kind is Secret else f", got {value!r}"
+        raise ConfigError(f"{key}: expected {expected or _DESCRIBE[kind]}{got}")
+    if kind is float and not math.isfinite(converted):
+        raise ConfigError(f"{key}: expected a finite number, got {value!r}")
     if "min" in meta and converted < meta["min"]:
         raise ConfigError(f"{key}: must be at least {meta['min']}, got {value!r}")
+    if "max" in meta and converted > meta["max"]:
+        raise ConfigError(f"{key}: must be at most {meta['max']}, got {value!r}")
+    if "url" in meta and not _is_url(converted, meta["url"]):
+        schemes = " or ".join(f"{scheme}://" for scheme in meta["url"])
+        raise ConfigError(f"{key}: expected a URL starting with {schemes}, got {value!r}")
     return converted
+
+
+def _is_url(value: str, schemes: tuple[str, ...]) -> bool:
+    try:
+        parts = urlsplit(value)
+        return parts.scheme in schemes and bool(parts.hostname)
+    except ValueError:  # an unclosed [IPv6] bracket, a port that is not a number
+        return False
 
 
 _DESCRIBE: dict[Any, str] = {

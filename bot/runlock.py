@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from storage.database import StorageError
+
 
 class AlreadyRunning(Exception):
     """Another process holds the database's lock."""
@@ -30,8 +32,14 @@ def hold_run_lock(db_path: str | Path) -> Iterator[None]:
         yield
         return
     path = lock_path(db_path)
-    path.parent.mkdir(parents=True, exist_ok=True)  # as the database itself would be
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # as the database itself would be
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise StorageError(
+            f"storage.path: cannot create the lock file {path} ({exc.strerror}); make its "
+            "folder writable by this user"
+        ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -47,3 +55,23 @@ def hold_run_lock(db_path: str | Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # releases the lock
+
+
+def running_pid(db_path: str | Path) -> int | None:
+    """The pid of a bridge holding the lock of `db_path`, found without creating or changing
+    any file (for `check`); None when none runs."""
+    path = lock_path(db_path)
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None  # no lock file: never run here; unreadable: not ours to judge
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
+            return int(holder) if holder.isdigit() else 0
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)

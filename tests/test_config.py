@@ -93,7 +93,11 @@ def test_token_never_shows_in_repr(tmp_path: Path) -> None:
             "feeds[0].telegram_topic: needs telegram_chat (the id of the forum supergroup "
             "the topic belongs to)",
         ),
-        ("[threads]\naccess_token = 42\n", "threads.access_token: expected a string, got 42"),
+        ("[threads]\naccess_token = 42\n", "threads.access_token: expected a string, got int"),
+        (
+            '[threads]\naccess_token = "t"\n[telegram]\ntoken = 123456789012\n',
+            "telegram.token: expected a string, got int",
+        ),
         (
             "[threads]\n",
             "threads.access_token: missing; set it in the file or in THREADS_ACCESS_TOKEN",

@@ -8,9 +8,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
+from aiohttp import web
+
 from bot.check import Check, run_checks
 from bot.config import parse_config
 from bot.threads.simulator import SimUser, ThreadsSimulator
+from bot.web_server import WebServer
+from storage.store import Store
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord.harness import TEXT, populate
 from tests.fakes.telegram import FakeTelegram
@@ -110,4 +115,127 @@ async def test_the_command_exits_non_zero_on_failure(
     )
     out, _ = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 1
-    assert out.decode().splitlines()[1].startswith("FAIL  threads: the access token was rejected")
+    assert out.decode().splitlines()[1:] == [
+        "WARN  chat: nothing will be delivered: no chat side is configured; set telegram.token "
+        "(or TELEGRAM_BOT_TOKEN) or discord.token (or DISCORD_BOT_TOKEN) and add [[feeds]] or "
+        "/watch from a chat",
+        "FAIL  threads: the access token was rejected (The Threads access token was rejected: "
+        "Invalid OAuth access token - Cannot parse access token); sign in again with "
+        "`threads-bridge auth url`",
+    ]
+
+
+class BrokenGateway(WebServer):
+    """A reverse proxy in front of the fake Telegram that answers getChat with its own HTML
+    502 page, as nginx does when the upstream is down."""
+
+    name = "broken gateway"
+
+    def __init__(self, upstream: str) -> None:
+        super().__init__()
+        self.upstream = upstream
+
+    def build_app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/{path:.*}", self.forward)
+        return app
+
+    async def forward(self, request: web.Request) -> web.Response:
+        if request.path.lower().endswith("/getchat"):
+            return web.Response(
+                status=502, text="<html><h1>502 Bad Gateway</h1></html>", content_type="text/html"
+            )
+        async with httpx.AsyncClient() as http:
+            answer = await http.request(
+                request.method,
+                f"{self.upstream}{request.path}",
+                content=await request.read(),
+                headers={"content-type": request.headers.get("content-type", "")},
+            )
+        return web.Response(
+            status=answer.status_code, body=answer.content, content_type="application/json"
+        )
+
+
+async def test_an_html_error_page_from_telegram_is_one_line(
+    tmp_path: Path, sim: ThreadsSimulator, alice: SimUser
+) -> None:
+    async with FakeTelegram() as tg, BrokenGateway(tg.url) as gateway:
+        tg.add_chat(GROUP, "supergroup", title="Fans")
+        cfg = config(
+            tmp_path,
+            sim,
+            alice.token,
+            telegram={"token": tg.token, "api_base": f"{gateway.url}/bot"},
+            feeds=[{"profile": "bob", "telegram_chat": GROUP}],
+        )
+        output = await lines(cfg)
+
+    assert output[-2:] == [
+        "OK    telegram: bot @threads_bridge_test_bot",
+        "FAIL  feeds[0].telegram_chat: Telegram answered 502 with something that is not its "
+        "API's JSON (a proxy or an outage?); try again later, or check telegram.api_base",
+    ]
+
+
+async def test_discord_webhooks_are_probed(
+    tmp_path: Path, sim: ThreadsSimulator, alice: SimUser
+) -> None:
+    async with FakeDiscord() as dc:
+        populate(dc)
+        _, _, kept = dc.add_webhook(TEXT, name="Kept")
+        gone_id, _, gone = dc.add_webhook(TEXT)
+        dc.delete_webhook(gone_id)
+        cfg = config(
+            tmp_path,
+            sim,
+            alice.token,
+            discord={"token": dc.token, "api_base": dc.api_base},
+            feeds=[
+                {"profile": "bob", "discord_webhook": kept},
+                {"profile": "carol", "discord_webhook": gone},
+            ],
+        )
+        output = await lines(cfg)
+
+    assert output[-2:] == [
+        f"OK    feeds[0].discord_webhook: webhook Kept into channel {TEXT}",
+        f"FAIL  feeds[1].discord_webhook: Discord does not know webhook {gone_id} (deleted, or "
+        "its token was reset); create one in the channel's settings (Integrations -> "
+        "Webhooks) and put its URL here",
+    ]
+    assert not [line for line in output if gone.rsplit("/", 1)[1] in line]
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int, bytes]]:
+    """Every file of the folder (and the folder itself): mode, mtime and bytes."""
+    state = {".": (folder.stat().st_mode, folder.stat().st_mtime_ns, b"")}
+    for path in folder.iterdir():
+        info = path.stat()
+        state[path.name] = (info.st_mode, info.st_mtime_ns, path.read_bytes())
+    return state
+
+
+async def test_check_changes_nothing_on_disk(
+    tmp_path: Path, sim: ThreadsSimulator, alice: SimUser
+) -> None:
+    folder = tmp_path / "state"
+    folder.mkdir()
+    db = folder / "bridge.db"
+    store = Store.open(db)
+    store.tokens.adopt_configured(alice.token)
+    store.close()
+    db.chmod(0o640)  # not what `run` would leave, so that a chmod shows
+    before = snapshot(folder)
+
+    cfg = parse_config(
+        {
+            "threads": {"access_token": alice.token, "api_base": sim.base_url},
+            "storage": {"path": str(db)},
+        },
+        env={},
+    )
+    output = await lines(cfg)
+
+    assert "OK    threads: connected as @alice" in output
+    assert snapshot(folder) == before
