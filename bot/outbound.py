@@ -2,7 +2,7 @@
 
 An adapter is an `Outlet`: it renders a feed item into parts (one chat message or media group
 each) with a pure function, and sends one part at a time. Failures are classified by the
-adapter into the four outcomes the worker acts on.
+adapter into the outcomes the worker acts on.
 """
 
 from __future__ import annotations
@@ -44,6 +44,15 @@ class RetryAfter(DeliveryError):
 
 class DestinationGone(DeliveryError):
     """The chat is gone or forbids the bot (removed, blocked, no permission): pause it."""
+
+
+class DestinationMoved(DeliveryError):
+    """The chat has a new id (a Telegram group became a supergroup): move its subscriptions
+    and deliveries to `chat_id` and deliver there."""
+
+    def __init__(self, reason: str, chat_id: str) -> None:
+        super().__init__(reason)
+        self.chat_id = chat_id
 
 
 class DeliveryRejected(DeliveryError):

@@ -25,6 +25,7 @@ from bot.outbound import (
     DeliveryFailed,
     DeliveryRejected,
     DestinationGone,
+    DestinationMoved,
     Outlet,
     RetryAfter,
 )
@@ -216,6 +217,9 @@ class DeliveryWorker:
             self._store.outbox.retry_later(
                 delivery.id, self._clock() + exc.seconds, exc.reason, count_attempt=False
             )
+        except DestinationMoved as exc:  # the row stays due and goes out at the new id
+            log.warning("%s moved to chat %s: %s", destination, exc.chat_id, exc.reason)
+            self._store.chat_moves.move(destination, exc.chat_id)
         except DestinationGone as exc:
             log.warning("pausing deliveries to %s: %s", destination, exc.reason)
             self._store.subscriptions.pause_destination(destination, exc.reason)

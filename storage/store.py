@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from storage.chat_moves import ChatMoves
 from storage.database import open_database
 from storage.feed import Feed
 from storage.outbox import Outbox
@@ -32,6 +33,7 @@ class Store:
         self.publications = Publications(db)
         self.audit = Audit(db)
         self.tokens = Tokens(db)
+        self.chat_moves = ChatMoves(db)
 
     @classmethod
     def open(cls, path: str | Path) -> Store:

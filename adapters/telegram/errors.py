@@ -11,6 +11,7 @@ from bot.outbound import (
     DeliveryFailed,
     DeliveryRejected,
     DestinationGone,
+    DestinationMoved,
     RetryAfter,
 )
 
@@ -42,9 +43,8 @@ def classify(exc: tg.TelegramError) -> DeliveryError:
     if isinstance(exc, tg.Forbidden):
         return DestinationGone(exc.message)
     if isinstance(exc, tg.ChatMigrated):
-        return DestinationGone(
-            f"the group became a supergroup ({exc.new_chat_id}); watch again from there"
-        )
+        reason = "the group became a supergroup; a [[feeds]] entry for it needs the new id"
+        return DestinationMoved(reason, str(exc.new_chat_id))
     if isinstance(exc, tg.BadRequest):
         message = exc.message.lower()
         if any(m in message for m in _CHAT_GONE):

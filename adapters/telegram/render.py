@@ -1,15 +1,17 @@
 """Feed items -> Telegram messages, as pure functions.
 
 Everything that comes from Threads is HTML-escaped: a post saying `<b>@everyone</b>` shows
-exactly that. Lengths are counted in UTF-16 code units, as Telegram counts them (an emoji is
-two), against 4,096 for a message and 1,024 for a caption; a caption that does not fit
-continues in the messages that follow.
+exactly that. An `@name` from Threads gets a WORD JOINER (U+2060, invisible) after its `@`:
+Telegram links and notifies `@username` wherever it appears in plain text, and a post saying
+"ping @someone" must not ping a Telegram user of that name. Lengths are counted in UTF-16
+code units, as Telegram counts them (an emoji is two), against 4,096 for a message and 1,024
+for a caption; a caption that does not fit continues in the messages that follow.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape, unescape
 from typing import Literal
 
@@ -20,6 +22,10 @@ MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 MEDIA_GROUP_MAX = 10
 _TAG = re.compile(r"<[^>]+>")
+# What Telegram would take for a mention: an @ not after a word character (that is an email
+# address), before a username character, and not inside a URL (a permalink has /@name/).
+_MENTION = re.compile(r"(?P<url>(?:https?://|www\.)\S+)|(?<!\w)@(?=[A-Za-z0-9_])", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 MessageKind = Literal["text", "photo", "video", "media_group"]
@@ -41,7 +47,7 @@ def utf16_length(text: str) -> int:
 
 
 def render_item(item: FeedItem) -> list[TelegramMessage]:
-    view = view_of(item)
+    view = _unmentionable(view_of(item))
     header, footer = _header(view), _footer(view)
     media = [m for m in view.media if m.url and m.kind in (MediaKind.IMAGE, MediaKind.VIDEO)]
     if not media:
@@ -58,8 +64,27 @@ def render_item(item: FeedItem) -> list[TelegramMessage]:
     return [*_media_messages(media, caption, _join(caption, links)), *tail]
 
 
+def unmention(text: str) -> str:
+    """`text` reading the same, with no `@username` that Telegram would turn into a mention."""
+    return _MENTION.sub(lambda m: m.group("url") or "@" + WORD_JOINER, text)
+
+
+def _unmentionable(view: PostView) -> PostView:
+    """The view with every text that came from Threads and shows as plain text defused (the
+    author's @username is inside a link, which Telegram never takes for a mention)."""
+    return replace(
+        view,
+        author_name=unmention(view.author_name),
+        context=unmention(view.context) if view.context else view.context,
+        text=unmention(view.text),
+        quoted_text=unmention(view.quoted_text) if view.quoted_text else view.quoted_text,
+    )
+
+
 def render_notice(text: str) -> list[TelegramMessage]:
-    return _text_messages("", text, "")
+    """A command's answer or a notice. These quote Threads too (a profile's biography, the
+    names watched), so their @names are defused like a post's."""
+    return _text_messages("", unmention(text), "")
 
 
 def _media_messages(media: list[Media], caption: str, fallback: str) -> list[TelegramMessage]:

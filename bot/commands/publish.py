@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+import logging
+from dataclasses import asdict, replace
 
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
 from bot.events import Command, Reply
-from bot.links import parse_post_link
+from bot.links import parse_post_link, profile_url
 from bot.threads.containers import ContainerRequest
 from bot.threads.errors import InvalidParameter, ThreadsError
 from bot.threads.publish import ChainIncomplete, ContainerHook, Published
+
+log = logging.getLogger(__name__)
 
 
 async def post(ctx: Context, command: Command) -> Reply:
@@ -18,7 +21,7 @@ async def post(ctx: Context, command: Command) -> Reply:
     if not text:
         raise UsageError
     published = await _publish(ctx, command, "post", text, reply_to_id=None)
-    return _answer("Published", published)
+    return _answer("Published", await _with_links(ctx, published))
 
 
 async def reply(ctx: Context, command: Command) -> Reply:
@@ -44,7 +47,7 @@ async def reply(ctx: Context, command: Command) -> Reply:
     if not args.strip():
         raise UsageError
     published = await _publish(ctx, command, "reply", args.strip(), reply_to_id=target)
-    return _answer("Replied", published)
+    return _answer("Replied", await _with_links(ctx, published))
 
 
 async def _resolve(
@@ -101,7 +104,9 @@ async def _publish_text(
         published = await ctx.publisher.chain(text, reply_to_id=reply_to_id, on_container=hook)
     except ChainIncomplete as exc:
         _record_published(ctx, publication_id, exc.published)
-        raise
+        # The answer lists what went out: as links people can open, not raw media ids.
+        linked = await _with_links(ctx, exc.published)
+        raise ChainIncomplete(exc.reason, published=linked, cause=exc.cause) from exc
     _record_published(ctx, publication_id, published)
     return published
 
@@ -109,6 +114,25 @@ async def _publish_text(
 def _record_published(ctx: Context, publication_id: int, published: list[Published]) -> None:
     for part in published:
         ctx.store.publications.add_published(publication_id, part.id, part.permalink)
+
+
+async def _with_links(ctx: Context, published: list[Published]) -> list[Published]:
+    """Every part with a link for the answer. A permalink Threads did not give at publish
+    time (its read failed: the moment a chain breaks is often a bad moment for Threads) is
+    asked for once more; failing that, the account's profile, where the post is listed."""
+    linked: list[Published] = []
+    for part in published:
+        if part.permalink is None:
+            permalink = None
+            try:
+                permalink = (await ctx.threads.media(part.id)).permalink
+            except ThreadsError as exc:
+                log.info("no permalink for published post %s: %s", part.id, exc.reason)
+            if permalink is None and ctx.me is not None:
+                permalink = profile_url(ctx.me.username)
+            part = replace(part, permalink=permalink)
+        linked.append(part)
+    return linked
 
 
 def _answer(verb: str, published: list[Published]) -> Reply:

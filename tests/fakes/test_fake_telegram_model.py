@@ -17,7 +17,7 @@ from telegram import (
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError
 
 from tests.fakes.telegram import ApiError, FakeTelegram
-from tests.fakes.telegram.formatting import parse_html
+from tests.fakes.telegram.formatting import parse_html, render
 from tests.fakes.telegram.raw import RawApi, post_api
 
 TOKEN = "123456:TEST-TOKEN"
@@ -270,3 +270,19 @@ def test_html_details_follow_telegram() -> None:
     assert parse_html("<b></b>x") == ("x", [])  # empty entities are dropped
     with pytest.raises(ApiError, match="Unexpected end tag at byte offset 1"):
         parse_html("x</b>")
+
+
+def test_mentions_are_found_as_telegram_finds_them() -> None:
+    text, entities = render(
+        "hi @someone 😀 @someone_else: <code>@in_code</code> <a href='https://x.example'>@linked</a>"
+        " me@example.com https://www.threads.com/@in_url @bob @a\u2060bcdef @" + "x" * 33,
+        "HTML",
+        None,
+    )
+    mentions = [
+        text[e["offset"] : e["offset"] + e["length"]] for e in entities if e["type"] == "mention"
+    ]
+    # No emoji before the first; the second's offset counts the emoji as two UTF-16 units.
+    assert mentions[0] == "@someone"
+    assert [e for e in entities if e["type"] == "mention"][1]["offset"] == 15
+    assert len(mentions) == 2  # code, link, e-mail, URL, short, joined and too long are not

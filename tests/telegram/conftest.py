@@ -95,6 +95,12 @@ class Bridge:
 BridgeFactory = Callable[..., Any]
 
 
+def reads(message: SentMessage) -> str:
+    """The text as a person reads it: the visible text without the invisible WORD JOINERs
+    that keep an @name from becoming a Telegram mention."""
+    return (message.visible_text or "").replace("\u2060", "")
+
+
 @pytest.fixture
 async def start_bridge(
     tmp_path: Path, sim: ThreadsSimulator, tg: FakeTelegram, alice: SimUser

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from bot.events import SourceKind
-from tests.telegram.conftest import ADMIN, GROUP, MEMBER, PRIVATE, PUBLISHER, Bridge, BridgeFactory
+from tests.telegram.conftest import (
+    ADMIN,
+    GROUP,
+    MEMBER,
+    PRIVATE,
+    PUBLISHER,
+    Bridge,
+    BridgeFactory,
+    reads,
+)
 
 CHANNEL = -1002000000002
 
@@ -20,7 +29,7 @@ async def test_help_lists_every_command(bridge: Bridge) -> None:
             "/profile USERNAME",
             "/status",
         ):
-            assert usage in answer.visible_text
+            assert usage in reads(answer)
 
 
 async def test_watch_needs_a_chat_admin(bridge: Bridge) -> None:
@@ -30,11 +39,11 @@ async def test_watch_needs_a_chat_admin(bridge: Bridge) -> None:
     accepted = await bridge.command(GROUP, ADMIN, "/watch @bob")
     again = await bridge.command(GROUP, ADMIN, "/watch bob")
 
-    assert refused.visible_text == "Only chat admins can change what this chat watches."
-    assert accepted.visible_text == (
+    assert reads(refused) == "Only chat admins can change what this chat watches."
+    assert reads(accepted) == (
         "Now watching Bob (@bob), 5,000 followers. New posts will appear here."
     )
-    assert again.visible_text == "This chat already watches @bob."
+    assert reads(again) == "This chat already watches @bob."
     subscriptions = bridge.app.store.subscriptions.for_chat("telegram", str(GROUP))
     assert [s.source.key for s in subscriptions] == ["bob"]
 
@@ -50,7 +59,7 @@ async def test_watched_profile_posts_arrive_after_watch(bridge: Bridge) -> None:
     messages = await bridge.delivered(PRIVATE, 2)
 
     assert "after the watch" in messages[1].visible_text
-    assert all("before the watch" not in m.visible_text for m in messages)
+    assert all("before the watch" not in reads(m) for m in messages)
 
 
 async def test_watch_from_a_forum_topic_delivers_into_that_topic(bridge: Bridge) -> None:
@@ -64,7 +73,7 @@ async def test_watch_from_a_forum_topic_delivers_into_that_topic(bridge: Bridge)
 
     assert answer.message_thread_id == 42
     assert delivered.message_thread_id == 42
-    assert "for the topic" in delivered.visible_text
+    assert "for the topic" in reads(delivered)
 
 
 async def test_watch_in_a_channel_as_its_admin(bridge: Bridge) -> None:
@@ -72,7 +81,7 @@ async def test_watch_in_a_channel_as_its_admin(bridge: Bridge) -> None:
     bridge.sim.add_profile("bob", followers=5000)
     bridge.tg.send_channel_post(CHANNEL, "/watch bob")
     await bridge.tg.wait_for(lambda fake: len(fake.sent_to(CHANNEL)) >= 1, timeout=15)
-    assert bridge.tg.sent_to(CHANNEL)[0].visible_text.startswith("Now watching @bob, 5,000")
+    assert reads(bridge.tg.sent_to(CHANNEL)[0]).startswith("Now watching @bob, 5,000")
 
 
 async def test_watch_mistakes_get_clear_answers(bridge: Bridge) -> None:
@@ -80,9 +89,9 @@ async def test_watch_mistakes_get_clear_answers(bridge: Bridge) -> None:
     nonsense = await bridge.command(PRIVATE, PUBLISHER, "/watch not a name!")
     unknown = await bridge.command(PRIVATE, PUBLISHER, "/watch nobody_here")
 
-    assert usage.visible_text.startswith("Usage: /watch USERNAME")
-    assert nonsense.visible_text.startswith("Usage: /watch USERNAME")
-    assert unknown.visible_text.startswith("Threads refused the request:")
+    assert reads(usage).startswith("Usage: /watch USERNAME")
+    assert reads(nonsense).startswith("Usage: /watch USERNAME")
+    assert reads(unknown).startswith("Threads refused the request:")
     assert bridge.app.store.subscriptions.for_chat("telegram", str(PRIVATE)) == []
 
 
@@ -98,14 +107,12 @@ async def test_unwatch_and_list(start_bridge: BridgeFactory) -> None:
     missing = await bridge.command(GROUP, ADMIN, "/unwatch bob")
     after = await bridge.command(GROUP, MEMBER, "/list")
 
-    assert listed.visible_text == (
-        "This chat watches:\n• @bob\n• @carol (from the configuration file)"
-    )
-    assert refused.visible_text == "Only chat admins can change what this chat watches."
-    assert "configuration file" in from_file.visible_text
-    assert removed.visible_text == "Stopped watching @bob here."
-    assert missing.visible_text == "This chat does not watch @bob."
-    assert after.visible_text == "This chat watches:\n• @carol (from the configuration file)"
+    assert reads(listed) == ("This chat watches:\n• @bob\n• @carol (from the configuration file)")
+    assert reads(refused) == "Only chat admins can change what this chat watches."
+    assert "configuration file" in reads(from_file)
+    assert reads(removed) == "Stopped watching @bob here."
+    assert reads(missing) == "This chat does not watch @bob."
+    assert reads(after) == "This chat watches:\n• @carol (from the configuration file)"
     bob = bridge.app.store.sources.find(SourceKind.PROFILE, "bob")
     assert bob is not None and bridge.app.store.subscriptions.of_source(bob.id) == []
 
@@ -114,11 +121,11 @@ async def test_post_only_for_publishers_and_audited(bridge: Bridge) -> None:
     refused = await bridge.command(GROUP, MEMBER, "/post hello world")
     published = await bridge.command(GROUP, PUBLISHER, "/post hello <world>")
 
-    assert refused.visible_text.startswith("Only configured publishers can publish to Threads.")
-    assert f"({MEMBER})" in refused.visible_text
+    assert reads(refused).startswith("Only configured publishers can publish to Threads.")
+    assert f"({MEMBER})" in reads(refused)
     (post,) = bridge.sim.posts_by("alice")
     assert post.text == "hello <world>"
-    assert published.visible_text == f"Published on Threads: {post.permalink}"
+    assert reads(published) == f"Published on Threads: {post.permalink}"
     audit = bridge.app.store.audit.entries()
     assert [(a["user_id"], a["action"], a["result"]) for a in reversed(audit)] == [
         (str(MEMBER), "post", "refused"),
@@ -133,14 +140,12 @@ async def test_long_post_becomes_a_chain(bridge: Bridge) -> None:
 
     posts = list(reversed(bridge.sim.posts_by("alice")))
     assert len(posts) == 3
-    assert answer.visible_text == (
-        f"Published on Threads as a chain of 3 posts: {posts[0].permalink}"
-    )
+    assert reads(answer) == (f"Published on Threads as a chain of 3 posts: {posts[0].permalink}")
 
 
 async def test_post_without_text_shows_usage(bridge: Bridge) -> None:
     answer = await bridge.command(PRIVATE, PUBLISHER, "/post")
-    assert answer.visible_text.startswith("Usage: /post TEXT")
+    assert reads(answer).startswith("Usage: /post TEXT")
     assert bridge.sim.posts_by("alice") == []
 
 
@@ -160,7 +165,7 @@ async def test_reply_to_a_bridged_post(start_bridge: BridgeFactory) -> None:
     assert reply.text == "I agree"
     threads_reply = await bridge.app.threads.media(reply.id)
     assert threads_reply.replied_to_id == original.id
-    assert answer.visible_text == f"Replied on Threads: {reply.permalink}"
+    assert reads(answer) == f"Replied on Threads: {reply.permalink}"
 
 
 async def test_reply_by_link_and_mistakes(bridge: Bridge) -> None:
@@ -173,15 +178,15 @@ async def test_reply_by_link_and_mistakes(bridge: Bridge) -> None:
 
     (reply,) = bridge.sim.posts_by("alice")
     assert (await bridge.app.threads.media(reply.id)).replied_to_id == original.id
-    assert by_link.visible_text == f"Replied on Threads: {reply.permalink}"
-    assert no_text.visible_text.startswith("Usage: /reply [LINK] TEXT")
-    assert stranger.visible_text.startswith("Only configured publishers")
+    assert reads(by_link) == f"Replied on Threads: {reply.permalink}"
+    assert reads(no_text).startswith("Usage: /reply [LINK] TEXT")
+    assert reads(stranger).startswith("Only configured publishers")
 
 
 async def test_reply_to_a_message_that_is_not_a_post(bridge: Bridge) -> None:
     note = bridge.tg.send_text(GROUP, MEMBER, "just chatting")
     answer = await bridge.command(GROUP, PUBLISHER, "/reply hi", reply_to=note["message_id"])
-    assert answer.visible_text.startswith("That message is not a bridged Threads post.")
+    assert reads(answer).startswith("That message is not a bridged Threads post.")
 
 
 async def test_profile_card(bridge: Bridge) -> None:
@@ -189,7 +194,7 @@ async def test_profile_card(bridge: Bridge) -> None:
         "bob", name="Bob B.", followers=12345, biography="I build.", is_verified=True
     )
     answer = await bridge.command(GROUP, MEMBER, "/profile bob")
-    assert answer.visible_text == (
+    assert reads(answer) == (
         "Bob B. (@bob) ✓\n12,345 followers\nI build.\nhttps://www.threads.com/@bob"
     )
 
@@ -202,7 +207,7 @@ async def test_status(start_bridge: BridgeFactory) -> None:
 
     answer = await bridge.command(GROUP, MEMBER, "/status")
 
-    lines = answer.visible_text.splitlines()
+    lines = reads(answer).splitlines()
     assert lines[0] == "Watching 1 Threads source."
     assert lines[1].startswith("• @bob: last polled ")
     assert lines[2] == "Deliveries waiting: 0"
@@ -215,8 +220,8 @@ async def test_threads_errors_in_plain_words(bridge: Bridge) -> None:
     bridge.sim.fail_next("GET", "/profile_lookup", kind="auth")
     expired = await bridge.command(PRIVATE, PUBLISHER, "/profile bob")
 
-    assert limited.visible_text == (
+    assert reads(limited) == (
         "Threads is limiting how often we can do that right now. Try again later."
     )
-    assert expired.visible_text.startswith("The bridge's Threads login has expired")
+    assert reads(expired).startswith("The bridge's Threads login has expired")
     assert bridge.sim.posts_by("alice") == []

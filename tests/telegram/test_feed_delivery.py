@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.telegram.conftest import GROUP, PRIVATE, Bridge, BridgeFactory
+from tests.telegram.conftest import GROUP, PRIVATE, Bridge, BridgeFactory, reads
 
 
 def feed(profile: str, chat: int, topic: int | None = None) -> dict[str, object]:
@@ -72,8 +72,32 @@ async def test_threads_text_is_shown_not_interpreted(start_bridge: BridgeFactory
     await bridge.poll("bob")
     (message,) = await bridge.delivered(PRIVATE, 1)
 
-    assert "<b>@everyone</b> & <a href='x'>click</a>" in message.visible_text
+    assert "<b>@everyone</b> & <a href='x'>click</a>" in reads(message)
     assert message.parse_mode == "HTML"
+
+
+async def test_an_at_name_in_a_post_notifies_nobody(start_bridge: BridgeFactory) -> None:
+    bridge: Bridge = await start_bridge(feeds=[feed("bob", GROUP)])
+    bridge.tg.add_user(2001, "Someone", username="someone")
+    bridge.tg.set_member(GROUP, 2001, "member")
+    bridge.sim.add_profile("bob", followers=5000)
+    await bridge.poll("bob")
+    text = (
+        "ping @someone (cc @Someone_Else), mail me@example.com, see https://www.threads.com/@bob"
+    )
+    original = bridge.sim.add_post("bob", text=text)
+    bridge.sim.add_post("bob", text="so true, @someone", quote_of=original.id)
+
+    await bridge.poll("bob")
+    messages = await bridge.delivered(GROUP, 2)
+
+    assert text in reads(messages[0])
+    assert "ping @someone" in reads(messages[1])  # the quoted excerpt
+    assert "so true, @someone" in reads(messages[1])
+    for message in messages:
+        stored = bridge.tg.message(GROUP, message.message_id)
+        assert stored is not None
+        assert [e for e in stored.get("entities", []) if e["type"] == "mention"] == []
 
 
 async def test_image_video_and_carousel(start_bridge: BridgeFactory) -> None:

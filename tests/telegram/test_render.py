@@ -8,7 +8,9 @@ from html import unescape
 from adapters.telegram.render import (
     CAPTION_LIMIT,
     MESSAGE_LIMIT,
+    WORD_JOINER,
     render_item,
+    unmention,
     utf16_length,
 )
 from bot.events import FeedItem, Media, MediaKind, Post, Profile
@@ -18,7 +20,12 @@ BOB = Profile("1", "bob", name="Bob <B>")
 
 
 def visible(html: str) -> str:
-    return unescape(re.sub(r"<[^>]+>", "", html))
+    """What a person reads (the word joiners that defuse @names are invisible)."""
+    return unescape(re.sub(r"<[^>]+>", "", html)).replace(WORD_JOINER, "")
+
+
+def visible_links(html: str) -> str:
+    return html.replace(WORD_JOINER, "")
 
 
 def item(text: str = "hello", media: tuple[Media, ...] = (), **post: object) -> FeedItem:
@@ -28,7 +35,7 @@ def item(text: str = "hello", media: tuple[Media, ...] = (), **post: object) -> 
 def test_text_is_escaped_and_names_author_and_link() -> None:
     (message,) = render_item(item("<b>@everyone</b> & friends"))
     assert message.kind == "text"
-    assert "&lt;b&gt;@everyone&lt;/b&gt; &amp; friends" in message.html
+    assert f"&lt;b&gt;@{WORD_JOINER}everyone&lt;/b&gt; &amp; friends" in message.html
     assert visible(message.html).splitlines()[0] == "Bob <B> (@bob)"
     assert "<b>@everyone</b> & friends" in visible(message.html)
     assert '<a href="https://www.threads.com/@bob/post/AbC">Open on Threads</a>' in message.html
@@ -102,8 +109,21 @@ def test_quote_repost_and_reply_say_what_they_relate_to() -> None:
     repost_html = render_item(repost)[0].html
     reply_html = render_item(reply)[0].html
 
-    assert '<a href="https://www.threads.com/@carol/post/X">Quoting @carol</a>' in quote_html
+    assert '<a href="https://www.threads.com/@carol/post/X">Quoting @carol</a>' in visible_links(
+        quote_html
+    )
     assert "the original thought" in quote_html
-    assert "Reposted from @carol" in repost_html and "the original thought" in repost_html
+    assert "Reposted from @carol" in visible(repost_html) and "the original thought" in repost_html
     assert "Open on Threads" in repost_html and "@carol/post/X" in repost_html
-    assert '<a href="https://www.threads.com/@carol/post/X">Replying to @carol</a>' in reply_html
+    assert (
+        '<a href="https://www.threads.com/@carol/post/X">Replying to @carol</a>'
+        in visible_links(reply_html)
+    )
+
+
+def test_at_names_are_defused_but_links_and_addresses_kept() -> None:
+    wj = WORD_JOINER
+    assert unmention("ping @someone, (@x_y) @@bob") == f"ping @{wj}someone, (@{wj}x_y) @@{wj}bob"
+    kept = "mail me@example.com or see https://www.threads.com/@bob/post/X and www.x.io/@a"
+    assert unmention(kept) == kept
+    assert unmention("@ alone") == "@ alone"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ApiError, bad_request
+from .mentions import find_mentions
 
 TEXT_MAX = 4096
 CAPTION_MAX = 1024
@@ -161,8 +162,18 @@ def _emit(opened: _Open, end: int, stack: list[_Open], entities: list[dict[str, 
 def render(
     text: str, parse_mode: str | None, entities: list[dict[str, Any]] | None
 ) -> tuple[str, list[dict[str, Any]]]:
-    """Visible text + entities for a text or caption. Markdown modes are not parsed: their
-    markup counts towards the length (a conservative approximation)."""
+    """Visible text + entities for a text or caption, with the mentions Telegram finds by
+    itself. Markdown modes are not parsed: their markup counts towards the length (a
+    conservative approximation)."""
+    visible, found = _formatted(text, parse_mode, entities)
+    found += find_mentions(visible, found)
+    found.sort(key=lambda e: (e["offset"], -e["length"]))
+    return visible, found
+
+
+def _formatted(
+    text: str, parse_mode: str | None, entities: list[dict[str, Any]] | None
+) -> tuple[str, list[dict[str, Any]]]:
     if entities is not None:
         return text, list(entities)  # explicit entities win over parse_mode, as in Telegram
     if parse_mode is None or parse_mode == "":

@@ -1,0 +1,32 @@
+"""ChatMoves on a real SQLite file: a chat that changed id takes its subscriptions along, and
+one the new chat already has absorbs the old one's deliveries without repeating a post."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.events import Destination, Profile, SourceKind
+from storage.store import Store
+from tests.feed_items import feed_item
+
+OLD = Destination("telegram", "-4001")
+NEW = Destination("telegram", "-1004001")
+
+
+def test_a_chat_already_watching_absorbs_the_moved_subscription(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "bridge.db")
+    bob = store.sources.ensure(SourceKind.PROFILE, "bob")
+    store.feed.record(bob, [], 0, baseline=True)
+    store.subscriptions.add(bob, OLD, origin="chat", created_by=None)
+    store.subscriptions.add(bob, NEW, origin="chat", created_by=None)
+    item = feed_item(Profile("1", "bob"), text="owed to both", id="7")
+    store.feed.record(bob, [item], 1, baseline=False)
+
+    moved = store.chat_moves.move(OLD, NEW.chat_id)
+
+    assert moved == 1
+    assert store.subscriptions.for_chat("telegram", OLD.chat_id) == []
+    assert [s.source.key for s in store.subscriptions.for_chat("telegram", NEW.chat_id)] == ["bob"]
+    assert store.outbox.counts_by_state() == {"pending": 1, "dropped": 1}
+    assert store.outbox.due_destinations(["telegram"], now=2**40, limit=10) == [NEW]
+    store.close()
