@@ -3,6 +3,7 @@ one the new chat already has absorbs the old one's deliveries without repeating 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.events import Destination, Profile, SourceKind
@@ -19,7 +20,9 @@ def test_a_chat_already_watching_absorbs_the_moved_subscription(tmp_path: Path) 
     store.feed.record(bob, [], 0, baseline=True)
     store.subscriptions.add(bob, OLD, origin="chat", created_by=None)
     store.subscriptions.add(bob, NEW, origin="chat", created_by=None)
-    item = feed_item(Profile("1", "bob"), text="owed to both", id="7")
+    # Stamped after both subscriptions started: a subscription announces nothing older.
+    later = datetime.now(UTC) + timedelta(hours=1)
+    item = feed_item(Profile("1", "bob"), text="owed to both", id="7", timestamp=later)
     store.feed.record(bob, [item], 1, baseline=False)
 
     moved = store.chat_moves.move(OLD, NEW.chat_id)

@@ -55,5 +55,6 @@ async def test_check_says_to_sign_in_again(
 
     output = [check.line() async for check in run_checks(config, "config.toml")]
 
-    assert output[1].startswith("FAIL  threads: the access token was rejected")
-    assert output[1].endswith("sign in again with `threads-bridge auth url`")
+    threads_line = next(line for line in output if line.startswith("FAIL  threads:"))
+    assert threads_line.startswith("FAIL  threads: the access token was rejected")
+    assert threads_line.endswith("sign in again with `threads-bridge auth url`")

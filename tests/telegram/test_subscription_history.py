@@ -8,7 +8,16 @@ from datetime import UTC, datetime
 
 from adapters.telegram import TelegramAdapter
 from jobs.delivery import DeliveryWorker
-from tests.telegram.conftest import ADMIN, GROUP, MEMBER, PRIVATE, PUBLISHER, Bridge, BridgeFactory
+from tests.telegram.conftest import (
+    ADMIN,
+    GROUP,
+    MEMBER,
+    PRIVATE,
+    PUBLISHER,
+    Bridge,
+    BridgeFactory,
+    reads,
+)
 
 NOTHING_WATCHED = "This chat watches no Threads profiles yet. Add one with /watch USERNAME."
 
@@ -37,8 +46,8 @@ async def test_deliver_unwatch_restart_rewatch_remove_feed_restart(
     unwatched = await first.command(PRIVATE, PUBLISHER, "/unwatch bob")
     listed = await first.command(PRIVATE, PUBLISHER, "/list")
     assert watched.visible_text.startswith("Now watching")
-    assert unwatched.visible_text == "Stopped watching @bob here."
-    assert listed.visible_text == NOTHING_WATCHED
+    assert reads(unwatched) == "Stopped watching @bob here."
+    assert reads(listed) == NOTHING_WATCHED
     await first.app.stop()
     # Made while nobody watches bob: old news when the chat watches again.
     first.sim.add_post("bob", text="while unwatched", timestamp=datetime.now(UTC))
@@ -65,13 +74,13 @@ async def test_deliver_unwatch_restart_rewatch_remove_feed_restart(
     await third.poll("carol")
     await third.app.delivery.idle()
     group_list = await third.command(GROUP, MEMBER, "/list")
-    assert group_list.visible_text == NOTHING_WATCHED
+    assert reads(group_list) == NOTHING_WATCHED
     assert [t for t in texts(third, GROUP) if "carol after" in t] == []
     await third.app.stop()
 
     fourth: Bridge = await start_bridge()
     status = await fourth.command(PRIVATE, PUBLISHER, "/list")
-    assert status.visible_text == "This chat watches:\n• @bob"
+    assert reads(status) == "This chat watches:\n• @bob"
     # What the group received before is still known as carol's post (for /reply there).
     reply = await fourth.command(GROUP, PUBLISHER, "/reply nice", reply_to=bridged.message_id)
     assert reply.visible_text.startswith("Replied on Threads: ")
@@ -92,8 +101,8 @@ async def test_unwatch_of_a_subscription_paused_by_a_403(start_bridge: BridgeFac
     after = await bridge.command(GROUP, ADMIN, "/list")
 
     assert "(paused: " in listed.visible_text
-    assert unwatched.visible_text == "Stopped watching @bob here."
-    assert after.visible_text == NOTHING_WATCHED
+    assert reads(unwatched) == "Stopped watching @bob here."
+    assert reads(after) == NOTHING_WATCHED
 
 
 async def test_a_delivery_queued_at_unwatch_is_never_sent(start_bridge: BridgeFactory) -> None:
@@ -115,5 +124,5 @@ async def test_a_delivery_queued_at_unwatch_is_never_sent(start_bridge: BridgeFa
     worker.start()
     await worker.idle()
 
-    assert unwatched.visible_text == "Stopped watching @bob here."
+    assert reads(unwatched) == "Stopped watching @bob here."
     assert [t for t in texts(bridge, PRIVATE) if "queued when unwatched" in t] == []
