@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from telegram import (
     InputMediaPhoto,
@@ -16,7 +17,9 @@ from telegram import (
 from telegram import error as tg
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes, filters
+from telegram.request import HTTPXRequest
 
+from adapters.reconnect import Reconnector, describe
 from adapters.telegram.errors import classify, is_media_fetch_failure, seconds
 from adapters.telegram.render import TelegramMessage, render_item, render_notice
 from adapters.telegram.translate import command_of, with_role
@@ -52,6 +55,7 @@ class TelegramAdapter:
         self._poll_timeout = poll_timeout
         # No PTB JobQueue: polling and delivery have their own scheduler and worker.
         builder = ApplicationBuilder().token(token).base_url(api_base).job_queue(None)
+        builder = builder.get_updates_request(_PollRequest(self._poll_answered))
         if file_api_base:
             builder = builder.base_file_url(file_api_base)
         self._app: Application = builder.build()  # type: ignore[type-arg]
@@ -60,15 +64,28 @@ class TelegramAdapter:
         self._app.add_handler(CommandHandler(names, self._on_command, filters=command_updates))
         self._app.add_error_handler(self._on_error)
         self._initialized = self._started = False
+        self._polling_ok = False  # the last getUpdates reached Telegram
+        self._connection = Reconnector(
+            self.platform, self._session, cleanup=self._teardown, fatal=(tg.InvalidToken,)
+        )
 
     def __repr__(self) -> str:
         return "TelegramAdapter()"  # the Application's repr would carry the token
 
     @property
     def connected(self) -> bool:
-        return self._started and bool(self._app.updater and self._app.updater.running)
+        return self._connection.up and self._polling_ok
 
     async def start(self) -> None:
+        """Connect now if Telegram answers; otherwise keep trying in the background (with
+        backoff) while the bridge runs. A rejected token raises."""
+        await self._connection.start()
+
+    async def stop(self) -> None:
+        await self._connection.stop()
+        await self._teardown()
+
+    async def _session(self, up: Callable[[], None]) -> None:
         await self._app.initialize()
         self._initialized = True
         await self._app.bot.set_my_commands(
@@ -79,19 +96,36 @@ class TelegramAdapter:
             timeout=self._poll_timeout,
             allowed_updates=[Update.MESSAGE, Update.CHANNEL_POST],
             drop_pending_updates=False,
+            error_callback=self._poll_failed,
         )
         await self._app.start()
-        self._started = True
+        self._started = self._polling_ok = True
+        up()
         log.info("Telegram bot @%s is up", self._app.bot.username)
+        # From here python-telegram-bot's updater rides out outages itself (retrying
+        # getUpdates with its own backoff); `connected` follows its polls.
+        await asyncio.Event().wait()
 
-    async def stop(self) -> None:
+    async def _teardown(self) -> None:
         if self._app.updater is not None and self._app.updater.running:
             await self._app.updater.stop()
         if self._app.running:
             await self._app.stop()
         if self._initialized:
             await self._app.shutdown()
-        self._started = self._initialized = False
+        self._started = self._initialized = self._polling_ok = False
+
+    def _poll_failed(self, error: tg.TelegramError) -> None:
+        # Replaces python-telegram-bot's traceback per failed poll with one line.
+        self._polling_ok = False
+        log.warning("Telegram is not reachable (%s); polling again shortly", describe(error))
+
+    def _poll_answered(self, ok: bool) -> None:
+        if not self._started:
+            return  # the session's own steps say how connecting went
+        if ok and not self._polling_ok:
+            log.info("Telegram is reachable again")
+        self._polling_ok = ok
 
     # -- delivery --------------------------------------------------------------------------
 
@@ -187,6 +221,24 @@ class TelegramAdapter:
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Errors in handlers land here; the update's content is not logged (it may be private).
         log.error("Telegram handler failed: %r", context.error, exc_info=context.error)
+
+
+class _PollRequest(HTTPXRequest):
+    """The getUpdates connection, telling the adapter whether each poll reached Telegram
+    (python-telegram-bot reports failures, but not the recovery)."""
+
+    def __init__(self, answered: Callable[[bool], None]) -> None:
+        super().__init__(connection_pool_size=1)
+        self._answered = answered
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        try:
+            code, payload = await super().do_request(*args, **kwargs)
+        except tg.NetworkError:
+            self._answered(False)
+            raise
+        self._answered(code < 500)
+        return code, payload
 
 
 def _input_media(part: TelegramMessage) -> list[InputMediaPhoto | InputMediaVideo]:
