@@ -14,6 +14,8 @@ from adapters.console_adapter import TERMINAL
 from bot.app import BridgeApp
 from bot.events import SourceKind
 from bot.threads.simulator import SimUser, ThreadsSimulator
+from tests.fakes.discord import FakeDiscord, patched_discord
+from tests.fakes.discord.harness import GUILD, TEXT, populate
 from tests.fakes.telegram import FakeTelegram
 from tests.harness import poll_now
 from tests.logwait import LogWatch, watching_logs
@@ -121,4 +123,103 @@ async def test_telegram_going_down_later_is_reported_and_ridden_out(
     assert down.json()["adapters"] == {"telegram": False, "console": True}
     assert up.json()["adapters"] == {"telegram": True, "console": True}
     assert "while Telegram is away" in tg.sent_to(CHAT)[0].visible_text
+    assert not tracebacks(logs), logs.text()
+
+
+def bridge_with_discord(
+    tmp_path: Path, sim: ThreadsSimulator, alice: SimUser, fake: FakeDiscord, terminal: Terminal
+) -> BridgeApp:
+    sim.add_profile("bob", followers=5000)
+    app = console_app(
+        tmp_path,
+        sim,
+        alice,
+        terminal=terminal,
+        health_port=0,
+        discord_ready_timeout=0.1,
+        discord={
+            "token": fake.token,
+            "api_base": fake.api_base,
+            "gateway_url": fake.gateway_url,
+            "guild_ids": [GUILD],
+        },
+        feeds=[{"profile": "bob", "discord_channel": TEXT}],
+    )
+    source = app.store.sources.ensure(SourceKind.PROFILE, "bob")
+    app.store.subscriptions.add(source, TERMINAL, origin="chat", created_by=None)
+    return app
+
+
+def feed_texts(fake: FakeDiscord) -> list[str]:
+    return [m.embeds[0]["description"] for m in fake.messages_in(TEXT) if m.embeds]
+
+
+async def test_discord_down_at_start_then_back(
+    tmp_path: Path, sim: ThreadsSimulator, alice: SimUser
+) -> None:
+    fake = FakeDiscord()
+    populate(fake)
+    await fake.start()
+    port = fake.port
+    async with patched_discord(fake):  # restores discord.py's class-level endpoints after
+        terminal = Terminal()
+        app = bridge_with_discord(tmp_path, sim, alice, fake, terminal)
+        await fake.stop()  # Discord is down when the bridge starts
+        try:
+            with watching_logs() as logs:
+                await app.start()
+                await logs.wait_for("discord is not connected")
+                down = await health(app)
+                await poll_now(app, "bob")  # the baseline
+                sim.add_post("bob", text="while Discord is down")
+                await poll_now(app, "bob")
+                await terminal.wait_for("while Discord is down")
+
+                await fake.start("127.0.0.1", port)  # Discord is back
+                await logs.wait_for("Discord bot", within=70)
+                await fake.wait_for(lambda f: bool(feed_texts(f)), timeout=30)
+                up = await health(app)
+        finally:
+            await app.stop()
+            await fake.stop()
+
+    assert down.status_code == 503
+    assert down.json()["adapters"] == {"discord": False, "console": True}
+    assert feed_texts(fake) == ["while Discord is down"]
+    assert up.json()["adapters"] == {"discord": True, "console": True}
+    assert not tracebacks(logs), logs.text()
+
+
+async def test_discord_going_down_later_is_reported_and_ridden_out(
+    tmp_path: Path, sim: ThreadsSimulator, alice: SimUser
+) -> None:
+    fake = FakeDiscord()
+    populate(fake)
+    await fake.start()
+    port = fake.port
+    async with patched_discord(fake):
+        terminal = Terminal()
+        app = bridge_with_discord(tmp_path, sim, alice, fake, terminal)
+        await app.start()
+        try:
+            await poll_now(app, "bob")  # the baseline
+            with watching_logs() as logs:
+                await fake.stop()  # the Discord server dies under the running bridge
+                await logs.wait_for("discord is not connected")
+                down = await health(app)
+                sim.add_post("bob", text="while Discord is away")
+                await poll_now(app, "bob")
+                await terminal.wait_for("while Discord is away")
+
+                await fake.start("127.0.0.1", port)
+                await logs.wait_for("Discord bot", within=70)
+                await fake.wait_for(lambda f: bool(feed_texts(f)), timeout=30)
+                up = await health(app)
+        finally:
+            await app.stop()
+            await fake.stop()
+
+    assert down.json()["adapters"] == {"discord": False, "console": True}
+    assert feed_texts(fake) == ["while Discord is away"]
+    assert up.json()["adapters"] == {"discord": True, "console": True}
     assert not tracebacks(logs), logs.text()
