@@ -63,6 +63,7 @@ class TelegramAdapter:
         names = [spec.name for spec in bridge.commands.values()]
         self._app.add_handler(CommandHandler(names, self._on_command, filters=command_updates))
         self._app.add_error_handler(self._on_error)
+        _updater_log.addFilter(_network_errors_in_one_line)
         self._initialized = self._started = False
         self._polling_ok = False  # the last getUpdates reached Telegram
         self._connection = Reconnector(
@@ -221,6 +222,20 @@ class TelegramAdapter:
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Errors in handlers land here; the update's content is not logged (it may be private).
         log.error("Telegram handler failed: %r", context.error, exc_info=context.error)
+
+
+_updater_log = logging.getLogger("telegram.ext.Updater")
+
+
+def _network_errors_in_one_line(record: logging.LogRecord) -> bool:
+    """python-telegram-bot logs a traceback when the last getUpdates of a stop cannot reach
+    Telegram; an unreachable server is worth one line, not a library traceback."""
+    error = record.exc_info[1] if record.exc_info else None
+    if isinstance(error, tg.NetworkError):
+        record.msg, record.args = "%s (%s)", (record.getMessage().split(". ")[0], describe(error))
+        record.exc_info = record.exc_text = None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+    return True
 
 
 class _PollRequest(HTTPXRequest):

@@ -223,3 +223,17 @@ async def test_discord_going_down_later_is_reported_and_ridden_out(
     assert feed_texts(fake) == ["while Discord is away"]
     assert up.json()["adapters"] == {"discord": True, "console": True}
     assert not tracebacks(logs), logs.text()
+
+
+async def test_a_stop_while_telegram_is_away_logs_no_traceback(
+    tmp_path: Path, sim: ThreadsSimulator, alice: SimUser, tg: FakeTelegram
+) -> None:
+    await tg.start()
+    app = bridge_with_telegram(tmp_path, sim, alice, tg.base_url, Terminal())
+    await app.start()
+    with watching_logs() as logs:
+        await tg.stop()
+        await logs.wait_for("Telegram is not reachable")
+        await app.stop()
+
+    assert not tracebacks(logs), logs.text()
