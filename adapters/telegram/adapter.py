@@ -25,7 +25,7 @@ from adapters.telegram.render import TelegramMessage, render_item, render_notice
 from adapters.telegram.translate import command_of, with_role
 from bot.bridge import Bridge
 from bot.events import Destination, FeedItem, Platform, Reply, Role
-from bot.outbound import RateLimits
+from bot.outbound import RateLimits, RetryAfter
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 TELEGRAM_LIMITS = RateLimits(per_second=29.0, chat_interval=1.0, group_interval=3.05)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _REPLY_ATTEMPTS = 3
+NOT_CONNECTED_RETRY = 5.0  # seconds between delivery attempts while Telegram is away
 
 
 class TelegramAdapter:
@@ -138,6 +139,9 @@ class TelegramAdapter:
 
     async def send(self, destination: Destination, part: object) -> list[str]:
         assert isinstance(part, TelegramMessage)
+        if not self.connected:
+            # Not counted as a failed attempt: an outage of any length loses nothing.
+            raise RetryAfter("Telegram is not connected", NOT_CONNECTED_RETRY)
         try:
             return await self._send(destination, part)
         except tg.TelegramError as exc:
