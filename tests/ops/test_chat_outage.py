@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from telegram.error import InvalidToken
 
 from adapters.console_adapter import TERMINAL
 from bot.app import BridgeApp
@@ -237,3 +238,21 @@ async def test_a_stop_while_telegram_is_away_logs_no_traceback(
         await app.stop()
 
     assert not tracebacks(logs), logs.text()
+
+
+async def test_a_rejected_telegram_token_is_not_retried(
+    tmp_path: Path, sim: ThreadsSimulator, alice: SimUser, tg: FakeTelegram
+) -> None:
+    await tg.start()
+    sim.add_profile("bob", followers=5000)
+    app = console_app(
+        tmp_path,
+        sim,
+        alice,
+        telegram={"token": "999999:WRONG-TOKEN", "api_base": tg.base_url},
+    )
+    try:
+        with pytest.raises(InvalidToken):
+            await app.start()  # `run` reports it and exits: retrying cannot help
+    finally:
+        await app.stop()
