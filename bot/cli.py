@@ -8,22 +8,65 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from importlib import metadata
+from typing import NoReturn
 
 from bot.config import Config, ConfigError, load_config
-from bot.logs import redact, setup_logging
+from bot.logs import LEVELS, guard_uncaught_output, redact, scrub, setup_logging
+from bot.runlock import AlreadyRunning, hold_run_lock
 from bot.threads.errors import ThreadsError
+from bot.threads.simulator import usage as simulator_usage
 from bot.wiring import configured_secrets
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes in one line (`--log-level verbose` among them), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _version() -> str:
+    try:
+        return metadata.version("threads-bridge")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
+def _add_log_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """On the top level with their defaults; on each subcommand without any, so that
+    `run --config c.toml --log-json` works and does not undo `--log-json run ...`."""
+    parser.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=LEVELS,
+        default=None if top else argparse.SUPPRESS,
+        help="DEBUG, INFO, WARNING or ERROR (default INFO; WARNING for demo)",
+    )
+    parser.add_argument(
+        "--log-json",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="log JSON lines",
+    )
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found += [sub, *_subcommands(sub)]
+    return found
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="threads-bridge",
         description="Bridge Threads and chat: watch profiles, publish from chat commands.",
     )
-    parser.add_argument(
-        "--log-level", help="DEBUG, INFO, WARNING or ERROR (default INFO; WARNING for demo)"
-    )
-    parser.add_argument("--log-json", action="store_true", help="log JSON lines")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    _add_log_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="run the bridge until SIGINT/SIGTERM")
@@ -50,13 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
             step.add_argument("code", help="the code, or the whole address Meta redirected to")
 
     sim = commands.add_parser("simulator", help="run the local Threads API simulator")
-    sim.add_argument("--host", default="127.0.0.1")
-    sim.add_argument("--port", type=int, default=8765)
-    sim.add_argument("--seed", action="store_true", help="add a demo account and profiles")
+    simulator_usage.add_arguments(sim)  # flags and sign-in help live with the simulator
+    for sub in _subcommands(parser):
+        _add_log_options(sub, top=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    guard_uncaught_output()  # before anything can fail: no path prints a secret
     args = build_parser().parse_args(argv)
     # The demo's terminal is a chat: log lines between the posts would only be in the way.
     level = args.log_level or ("WARNING" if args.command == "demo" else "INFO")
@@ -64,13 +108,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except ConfigError as exc:
-        print(f"config error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(f"config error: {exc}")
+    except AlreadyRunning as exc:
+        return _fail(f"error: {exc}")
     except ThreadsError as exc:
-        print(f"Threads error: {exc}", file=sys.stderr)
-        return 1
+        return _fail(f"Threads error: {exc}", status=1)
     except KeyboardInterrupt:
         return 0
+    except Exception as exc:
+        refused = _refused_chat_token(exc)
+        if refused is None:
+            raise  # a bug: its traceback goes through the scrubbing excepthook
+        return _fail(f"error: {refused}")
+
+
+def _fail(line: str, *, status: int = 2) -> int:
+    print(scrub(line), file=sys.stderr)
+    return status
+
+
+def _refused_chat_token(exc: Exception) -> str | None:
+    """A chat platform refusing the bot token at start-up: one line saying which key to fix
+    (the libraries' own messages quote the token)."""
+    from discord import LoginFailure
+    from telegram.error import InvalidToken
+
+    if isinstance(exc, InvalidToken):
+        return (
+            "telegram.token: Telegram refused the bot token (or telegram.api_base is not a "
+            "Bot API server); copy it again from @BotFather into telegram.token or "
+            "TELEGRAM_BOT_TOKEN"
+        )
+    if isinstance(exc, LoginFailure):
+        return (
+            "discord.token: Discord refused the bot token; reset it in the developer portal "
+            "(Bot -> Reset Token) and update discord.token or DISCORD_BOT_TOKEN"
+        )
+    return None
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -78,7 +152,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.app import BridgeApp
 
         config = _config(args.config, require_token=False)  # `auth` may have stored one
-        asyncio.run(BridgeApp(config, health_port=args.health_port).run())
+        with hold_run_lock(config.storage.path):  # before the app opens the database
+            asyncio.run(BridgeApp(config, health_port=args.health_port).run())
         return 0
     if args.command == "demo":
         from bot.demo import run_demo

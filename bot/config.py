@@ -10,6 +10,7 @@ A mistake stops everything with one `ConfigError` naming the dotted key and what
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
@@ -145,6 +146,13 @@ def _check_feeds(config: Config) -> None:
         where = f"feeds[{index}]"
         if feed.profile != "me" and parse_username(feed.profile) is None:
             raise ConfigError(f"{where}.profile: not a Threads username: {feed.profile!r}")
+        # Before the general rule: a topic alone is a chat id left out, and saying so is
+        # more useful than "needs a destination".
+        if feed.telegram_topic is not None and feed.telegram_chat is None:
+            raise ConfigError(
+                f"{where}.telegram_topic: needs telegram_chat (the id of the forum supergroup "
+                "the topic belongs to)"
+            )
         if (
             feed.telegram_chat is None
             and feed.discord_channel is None
@@ -153,8 +161,6 @@ def _check_feeds(config: Config) -> None:
             raise ConfigError(
                 f"{where}: needs a destination (telegram_chat, discord_channel or discord_webhook)"
             )
-        if feed.telegram_topic is not None and feed.telegram_chat is None:
-            raise ConfigError(f"{where}.telegram_topic: needs telegram_chat")
         if feed.telegram_chat is not None and not config.telegram.enabled:
             raise ConfigError(
                 f"{where}.telegram_chat: needs a Telegram bot token "
@@ -175,6 +181,11 @@ def _check_feeds(config: Config) -> None:
             )
 
 
+def _did_you_mean(key: str, known: Mapping[str, object]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else ""
+
+
 def _as_kwargs(obj: Any) -> dict[str, Any]:
     return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
@@ -187,7 +198,7 @@ def _build(cls: type[Any], raw: object, where: str, env: Mapping[str, str]) -> A
     for key in raw:
         if key not in known:
             what = "section" if not where else "key"
-            raise ConfigError(f"{_join(where, key)}: unknown {what}")
+            raise ConfigError(f"{_join(where, key)}: unknown {what}{_did_you_mean(key, known)}")
     values: dict[str, Any] = {}
     for name, spec in known.items():
         dotted = _join(where, name)

@@ -16,9 +16,12 @@ from bot.threads.client import ThreadsClient
 from storage.store import Store
 from storage.tokens import StoredToken
 
-AUTHORIZE_URL = "https://threads.net/oauth/authorize"
+# Meta's documented sign-in address; Graph is served from either of the two hosts below.
+AUTHORIZE_URL = "https://threads.com/oauth/authorize"
+META_API_HOSTS = frozenset({"graph.threads.net", "graph.threads.com"})
 BASE_SCOPES = ("threads_basic", "threads_profile_discovery")
-PUBLISH_SCOPES = ("threads_content_publish",)
+# Publishing replies (chains, /reply) and reading the reply quota need threads_manage_replies.
+PUBLISH_SCOPES = ("threads_content_publish", "threads_manage_replies")
 
 
 def current_token(config: Config, store: Store) -> StoredToken | None:
@@ -71,7 +74,16 @@ def authorize_url(config: Config, state: str | None = None) -> str:
         "response_type": "code",
         "state": state or secrets.token_urlsafe(12),
     }
-    return f"{AUTHORIZE_URL}?{urlencode(query)}"
+    return f"{authorize_endpoint(config.threads.api_base)}?{urlencode(query)}"
+
+
+def authorize_endpoint(api_base: str) -> str:
+    """Meta's sign-in page, or the one of the server `api_base` names when that is not Meta's
+    (the simulator serves `/oauth/authorize` at its root), so the printed address works."""
+    parsed = urlparse(api_base)
+    if parsed.hostname in META_API_HOSTS:
+        return AUTHORIZE_URL
+    return f"{parsed.scheme}://{parsed.netloc}/oauth/authorize"
 
 
 def code_from(pasted: str) -> str:

@@ -124,7 +124,7 @@ class Source:
     id: int
     kind: SourceKind
     key: str  # the username, or "me"
-    cursor: int | None = None  # Unix time of the newest post seen; None until the baseline
+    cursor: int | None = None  # Unix time the last successful poll began; None until the first
     last_polled: float | None = None
     failures: int = 0
     last_error: str | None = None

@@ -1,7 +1,8 @@
 """Feeds declared in the configuration file become subscriptions at start-up.
 
-They sit beside the subscriptions made from chat: a feed added to the file is subscribed, one
-removed from the file is unsubscribed, and chat-made subscriptions are left alone.
+They sit beside the subscriptions made from chat: a feed added to the file is subscribed (or
+its old subscription re-activated), one removed from the file is ended (its delivery history
+kept), and chat-made subscriptions are left alone.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def reconcile_feeds(store: Store, feeds: Sequence[FeedConfig], me_username: str 
                 log.info("feed %s -> %s added from the configuration", source.label, destination)
     for subscription in store.subscriptions.from_config():
         if (subscription.source.id, subscription.destination) not in wanted:
-            store.subscriptions.remove(subscription.source, subscription.destination)
+            store.subscriptions.end(subscription.source, subscription.destination)
             log.info(
                 "feed %s -> %s removed (no longer in the configuration)",
                 subscription.source.label,

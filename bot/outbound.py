@@ -7,7 +7,9 @@ adapter into the four outcomes the worker acts on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -50,6 +52,43 @@ class DeliveryRejected(DeliveryError):
 
 class DeliveryFailed(DeliveryError):
     """A temporary failure (network, 5xx): retry with backoff."""
+
+
+class ChatHolds:
+    """One flood wait per chat, for every kind of send to it.
+
+    A 429 says how long *that chat* must get nothing from the bot, whichever send received
+    it: a delivery, a command's answer or a notice. The adapter records it here and consults
+    it before each send, so an answer never goes out inside a delivery's wait, nor the other
+    way round.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._until: dict[str, float] = {}
+
+    def hold(self, chat_id: str, seconds: float) -> None:
+        """Nothing more to `chat_id` for `seconds` from now (a longer hold already set stays)."""
+        until = self._clock() + max(0.0, seconds)
+        self._until[chat_id] = max(self._until.get(chat_id, 0.0), until)
+
+    def remaining(self, chat_id: str) -> float:
+        """Seconds until `chat_id` may receive again (0 when it is not held)."""
+        until = self._until.get(chat_id)
+        if until is None:
+            return 0.0
+        left = until - self._clock()
+        if left <= 0:
+            del self._until[chat_id]  # expired: keep the map to the chats still held
+            return 0.0
+        return left
+
+    async def wait(self, chat_id: str) -> None:
+        """Return once `chat_id` may receive (at once when it is not held)."""
+        # Looped: another 429 may lengthen the hold while we sleep. Sleeping is the point
+        # here (a deadline, not an event), hence the noqa.
+        while (left := self.remaining(chat_id)) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(left)
 
 
 class Outlet(Protocol):

@@ -3,6 +3,12 @@
 One task per destination with due work delivers its rows strictly in order; destinations run
 concurrently, so a slow chat never holds up the others. Every send waits for its chat's spacing,
 then for one of `max_in_flight` request slots, then for a platform-wide slot.
+
+Whatever goes wrong with one row (its stored post cannot be decoded or rendered, the send
+fails) is an attempt of that row: retried with backoff, then given up ("dead"), so the rows
+behind it move on. Whatever goes wrong beyond a row (the database refuses a write) stops that
+destination for a while, with growing backoff, rather than starting it again at once; a part
+that was sent but could not be recorded is remembered and recorded then, never sent twice.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from bot.events import Delivery, Destination
 from bot.outbound import (
@@ -24,6 +30,7 @@ from bot.outbound import (
 )
 from bot.tasks import keep_running
 from jobs.pacing import ChatSpacing, Pacer
+from storage.outbox import UnreadableDelivery
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -38,18 +45,26 @@ class DeliveryWorker:
         max_attempts: int = 8,
         backoff_base: float = 5.0,
         backoff_max: float = 600.0,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._store = store
         self._outlets = dict(outlets)
         self._max_attempts = max_attempts
         self._backoff_base = backoff_base
         self._backoff_max = backoff_max
+        self._clock = clock  # wall time, as stored in outbox.next_attempt
         self._pacers = {name: Pacer(o.limits.per_second) for name, o in self._outlets.items()}
         self._in_flight = {
             name: asyncio.Semaphore(o.limits.max_in_flight) for name, o in self._outlets.items()
         }
         self._spacing = ChatSpacing()
         self._active: dict[Destination, asyncio.Task[None]] = {}
+        # Destinations stopped by an error outside any row: when they may start again, and how
+        # many times in a row they stopped (for the backoff).
+        self._held: dict[Destination, tuple[float, int]] = {}
+        # Parts that reached the chat but whose message ids the database refused to store
+        # (disk full): kept until they are written, so that the part is never sent again.
+        self._unrecorded: dict[tuple[int, int], list[str]] = {}
         self._wake = asyncio.Event()
         self._changed = asyncio.Condition()  # notified whenever a destination task ends
         self._main: asyncio.Task[None] | None = None
@@ -86,8 +101,9 @@ class DeliveryWorker:
         later do not count)."""
 
         def settled() -> bool:
-            due = self._store.outbox.due_destinations(list(self._outlets), time.time(), 1)
-            return not self._active and not due
+            now = self._clock()
+            due = self._store.outbox.due_destinations(list(self._outlets), now, 10_000)
+            return not self._active and not [d for d in due if not self._is_held(d, now)]
 
         async with self._changed:
             await self._changed.wait_for(settled)
@@ -96,13 +112,14 @@ class DeliveryWorker:
         platforms = list(self._outlets)
         while not self._stopping:
             self._wake.clear()
+            now = self._clock()
             try:
-                due = self._store.outbox.due_destinations(platforms, time.time(), limit=10_000)
+                due = self._store.outbox.due_destinations(platforms, now, limit=10_000)
             except Exception:
                 log.exception("reading the outbox failed; trying again shortly")
                 due = []
             for destination in due:
-                if destination not in self._active:
+                if destination not in self._active and not self._is_held(destination, now):
                     self._active[destination] = asyncio.create_task(
                         self._drain(destination), name=f"deliver to {destination}"
                     )
@@ -111,21 +128,33 @@ class DeliveryWorker:
     async def _sleep_until_due(self, platforms: list[str]) -> None:
         """Until woken (new rows, a destination task ended) or a retry falls due. Rows that
         are due now belong to destinations being drained, which wake us when they end."""
-        now = time.time()
+        now = self._clock()
         wakeup = self._store.outbox.next_wakeup(platforms, after=now)
-        timeout = 30.0 if wakeup is None else min(wakeup - now, 30.0)
+        held_until = [at for at, _ in self._held.values() if at > now]
+        timeout = min([at - now for at in [*held_until, wakeup] if at is not None] + [30.0])
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(timeout):
                 await self._wake.wait()
 
+    def _is_held(self, destination: Destination, now: float) -> bool:
+        held = self._held.get(destination)
+        return held is not None and held[0] > now
+
     async def _drain(self, destination: Destination) -> None:
         try:
-            while not self._stopping and (
-                delivery := self._store.outbox.next_due(destination, time.time())
-            ):
+            while not self._stopping:
+                try:
+                    delivery = self._store.outbox.next_due(destination, self._clock())
+                except UnreadableDelivery as row:
+                    log.error("stored post %s cannot be read: %s", row.post_id, row.reason)
+                    self._fail(row.outbox_id, row.post_id, destination, row.attempts, row.reason)
+                    continue
+                if delivery is None:
+                    break
                 await self._deliver(delivery)
-        except Exception:
-            log.exception("delivery to %s crashed; it will be retried", destination)
+            self._held.pop(destination, None)
+        except Exception as exc:
+            self._hold(destination, exc)
         finally:
             del self._active[destination]
             self._wake.set()  # anything that became due meanwhile gets picked up
@@ -135,15 +164,27 @@ class DeliveryWorker:
     async def _deliver(self, delivery: Delivery) -> None:
         destination = delivery.destination
         outlet = self._outlets[destination.platform]
-        parts = outlet.render(delivery.item, destination)
+        try:
+            parts = outlet.render(delivery.item, destination)
+        except Exception as exc:
+            log.exception("rendering post %s for %s failed", delivery.item.post.id, destination)
+            self._fail_delivery(delivery, repr(exc))
+            return
         sent = self._store.outbox.sent_parts(delivery.id)
         for index, part in enumerate(parts):
             if index in sent:
                 continue  # went out before a restart
-            message_ids = await self._send(outlet, delivery, part)
+            key = (delivery.id, index)
+            message_ids = self._unrecorded.get(key)
             if message_ids is None:
-                return  # rescheduled, dead or paused; the row says which
+                message_ids = await self._send(outlet, delivery, part)
+                if message_ids is None:
+                    return  # rescheduled, dead or paused; the row says which
+                self._unrecorded[key] = message_ids
+            # A failure here stops the destination (see _hold) with the part remembered:
+            # the next attempt writes it instead of sending it again.
             self._store.outbox.record_part(delivery, index, message_ids)
+            del self._unrecorded[key]
         self._store.outbox.delivered(delivery.id)
 
     async def _send(self, outlet: Outlet, delivery: Delivery, part: object) -> list[str] | None:
@@ -155,6 +196,8 @@ class DeliveryWorker:
             else outlet.limits.chat_interval
         )
         await self._spacing.wait(chat, interval)
+        if not self._store.outbox.pending(delivery.id):
+            return None  # unwatched or paused while it waited: it must not go out now
         try:
             # The request slot first, then the platform slot: a slot taken while waiting for a
             # request slot would be spent late, bunched with others.
@@ -171,7 +214,7 @@ class DeliveryWorker:
             self._spacing.hold(chat, exc.seconds)
             self._pacers[destination.platform].hold(min(exc.seconds, 5.0))
             self._store.outbox.retry_later(
-                delivery.id, time.time() + exc.seconds, exc.reason, count_attempt=False
+                delivery.id, self._clock() + exc.seconds, exc.reason, count_attempt=False
             )
         except DestinationGone as exc:
             log.warning("pausing deliveries to %s: %s", destination, exc.reason)
@@ -189,31 +232,53 @@ class DeliveryWorker:
             reason = exc.reason if isinstance(exc, DeliveryFailed) else repr(exc)
             if not isinstance(exc, DeliveryFailed):
                 log.exception("unexpected failure sending to %s", destination)
-            self._fail(delivery, reason)
+            self._fail_delivery(delivery, reason)
         return None
 
-    def _fail(self, delivery: Delivery, reason: str) -> None:
-        attempts = delivery.attempts + 1
+    def _hold(self, destination: Destination, error: Exception) -> None:
+        """Stop `destination` after an error outside any one row (a write the database
+        refused): starting it again at once would repeat the error in a tight loop."""
+        _, times = self._held.get(destination, (0.0, 0))
+        delay = min(self._backoff_max, self._backoff_base * 2**times)
+        self._held[destination] = (self._clock() + delay, times + 1)
+        log.error(
+            "delivery to %s stopped (%r); trying again in %.0fs",
+            destination,
+            error,
+            delay,
+            exc_info=times == 0,  # the traceback once, not at every retry
+        )
+
+    def _fail_delivery(self, delivery: Delivery, reason: str) -> None:
+        self._fail(
+            delivery.id, delivery.item.post.id, delivery.destination, delivery.attempts, reason
+        )
+
+    def _fail(
+        self, outbox_id: int, post_id: str, destination: Destination, attempts: int, reason: str
+    ) -> None:
+        """One more failed attempt of a row: retry it later, or give up after the last."""
+        attempts += 1
         if attempts >= self._max_attempts:
             log.error(
                 "giving up on post %s for %s after %d attempts: %s",
-                delivery.item.post.id,
-                delivery.destination,
+                post_id,
+                destination,
                 attempts,
                 reason,
             )
-            self._store.outbox.dead(delivery.id, reason)
+            self._store.outbox.dead(outbox_id, reason)
             return
         delay = min(self._backoff_max, self._backoff_base * 2 ** (attempts - 1))
         delay *= random.uniform(0.8, 1.2)  # spread retries of many rows that failed together
         log.info(
             "sending post %s to %s failed (%s); retry %d in %.0fs",
-            delivery.item.post.id,
-            delivery.destination,
+            post_id,
+            destination,
             reason,
             attempts,
             delay,
         )
         self._store.outbox.retry_later(
-            delivery.id, time.time() + delay, reason, count_attempt=True
+            outbox_id, self._clock() + delay, reason, count_attempt=True
         )

@@ -1,8 +1,15 @@
-"""Polling one Threads source: find posts newer than its cursor and queue their deliveries.
+"""Polling one Threads source: find the posts it has not recorded yet and queue their deliveries.
 
-A source is fetched once per interval however many chats watch it. The first poll takes a
-baseline (what is there is recorded, nothing is announced); later polls ask for everything since
-the cursor, follow every page, and queue the new posts oldest first.
+A source is fetched once per interval however many chats watch it. Each poll asks for the posts
+`since` a window that starts OVERLAP before the previous poll began (or, for the first poll of a
+watch, before the watch began), follows every page, and keeps the posts whose ids are not
+recorded: new posts are told by id, not by a timestamp high-water mark, so a post stamped a
+little earlier than the newest one seen, or one stamped ahead of the clock, hides nothing.
+
+Who receives a new post is decided by when each subscription began (see Feed.record). The
+first poll of a watch, when it runs as the watch begins, also records what the profile showed
+then as the baseline; a first poll that comes late (an earlier attempt failed, or the bridge
+was down) cannot know what existed at the watch and goes by the posts' timestamps alone.
 """
 
 from __future__ import annotations
@@ -15,15 +22,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.events import FeedItem, Post, Profile, Source, SourceKind
-from bot.threads.client import ThreadsClient
+from bot.threads.client import ThreadsClient, next_page_after
 from bot.threads.errors import ThreadsError
 from bot.threads.models import Page
 from storage.store import Store
 
 log = logging.getLogger(__name__)
 
-BASELINE_SIZE = 25
 PAGE_SIZE = 100
+# How far back each poll looks again, for posts that become visible late (stamped earlier than
+# ones already seen) and for a difference between our clock and Meta's. Known ids are dropped.
+OVERLAP = 15 * 60.0
+# A first poll that lists the profile within this long of the watch, on its first attempt,
+# shows what existed when the watch began.
+SNAPSHOT_GRACE = 60.0
+EARLIEST_SINCE = 1_688_540_400  # 2023-07-05: Meta refuses an earlier `since`
 MAX_CATCH_UP_PAGES = 10  # 1,000 posts after a long downtime; discovery calls are precious
 PROFILE_REFRESH = 24 * 3600.0
 
@@ -105,20 +118,24 @@ class SourcePoller:
 
     async def _poll(self, source: Source) -> tuple[int, int]:
         """(new posts, deliveries queued)."""
-        if source.cursor is None:
-            posts = await self._first_page(source)
-            cursor = _newest(posts) or int(time.time())
-            items = [FeedItem(post) for post in posts]
-            self._store.feed.record(source, items, cursor, baseline=True)
-            log.info("%s: baseline of %d posts", source.label, len(posts))
-            return 0, 0
-        posts = await self._since(source, source.cursor)
-        cursor = max(_newest(posts) or 0, source.cursor)
+        began = time.time()
+        watched_since = self._store.subscriptions.watched_since(source.id)
+        if watched_since is None:
+            return 0, 0  # unwatched meanwhile: nobody would receive anything
+        start = watched_since if source.cursor is None else source.cursor
+        posts = await self._since(source, max(int(start - OVERLAP), EARLIEST_SINCE))
         seen = self._store.feed.seen_ids(source.id, [p.id for p in posts])
         fresh = sorted(
             (p for p in posts if p.id not in seen),
             key=lambda p: (p.timestamp.timestamp() if p.timestamp else 0.0, p.id),
         )
+        # The next poll looks again from OVERLAP before this one began.
+        cursor = int(began)
+        if source.cursor is None and _is_snapshot(source, watched_since, time.time()):
+            items = [FeedItem(post) for post in fresh]
+            self._store.feed.record(source, items, cursor, baseline=True)
+            log.info("%s: baseline of %d posts", source.label, len(fresh))
+            return 0, 0
         if not fresh:
             self._store.feed.record(source, [], cursor, baseline=False)
             return 0, 0
@@ -126,17 +143,12 @@ class SourcePoller:
         items = [FeedItem(post, author, await self._related(post)) for post in fresh]
         return len(fresh), self._store.feed.record(source, items, cursor, baseline=False)
 
-    async def _first_page(self, source: Source) -> list[Post]:
-        if source.kind is SourceKind.ME:
-            return (await self._threads.user_threads(limit=BASELINE_SIZE)).items
-        return (await self._threads.profile_posts(source.key, limit=BASELINE_SIZE)).items
-
-    async def _since(self, source: Source, cursor: int) -> list[Post]:
+    async def _since(self, source: Source, since: int) -> list[Post]:
         async def fetch(after: str | None) -> Page[Post]:
             if source.kind is SourceKind.ME:
-                return await self._threads.user_threads(since=cursor, limit=PAGE_SIZE, after=after)
+                return await self._threads.user_threads(since=since, limit=PAGE_SIZE, after=after)
             return await self._threads.profile_posts(
-                source.key, since=cursor, limit=PAGE_SIZE, after=after
+                source.key, since=since, limit=PAGE_SIZE, after=after
             )
 
         posts: list[Post] = []
@@ -144,9 +156,9 @@ class SourcePoller:
         for _ in range(MAX_CATCH_UP_PAGES):
             page = await fetch(after)
             posts.extend(page.items)
-            if not page.items or not page.after:
+            after = next_page_after(page, after, PAGE_SIZE)
+            if after is None:
                 break
-            after = page.after
         return posts
 
     async def _author(self, source: Source) -> Profile | None:
@@ -179,6 +191,9 @@ class SourcePoller:
             return None
 
 
-def _newest(posts: list[Post]) -> int | None:
-    stamps = [int(p.timestamp.timestamp()) for p in posts if p.timestamp]
-    return max(stamps) if stamps else None
+def _is_snapshot(source: Source, watched_since: float, listed_at: float) -> bool:
+    """Whether a first poll shows the profile as it was when the watch began: its first
+    attempt (every attempt recorded since the watch began failed, as the cursor is still
+    unset) and listed promptly. Otherwise posts made after the watch would pass for old."""
+    first_attempt = source.last_polled is None or source.last_polled < watched_since
+    return first_attempt and listed_at - watched_since <= SNAPSHOT_GRACE

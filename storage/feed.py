@@ -10,6 +10,17 @@ from sqlite_utils import Database
 from bot.events import FeedItem, Source
 from storage.codec import decode_item, encode_item
 from storage.rows import many, one
+from storage.subscriptions import ACTIVE
+
+# The subscriptions a new post may go to (ACTIVE is a constant condition).
+_ACTIVE_SUBSCRIPTIONS = " ".join(
+    (
+        "SELECT sub.id, sub.platform, sub.chat_id, sub.topic_id, sub.started_at",
+        "FROM subscriptions sub WHERE sub.source_id = ? AND",
+        ACTIVE,
+        "ORDER BY sub.id",
+    )
+)
 
 
 class Feed:
@@ -31,8 +42,12 @@ class Feed:
     def record(
         self, source: Source, items: Sequence[FeedItem], cursor: int, *, baseline: bool
     ) -> int:
-        """In one transaction: store the posts, move the cursor, and (unless this is the
-        baseline) queue one delivery per active subscription per new post, oldest first.
+        """In one transaction: store the posts, move the cursor, and queue the deliveries of
+        the posts not recorded before, oldest first (as given).
+
+        A new post goes to each active subscription that had started by the post's timestamp
+        (to the second, as Threads stamps): a subscription announces nothing made before it.
+        `baseline` records the posts as what existed when the watch began, announcing none.
 
         Returns the number of deliveries queued. A crash before the commit leaves nothing
         behind, so the next poll fetches the same posts again; after it, the outbox holds them.
@@ -40,14 +55,10 @@ class Feed:
         now = time.time()
         queued = 0
         with self._db.atomic():
-            subscriptions = many(
-                self._db,
-                "SELECT id, platform, chat_id, topic_id FROM subscriptions "
-                "WHERE source_id = ? AND paused_reason IS NULL ORDER BY id",
-                [source.id],
-            )
+            subscriptions = many(self._db, _ACTIVE_SUBSCRIPTIONS, [source.id])
             for item in items:
                 post = item.post
+                stamp = int(post.timestamp.timestamp()) if post.timestamp else None
                 inserted = self._db.execute(
                     "INSERT OR IGNORE INTO posts (source_id, id, shortcode, json, timestamp, "
                     "baseline, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -56,7 +67,7 @@ class Feed:
                         post.id,
                         post.shortcode,
                         encode_item(item),
-                        int(post.timestamp.timestamp()) if post.timestamp else None,
+                        stamp,
                         int(baseline),
                         now,
                     ],
@@ -64,6 +75,8 @@ class Feed:
                 if baseline or not inserted:
                     continue
                 for sub in subscriptions:
+                    if stamp is not None and stamp < int(sub["started_at"]):
+                        continue  # made before this chat started watching
                     self._db.execute(
                         "INSERT INTO outbox (source_id, post_id, subscription_id, platform, "
                         "chat_id, topic_id, next_attempt, created_at) "

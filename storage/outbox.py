@@ -13,8 +13,20 @@ from collections.abc import Iterable, Sequence
 from sqlite_utils import Database
 
 from bot.events import Delivery, Destination
-from storage.codec import decode_item
+from storage.codec import UnreadableItem, decode_item
 from storage.rows import Row, many, one
+
+
+class UnreadableDelivery(Exception):
+    """The destination's next row names a post whose stored JSON cannot be read. The row is
+    still owed: the worker counts it as a failed attempt, like a failed send."""
+
+    def __init__(self, outbox_id: int, post_id: str, attempts: int, reason: str) -> None:
+        super().__init__(reason)
+        self.outbox_id = outbox_id
+        self.post_id = post_id
+        self.attempts = attempts
+        self.reason = reason
 
 
 class Outbox:
@@ -42,10 +54,12 @@ class Outbox:
 
     def next_due(self, destination: Destination, now: float) -> Delivery | None:
         """The destination's oldest pending delivery if it is due. Deliveries to one chat go
-        strictly in order, so a row waiting for a retry holds back the ones behind it."""
+        strictly in order, so a row waiting for a retry holds back the ones behind it.
+
+        Raises UnreadableDelivery when that row's stored post cannot be decoded."""
         row = one(
             self._db,
-            """SELECT o.id, o.subscription_id, o.attempts, o.next_attempt, p.json
+            """SELECT o.id, o.post_id, o.subscription_id, o.attempts, o.next_attempt, p.json
                FROM outbox o JOIN posts p ON p.source_id = o.source_id AND p.id = o.post_id
                WHERE o.state = 'pending' AND o.platform = ? AND o.chat_id = ? AND o.topic_id = ?
                ORDER BY o.id LIMIT 1""",
@@ -66,6 +80,11 @@ class Outbox:
             [after, *names],
         )
         return row["at"] if row else None
+
+    def pending(self, outbox_id: int) -> bool:
+        """Whether the row is still owed (not dropped meanwhile by an unwatch or a pause)."""
+        row = one(self._db, "SELECT state FROM outbox WHERE id = ?", [outbox_id])
+        return row is not None and row["state"] == "pending"
 
     def sent_parts(self, outbox_id: int) -> set[int]:
         rows = many(
@@ -131,9 +150,14 @@ class Outbox:
 
 
 def _delivery(row: Row, destination: Destination) -> Delivery:
+    try:
+        item = decode_item(row["json"])
+    except Exception as exc:  # tolerant decoding should never fail; if it does, fail one row
+        reason = str(exc) if isinstance(exc, UnreadableItem) else repr(exc)
+        raise UnreadableDelivery(row["id"], row["post_id"], row["attempts"], reason) from exc
     return Delivery(
         id=row["id"],
-        item=decode_item(row["json"]),
+        item=item,
         destination=destination,
         subscription_id=row["subscription_id"],
         attempts=row["attempts"],

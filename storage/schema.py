@@ -160,3 +160,18 @@ def m002_tokens(db: Database) -> None:
             updated_at REAL NOT NULL
         )"""
     )
+
+
+@migrations()
+def m003_subscription_lifetimes(db: Database) -> None:
+    # An ended subscription (unwatched, or its feed removed from the configuration) is kept,
+    # marked ended_at: its outbox rows and the chat-message map /reply uses still point to it.
+    # Watching again re-activates the same row. started_at is when the current watch began:
+    # the subscription receives posts made from then on, however late the first poll succeeds.
+    db.execute("ALTER TABLE subscriptions ADD COLUMN started_at REAL NOT NULL DEFAULT 0")
+    db.execute("UPDATE subscriptions SET started_at = created_at")
+    db.execute("ALTER TABLE subscriptions ADD COLUMN ended_at REAL")
+    # Rows dropped by a pause had no done_at, so pruning (done_at < ...) never retired them.
+    db.execute(
+        "UPDATE outbox SET done_at = created_at WHERE state = 'dropped' AND done_at IS NULL"
+    )

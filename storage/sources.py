@@ -36,11 +36,13 @@ class Sources:
         return source_from_row(row) if row else None
 
     def active(self) -> list[Source]:
-        """Sources with at least one subscription that is not paused: the ones to poll."""
+        """Sources with at least one active (not paused, not ended) subscription: the ones
+        to poll."""
         rows = many(
             self._db,
             """SELECT * FROM sources WHERE id IN (
-                   SELECT source_id FROM subscriptions WHERE paused_reason IS NULL)
+                   SELECT source_id FROM subscriptions
+                   WHERE paused_reason IS NULL AND ended_at IS NULL)
                ORDER BY id""",
         )
         return [source_from_row(row) for row in rows]

@@ -1,4 +1,10 @@
-"""Subscriptions: which destination receives which source."""
+"""Subscriptions: which destination receives which source.
+
+A subscription is active, paused (the chat forbade us; `paused_reason` says why) or ended
+(unwatched, or its feed left the configuration). Ended ones are kept, never deleted: their
+outbox rows and the chat-message map that /reply and later edits rely on still point to them.
+Watching again re-activates the same row, from a new `started_at`.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,9 @@ from bot.events import Destination, Source, Subscription
 from storage.rows import Row, many, one
 from storage.sources import source_from_row
 
+# Receiving posts: neither paused nor ended. `sub` is the subscriptions table's alias.
+ACTIVE = "sub.paused_reason IS NULL AND sub.ended_at IS NULL"
+
 _SELECT = """
     SELECT sub.id AS sub_id, sub.platform, sub.chat_id, sub.topic_id, sub.origin,
            sub.paused_reason, src.id AS src_id, src.kind AS src_kind, src.key AS src_key,
@@ -17,6 +26,8 @@ _SELECT = """
            src.failures AS src_failures, src.last_error AS src_last_error
     FROM subscriptions sub JOIN sources src ON src.id = sub.source_id
 """
+# Everything but ended subscriptions: what a chat is told it watches.
+_CURRENT = _SELECT + " WHERE sub.ended_at IS NULL"
 
 
 class Subscriptions:
@@ -26,30 +37,27 @@ class Subscriptions:
     def add(
         self, source: Source, destination: Destination, *, origin: str, created_by: str | None
     ) -> tuple[Subscription, bool]:
-        """Subscribe (or resume a paused subscription). Returns it and whether it is new.
+        """Subscribe: create the subscription, or re-activate a paused or ended one, from now
+        on. An active one is left as it is. Returns it and whether it was new or ended.
 
         When the source had nobody watching it, its cursor is reset: whatever it posted while
-        unwatched is old news, and the next poll takes a fresh baseline.
+        unwatched is old news, and the next poll starts a fresh window.
         """
+        now = time.time()
         with self._db.atomic():
-            watched = one(
-                self._db,
-                "SELECT 1 FROM subscriptions WHERE source_id = ? AND paused_reason IS NULL",
-                [source.id],
-            )
-            if watched is None:
+            if not self.of_source(source.id):
                 self._db.execute("UPDATE sources SET cursor = NULL WHERE id = ?", [source.id])
-            existing = self._find(source.id, destination)
-            if existing is not None:
+            existing = one(
+                self._db,
+                "SELECT id, paused_reason, ended_at FROM subscriptions WHERE source_id = ? "
+                "AND platform = ? AND chat_id = ? AND topic_id = ?",
+                [source.id, destination.platform, destination.chat_id, destination.topic_id],
+            )
+            if existing is None:
                 self._db.execute(
-                    "UPDATE subscriptions SET paused_reason = NULL WHERE id = ?", [existing.id]
-                )
-                created = False
-            else:
-                self._db.execute(
-                    """INSERT INTO subscriptions
-                       (source_id, platform, chat_id, topic_id, origin, created_by, created_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                    """INSERT INTO subscriptions (source_id, platform, chat_id, topic_id, origin,
+                                                  created_by, created_at, started_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
                     [
                         source.id,
                         destination.platform,
@@ -57,26 +65,34 @@ class Subscriptions:
                         destination.topic_id,
                         origin,
                         created_by,
-                        time.time(),
+                        now,
+                        now,
                     ],
                 )
                 created = True
+            else:
+                created = existing["ended_at"] is not None
+                if created or existing["paused_reason"] is not None:
+                    self._db.execute(
+                        "UPDATE subscriptions SET paused_reason = NULL, ended_at = NULL, "
+                        "started_at = ?, origin = ?, created_by = ? WHERE id = ?",
+                        [now, origin, created_by, existing["id"]],
+                    )
         subscription = self._find(source.id, destination)
         assert subscription is not None
         return subscription, created
 
-    def remove(self, source: Source, destination: Destination) -> bool:
-        """Unsubscribe; pending deliveries of it are dropped. False if there was none."""
+    def end(self, source: Source, destination: Destination) -> bool:
+        """Unsubscribe: the subscription receives nothing more, and its deliveries still
+        pending are dropped (not sent later). Its history stays. False if it was not current
+        (never made, or already ended)."""
         found = self._find(source.id, destination)
         if found is None:
             return False
+        now = time.time()
         with self._db.atomic():
-            self._db.execute(
-                "UPDATE outbox SET state = 'dropped', error = 'unsubscribed' "
-                "WHERE subscription_id = ? AND state = 'pending'",
-                [found.id],
-            )
-            self._db.execute("DELETE FROM subscriptions WHERE id = ?", [found.id])
+            self._drop_pending(found.id, "unsubscribed", now)
+            self._db.execute("UPDATE subscriptions SET ended_at = ? WHERE id = ?", [now, found.id])
         return True
 
     def pause(self, subscription_id: int, reason: str) -> None:
@@ -86,54 +102,69 @@ class Subscriptions:
                 "UPDATE subscriptions SET paused_reason = ? WHERE id = ?",
                 [reason, subscription_id],
             )
-            self._db.execute(
-                "UPDATE outbox SET state = 'dropped', error = ? "
-                "WHERE subscription_id = ? AND state = 'pending'",
-                [f"subscription paused: {reason}", subscription_id],
-            )
+            self._drop_pending(subscription_id, f"subscription paused: {reason}", time.time())
 
     def pause_destination(self, destination: Destination, reason: str) -> None:
         """Pause every subscription of a chat (the bot was removed, the channel deleted)."""
         rows = many(
             self._db,
-            "SELECT id FROM subscriptions WHERE platform = ? AND chat_id = ? "
-            "AND paused_reason IS NULL",
+            f"SELECT id FROM subscriptions sub WHERE platform = ? AND chat_id = ? AND {ACTIVE}",  # noqa: S608
             [destination.platform, destination.chat_id],
         )
         for row in rows:
             self.pause(row["id"], reason)
 
     def for_chat(self, platform: str, chat_id: str) -> list[Subscription]:
+        """The chat's subscriptions, active or paused (ended ones are history)."""
         rows = many(
             self._db,
-            _SELECT + " WHERE sub.platform = ? AND sub.chat_id = ? ORDER BY src.key, sub.topic_id",
+            _CURRENT + " AND sub.platform = ? AND sub.chat_id = ? ORDER BY src.key, sub.topic_id",
             [platform, chat_id],
         )
         return [_subscription(row) for row in rows]
 
     def of_source(self, source_id: int, *, active_only: bool = True) -> list[Subscription]:
-        where = " WHERE src.id = ?" + (" AND sub.paused_reason IS NULL" if active_only else "")
-        rows = many(self._db, _SELECT + where + " ORDER BY sub.id", [source_id])
+        where = " AND src.id = ?" + (f" AND {ACTIVE}" if active_only else "")
+        rows = many(self._db, _CURRENT + where + " ORDER BY sub.id", [source_id])
         return [_subscription(row) for row in rows]
+
+    def watched_since(self, source_id: int) -> float | None:
+        """When the source's current watch began: the earliest start of its active
+        subscriptions (None when nobody receives it)."""
+        row = one(
+            self._db,
+            f"SELECT MIN(sub.started_at) AS since FROM subscriptions sub "  # noqa: S608
+            f"WHERE sub.source_id = ? AND {ACTIVE}",
+            [source_id],
+        )
+        return row["since"] if row else None
 
     def from_config(self) -> list[Subscription]:
         return [
             _subscription(row)
-            for row in many(self._db, _SELECT + " WHERE sub.origin = 'config' ORDER BY sub.id")
+            for row in many(self._db, _CURRENT + " AND sub.origin = 'config' ORDER BY sub.id")
         ]
 
     def on_platform(self, platform: str) -> list[Subscription]:
-        rows = many(self._db, _SELECT + " WHERE sub.platform = ? ORDER BY sub.id", [platform])
+        rows = many(self._db, _CURRENT + " AND sub.platform = ? ORDER BY sub.id", [platform])
         return [_subscription(row) for row in rows]
 
     def _find(self, source_id: int, destination: Destination) -> Subscription | None:
         row = one(
             self._db,
-            _SELECT + " WHERE src.id = ? AND sub.platform = ? AND sub.chat_id = ? "
+            _CURRENT + " AND src.id = ? AND sub.platform = ? AND sub.chat_id = ? "
             "AND sub.topic_id = ?",
             [source_id, destination.platform, destination.chat_id, destination.topic_id],
         )
         return _subscription(row) if row else None
+
+    def _drop_pending(self, subscription_id: int, why: str, now: float) -> None:
+        # done_at makes dropped rows finished like any other, so pruning can retire them.
+        self._db.execute(
+            "UPDATE outbox SET state = 'dropped', error = ?, done_at = ? "
+            "WHERE subscription_id = ? AND state = 'pending'",
+            [why, now, subscription_id],
+        )
 
 
 def _subscription(row: Row) -> Subscription:

@@ -73,9 +73,26 @@ def test_token_never_shows_in_repr(tmp_path: Path) -> None:
         ),
         (
             '[threads]\naccess_token = "t"\n[telegramm]\ntoken = "x"\n',
-            "telegramm: unknown section",
+            "telegramm: unknown section; did you mean telegram?",
         ),
-        ('[threads]\naccess_token = "t"\npol_interval = 5\n', "threads.pol_interval: unknown key"),
+        (
+            '[threads]\naccess_token = "t"\npol_interval = 5\n',
+            "threads.pol_interval: unknown key; did you mean poll_interval?",
+        ),
+        (
+            '[threads]\naccess_token = "t"\n[telegram]\ntokn = "x"\n',
+            "telegram.tokn: unknown key; did you mean token?",
+        ),
+        (
+            '[threads]\naccess_token = "t"\n[servr]\n',
+            "servr: unknown section; did you mean server?",
+        ),
+        ('[threads]\naccess_token = "t"\nzzz = 1\n', "threads.zzz: unknown key"),
+        (
+            '[threads]\naccess_token = "t"\n[[feeds]]\nprofile = "bob"\ntelegram_topic = 4\n',
+            "feeds[0].telegram_topic: needs telegram_chat (the id of the forum supergroup "
+            "the topic belongs to)",
+        ),
         ("[threads]\naccess_token = 42\n", "threads.access_token: expected a string, got 42"),
         (
             "[threads]\n",

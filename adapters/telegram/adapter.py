@@ -21,11 +21,12 @@ from telegram.request import HTTPXRequest
 
 from adapters.reconnect import Reconnector, describe
 from adapters.telegram.errors import classify, is_media_fetch_failure, seconds
+from adapters.telegram.ordering import PerChatOrder
 from adapters.telegram.render import TelegramMessage, render_item, render_notice
 from adapters.telegram.translate import command_of, with_role
 from bot.bridge import Bridge
 from bot.events import Destination, FeedItem, Platform, Reply, Role
-from bot.outbound import RateLimits, RetryAfter
+from bot.outbound import ChatHolds, RateLimits, RetryAfter
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,19 @@ class TelegramAdapter:
     ) -> None:
         self._bridge = bridge
         self._poll_timeout = poll_timeout
+        # Telegram's flood waits are per chat and bind every send to it: deliveries, command
+        # answers and notices all honour (and record) the same one.
+        self._holds = ChatHolds()
         # No PTB JobQueue: polling and delivery have their own scheduler and worker.
-        builder = ApplicationBuilder().token(token).base_url(api_base).job_queue(None)
+        # Updates of different chats run concurrently: a /post waiting for Threads must not
+        # hold up another chat's /help (one chat's updates still go in order).
+        builder = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(api_base)
+            .job_queue(None)
+            .concurrent_updates(PerChatOrder())
+        )
         builder = builder.get_updates_request(_PollRequest(self._poll_answered))
         if file_api_base:
             builder = builder.base_file_url(file_api_base)
@@ -142,6 +154,11 @@ class TelegramAdapter:
         if not self.connected:
             # Not counted as a failed attempt: an outage of any length loses nothing.
             raise RetryAfter("Telegram is not connected", NOT_CONNECTED_RETRY)
+        held = self._holds.remaining(destination.chat_id)
+        if held > 0:
+            # An answer in this chat got a flood wait: the delivery comes back after it
+            # rather than holding a request slot while it lasts.
+            raise RetryAfter("the chat is in a flood wait", held)
         try:
             return await self._send(destination, part)
         except tg.TelegramError as exc:
@@ -156,9 +173,17 @@ class TelegramAdapter:
 
     async def notify(self, destination: Destination, text: str) -> None:
         for part in render_notice(text):
+            await self._holds.wait(destination.chat_id)
             await self._send(destination, part)
 
     async def _send(self, destination: Destination, part: TelegramMessage) -> list[str]:
+        try:
+            return await self._send_part(destination, part)
+        except tg.RetryAfter as exc:
+            self._holds.hold(destination.chat_id, seconds(exc.retry_after))
+            raise
+
+    async def _send_part(self, destination: Destination, part: TelegramMessage) -> list[str]:
         bot = self._app.bot
         chat_id = int(destination.chat_id)
         thread = int(destination.topic_id) if destination.topic_id else None
@@ -210,18 +235,21 @@ class TelegramAdapter:
         await self._answer(message, reply)
 
     async def _answer(self, message: Message, reply: Reply) -> None:
+        chat = str(message.chat.id)
         for part in render_notice(reply.text):
             for attempt in range(_REPLY_ATTEMPTS):
+                # Inside a flood wait (this answer's or a delivery's) wait it out: a late
+                # answer beats a lost one, and only this chat's updates wait meanwhile.
+                await self._holds.wait(chat)
                 try:
                     await message.reply_text(
                         part.html, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
                     )
                     break
                 except tg.RetryAfter as exc:
-                    # Someone sent commands quickly: a late answer beats a lost one.
+                    self._holds.hold(chat, seconds(exc.retry_after))
                     if attempt + 1 == _REPLY_ATTEMPTS:
                         raise
-                    await asyncio.sleep(seconds(exc.retry_after))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Errors in handlers land here; the update's content is not logged (it may be private).

@@ -63,7 +63,7 @@ async def unwatch(ctx: Context, command: Command) -> Reply:
                 "the operator can remove it there.",
                 ok=False,
             )
-        ctx.store.subscriptions.remove(subscription.source, subscription.destination)
+        ctx.store.subscriptions.end(subscription.source, subscription.destination)
         if not ctx.store.subscriptions.of_source(subscription.source.id):
             ctx.watcher.unwatch(subscription.source)
         return Reply(f"Stopped watching @{username} here.")

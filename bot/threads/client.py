@@ -1,12 +1,14 @@
 """ThreadsClient: every Graph endpoint the bridge uses, typed and paged.
 
 Each read sends `fields` (a node returns only `id` otherwise). Lists come back as a `Page`
-(items plus cursors) from the plain method, and as an async iterator that follows the `after`
-cursor from the `iter_` method. The access token travels only in the Authorization header.
+(items plus cursors) from the plain method, and as an async iterator that follows the pages
+(see `next_page_after`) from the `iter_` method. The access token travels only in the
+Authorization header.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import Any, Literal, TypeVar
@@ -16,7 +18,7 @@ import httpx
 from bot.events import Post, Profile
 from bot.threads import models
 from bot.threads.containers import ContainerRequest
-from bot.threads.errors import ThreadsError
+from bot.threads.errors import InvalidParameter, ThreadsError, rejected_token
 from bot.threads.models import (
     ContainerStatus,
     Insight,
@@ -26,7 +28,11 @@ from bot.threads.models import (
 )
 from bot.threads.transport import GraphTransport, RetryPolicy
 
+log = logging.getLogger(__name__)
+
 DEFAULT_API_BASE = "https://graph.threads.net/v1.0"
+DEFAULT_PAGE_LIMIT = 25  # what Graph sends when no `limit` is given
+MAX_PAGES = 50  # an iterator stops here whatever the server says: no endless walk
 T = TypeVar("T")
 When = datetime | int | None
 PageFetcher = Callable[[str | None], Awaitable[Page[T]]]
@@ -83,7 +89,16 @@ class ThreadsClient:
     # -- profiles -------------------------------------------------------------------------
 
     async def me(self) -> Profile:
-        return models.parse_me(await self._graph.get("me", {"fields": models.ME_FIELDS}))
+        """The token's own profile; AuthError when the token is dead, whichever way Threads
+        says so (190, or 100 "does not exist" on `/me`: see `errors.rejected_token`)."""
+        try:
+            body = await self._graph.get("me", {"fields": models.ME_FIELDS})
+        except InvalidParameter as exc:
+            rejected = rejected_token(exc)
+            if rejected is None:
+                raise
+            raise rejected from exc
+        return models.parse_me(body)
 
     async def profile_lookup(self, username: str) -> Profile:
         """A public profile by exact handle (costs one of 1,000 daily discovery calls)."""
@@ -115,7 +130,8 @@ class ThreadsClient:
         return _follow(
             lambda after: self.profile_posts(
                 username, since=since, until=until, limit=limit, after=after
-            )
+            ),
+            limit,
         )
 
     async def user_threads(self, user_id: str = "me", **page: Any) -> Page[Post]:
@@ -123,21 +139,27 @@ class ThreadsClient:
         return await self._user_list(user_id, "threads", models.POST_FIELDS, **page)
 
     def iter_user_threads(self, user_id: str = "me", **page: Any) -> AsyncIterator[Post]:
-        return _follow(lambda after: self.user_threads(user_id, after=after, **page))
+        return _follow(
+            lambda after: self.user_threads(user_id, after=after, **page), page.get("limit")
+        )
 
     async def user_replies(self, user_id: str = "me", **page: Any) -> Page[Post]:
         """Replies the user wrote, newest first."""
         return await self._user_list(user_id, "replies", models.POST_FIELDS, **page)
 
     def iter_user_replies(self, user_id: str = "me", **page: Any) -> AsyncIterator[Post]:
-        return _follow(lambda after: self.user_replies(user_id, after=after, **page))
+        return _follow(
+            lambda after: self.user_replies(user_id, after=after, **page), page.get("limit")
+        )
 
     async def user_mentions(self, user_id: str = "me", **page: Any) -> Page[Post]:
         """Public posts that mention the user, newest first."""
         return await self._user_list(user_id, "mentions", models.POST_FIELDS, **page)
 
     def iter_user_mentions(self, user_id: str = "me", **page: Any) -> AsyncIterator[Post]:
-        return _follow(lambda after: self.user_mentions(user_id, after=after, **page))
+        return _follow(
+            lambda after: self.user_mentions(user_id, after=after, **page), page.get("limit")
+        )
 
     async def replies(
         self,
@@ -192,7 +214,10 @@ class ThreadsClient:
         return await self._post_page("keyword_search", params)
 
     def iter_keyword_search(self, query: str, **options: Any) -> AsyncIterator[Post]:
-        return _follow(lambda after: self.keyword_search(query, after=after, **options))
+        return _follow(
+            lambda after: self.keyword_search(query, after=after, **options),
+            options.get("limit"),
+        )
 
     # -- one post -------------------------------------------------------------------------
 
@@ -341,16 +366,33 @@ class ThreadsClient:
 _CHILD_FIELDS = "id,media_type,media_url,thumbnail_url,alt_text"
 
 
-async def _follow(fetch: PageFetcher[T]) -> AsyncIterator[T]:
-    """Yield every item of every page, following `after` until a page has no cursor."""
+def next_page_after(page: Page[Any], sent_after: str | None, limit: int | None) -> str | None:
+    """The `after` cursor to ask for the page after `page`, or None when `page` is the last.
+
+    Graph puts an `after` cursor on the last page too, so a cursor alone is no reason to ask
+    again (that cost a second discovery call on every poll that saw a post); `paging.next`
+    says another page exists. An empty page or a repeated cursor ends the walk. A page filled
+    to `limit` is followed even without `next`: Meta's docs also say these lists may leave
+    `next` out, and a catch-up must not stop after its first page (one extra call, only when
+    a page was full). Callers cap the number of pages.
+    """
+    if not page.items or not page.after or page.after == sent_after:
+        return None
+    full = len(page.items) >= (limit or DEFAULT_PAGE_LIMIT)
+    return page.after if page.has_next or full else None
+
+
+async def _follow(fetch: PageFetcher[T], limit: int | None = None) -> AsyncIterator[T]:
+    """Yield every item of every page (at most MAX_PAGES pages), `next_page_after` deciding."""
     after: str | None = None
-    while True:
+    for _ in range(MAX_PAGES):
         page = await fetch(after)
         for item in page.items:
             yield item
-        if not page.items or not page.after or page.after == after:
+        after = next_page_after(page, after, limit)
+        if after is None:
             return
-        after = page.after
+    log.warning("stopped a list after %d pages", MAX_PAGES)
 
 
 def _list_params(

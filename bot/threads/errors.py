@@ -2,6 +2,7 @@
 
     ThreadsError                      anything that went wrong talking to Threads
     +-- AuthError                     190 / 102: token expired, invalid or revoked; re-authorize
+                                      (and 100 "does not exist" on /me: see `rejected_token`)
     +-- PermissionDenied              10, 200-299, 3: a scope or Advanced Access is missing
     +-- RateLimited                   4, 17, 32, 613, 341 and quota exhaustion: wait, then retry
     +-- NotReady                      24 / 4279009: the container is still processing
@@ -175,6 +176,29 @@ def classify_graph_error(status: int, body: Mapping[str, Any] | None) -> Threads
     if status >= 500:
         return TransientError(f"Threads had a temporary problem: {message}", **kw)
     return ThreadsError(message, **kw)
+
+
+def rejected_token(error: InvalidParameter) -> AuthError | None:
+    """The AuthError a code-100 "does not exist" answer on `/me` stands for, else None.
+
+    `/me` always exists for a working token, yet a token that has died (app removed, account
+    gone) can get code 100 "The requested resource does not exist" there instead of 190. Read
+    as a bad parameter it would be logged and forgotten; it is a token to renew. Other 100s
+    (a field Threads does not know, a bad value) stay bad requests.
+    """
+    reason = error.reason.lower()
+    if error.code != 100 or "does not exist" not in reason or "field" in reason:
+        return None
+    return AuthError(
+        f"The Threads access token was rejected: /me answered {error.reason!r}, "
+        "which Threads says for a token that no longer works",
+        code=error.code,
+        subcode=error.subcode,
+        http_status=error.http_status,
+        fbtrace_id=error.fbtrace_id,
+        user_title=error.user_title,
+        user_message=error.user_message,
+    )
 
 
 def _error_object(body: Mapping[str, Any] | None) -> Mapping[str, Any] | None:

@@ -2,6 +2,10 @@
 
 Pure functions, no I/O: what the Graph API returns becomes `bot.events` types (Post, Profile,
 Media, Poll) or the Threads-only types defined here (container status, quotas, insights, tokens).
+
+This is where Graph's JSON is trusted least: every string field of a post or profile goes
+through `as_text`, so text that cannot be stored or shown as it is (half an emoji, a number
+where a name belongs) is repaired here, once, and never jams the source that served it.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from bot.events import Media, MediaKind, Poll, Post, Profile
-from bot.threads.coerce import as_float, as_int
+from bot.threads.coerce import as_float, as_int, as_text
 
 T = TypeVar("T")
 
@@ -117,10 +121,7 @@ def parse_timestamp(value: object) -> datetime | None:
 
 
 def _ref_id(value: object) -> str | None:
-    if isinstance(value, Mapping):
-        ref = value.get("id")
-        return str(ref) if ref is not None else None
-    return None
+    return as_text(value.get("id")) if isinstance(value, Mapping) else None
 
 
 def _media_kind(value: object) -> MediaKind:
@@ -133,20 +134,21 @@ def _media_kind(value: object) -> MediaKind:
 def parse_media(data: Mapping[str, Any]) -> Media:
     return Media(
         kind=_media_kind(data.get("media_type")),
-        url=data.get("media_url"),
-        thumbnail_url=data.get("thumbnail_url"),
-        alt_text=data.get("alt_text"),
+        url=as_text(data.get("media_url")),
+        thumbnail_url=as_text(data.get("thumbnail_url")),
+        alt_text=as_text(data.get("alt_text")),
     )
 
 
 def parse_poll(data: object) -> Poll | None:
     if not isinstance(data, Mapping):
         return None
-    letters = [x for x in "abcd" if data.get(f"option_{x}")]
+    options = {x: as_text(data.get(f"option_{x}")) for x in "abcd"}
+    letters = [x for x in "abcd" if options[x]]
     if not letters:
         return None
     return Poll(
-        options=tuple(str(data[f"option_{x}"]) for x in letters),
+        options=tuple(options[x] or "" for x in letters),
         percentages=tuple(as_float(data.get(f"option_{x}_votes_percentage")) for x in letters),
         total_votes=as_int(data.get("total_votes")),
         expires_at=parse_timestamp(data.get("expiration_timestamp")),
@@ -164,12 +166,12 @@ def parse_post(data: Mapping[str, Any]) -> Post:
     else:
         media = ()
     return Post(
-        id=str(data["id"]),
+        id=as_text(data["id"]) or "",
         kind=kind,
-        text=str(data.get("text") or ""),
-        username=data.get("username"),
-        permalink=data.get("permalink"),
-        shortcode=data.get("shortcode"),
+        text=as_text(data.get("text")) or "",
+        username=as_text(data.get("username")),
+        permalink=as_text(data.get("permalink")),
+        shortcode=as_text(data.get("shortcode")),
         timestamp=parse_timestamp(data.get("timestamp")),
         media=media,
         is_reply=bool(data.get("is_reply", False)),
@@ -178,24 +180,24 @@ def parse_post(data: Mapping[str, Any]) -> Post:
         quoted_post_id=_ref_id(data.get("quoted_post")),
         reposted_post_id=_ref_id(data.get("reposted_post")),
         has_replies=bool(data.get("has_replies", False)),
-        link_attachment_url=data.get("link_attachment_url"),
-        topic_tag=data.get("topic_tag"),
-        gif_url=data.get("gif_url"),
+        link_attachment_url=as_text(data.get("link_attachment_url")),
+        topic_tag=as_text(data.get("topic_tag")),
+        gif_url=as_text(data.get("gif_url")),
         poll=parse_poll(data.get("poll_attachment")),
         is_spoiler_media=bool(data.get("is_spoiler_media", False)),
-        author_picture_url=data.get("profile_picture_url"),
-        hide_status=data.get("hide_status"),
+        author_picture_url=as_text(data.get("profile_picture_url")),
+        hide_status=as_text(data.get("hide_status")),
     )
 
 
 def parse_me(data: Mapping[str, Any]) -> Profile:
     """The connected account, from `/me` (its field names differ from profile_lookup's)."""
     return Profile(
-        id=str(data["id"]),
-        username=str(data.get("username") or ""),
-        name=data.get("name"),
-        picture_url=data.get("threads_profile_picture_url"),
-        biography=data.get("threads_biography"),
+        id=as_text(data["id"]) or "",
+        username=as_text(data.get("username")) or "",
+        name=as_text(data.get("name")),
+        picture_url=as_text(data.get("threads_profile_picture_url")),
+        biography=as_text(data.get("threads_biography")),
         is_verified=bool(data.get("is_verified", False)),
     )
 
@@ -203,11 +205,11 @@ def parse_me(data: Mapping[str, Any]) -> Profile:
 def parse_lookup(data: Mapping[str, Any]) -> Profile:
     """A public profile from `/profile_lookup`."""
     return Profile(
-        id=str(data["id"]) if data.get("id") is not None else None,
-        username=str(data.get("username") or ""),
-        name=data.get("name"),
-        picture_url=data.get("profile_picture_url"),
-        biography=data.get("biography"),
+        id=as_text(data.get("id")),
+        username=as_text(data.get("username")) or "",
+        name=as_text(data.get("name")),
+        picture_url=as_text(data.get("profile_picture_url")),
+        biography=as_text(data.get("biography")),
         is_verified=bool(data.get("is_verified", False)),
         follower_count=as_int(data.get("follower_count")),
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+import httpx
 import pytest
 
 from bot import credentials
@@ -36,16 +37,66 @@ def config(tmp_path: Path, sim: ThreadsSimulator, **threads: Any) -> Any:
     return parse_config(raw, env={})
 
 
-def test_sign_in_address_asks_for_the_scopes_the_features_need(
+def query_of(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
+
+
+def test_sign_in_address_is_metas_and_asks_for_the_scopes_the_features_need(
     tmp_path: Path, sim: ThreadsSimulator
 ) -> None:
-    url = urlparse(credentials.authorize_url(config(tmp_path, sim)))
-    query = {k: v[0] for k, v in parse_qs(url.query).items()}
-    assert f"{url.scheme}://{url.netloc}{url.path}" == "https://threads.net/oauth/authorize"
+    url = credentials.authorize_url(
+        config(tmp_path, sim, api_base="https://graph.threads.net/v1.0")
+    )
+    query = query_of(url)
+    assert url.startswith("https://threads.com/oauth/authorize?")
     assert query["client_id"] == "sim-app"
     assert query["redirect_uri"] == REDIRECT
-    assert query["scope"] == "threads_basic,threads_profile_discovery,threads_content_publish"
+    # Publishers are configured: publishing replies and the reply quota need manage_replies.
+    assert query["scope"] == (
+        "threads_basic,threads_profile_discovery,threads_content_publish,threads_manage_replies"
+    )
     assert query["response_type"] == "code" and query["state"]
+
+
+def test_without_publishers_only_reading_scopes_are_asked_for(
+    tmp_path: Path, sim: ThreadsSimulator
+) -> None:
+    raw = {
+        "threads": {"app_id": "sim-app", "redirect_uri": REDIRECT},
+        "storage": {"path": str(tmp_path / "bridge.db")},
+    }
+    url = credentials.authorize_url(parse_config(raw, env={}))
+    assert query_of(url)["scope"] == "threads_basic,threads_profile_discovery"
+
+
+async def test_on_the_simulator_the_printed_address_signs_in(
+    tmp_path: Path, sim: ThreadsSimulator, alice: SimUser
+) -> None:
+    cfg = config(tmp_path, sim)
+    url = credentials.authorize_url(cfg)
+    assert url.startswith(f"{sim.root_url}/oauth/authorize?")
+
+    async with httpx.AsyncClient(trust_env=False) as browser:
+        page = await browser.get(url)
+        allow = await browser.get(url + "&allow=alice")
+    assert page.status_code == 200 and "Allow as @alice" in page.text
+    assert allow.status_code == 302
+    landed = allow.headers["Location"]  # what the browser's address bar shows
+    assert landed.startswith(f"{REDIRECT}?code=") and landed.endswith("#_")
+    assert query_of(landed)["state"] == query_of(url)["state"]
+
+    store = Store.open(cfg.storage.path)
+    stored = await credentials.exchange_code(cfg, store, landed)
+    assert stored.user_id == alice.id
+
+
+async def test_the_simulator_refuses_a_wrong_app_id(
+    tmp_path: Path, sim: ThreadsSimulator, alice: SimUser
+) -> None:
+    url = credentials.authorize_url(config(tmp_path, sim, app_id="facebook-app-id"))
+    async with httpx.AsyncClient(trust_env=False) as browser:
+        page = await browser.get(url)
+    assert page.status_code == 400 and "is not the app id of this simulator (sim-app)" in page.text
 
 
 def test_missing_app_id_names_the_key(tmp_path: Path, sim: ThreadsSimulator) -> None:
@@ -112,7 +163,7 @@ async def test_the_auth_commands(tmp_path: Path, sim: ThreadsSimulator, alice: S
         return process.returncode or 0, out.decode()
 
     code, url_output = await auth("url")
-    assert code == 0 and "https://threads.net/oauth/authorize?client_id=sim-app" in url_output
+    assert code == 0 and f"{sim.root_url}/oauth/authorize?client_id=sim-app" in url_output
 
     code, exchanged = await auth("exchange", sim.issue_auth_code("alice", redirect_uri=REDIRECT))
     assert code == 0, exchanged

@@ -213,3 +213,15 @@ async def test_refresh_needs_a_day_of_age_and_a_live_token(
     sim.advance(60 * 86400)
     expired = await refresh(anon, body["access_token"])
     assert graph_error(expired)["error_subcode"] == 463
+
+
+async def test_a_revoked_token_gets_100_on_me_and_190_elsewhere(
+    sim: ThreadsSimulator, alice: SimUser, api: httpx.AsyncClient
+) -> None:
+    sim.revoke_token(alice.token)
+
+    me = graph_error(await api.get("/me", params={"fields": "id,username"}))
+    threads = graph_error(await api.get("/me/threads"))
+
+    assert (me["code"], me["message"]) == (100, "The requested resource does not exist")
+    assert (threads["code"], threads["error_subcode"]) == (190, 458)

@@ -24,17 +24,15 @@ def seed_posts(sim: ThreadsSimulator, count: int) -> list[SimPost]:
 
 
 async def all_pages(api: httpx.AsyncClient, path: str, **params: Any) -> list[list[str]]:
+    """Every page, following `paging.next` as Meta's sample app does."""
     pages: list[list[str]] = []
-    after: str | None = None
-    while True:
-        query = dict(params, **({"after": after} if after else {}))
-        body = (await api.get(path, params=query)).json()
-        if not body["data"]:
-            return pages
+    url: str | None = path
+    query: dict[str, Any] | None = params
+    while url is not None:
+        body = (await api.get(url, params=query)).json()
         pages.append([item["id"] for item in body["data"]])
-        after = body["paging"]["cursors"].get("after")
-        if after is None:
-            return pages
+        url, query = body["paging"].get("next"), None
+    return pages
 
 
 async def test_pages_walk_newest_first_without_gaps(
@@ -48,17 +46,55 @@ async def test_pages_walk_newest_first_without_gaps(
     assert pages == [newest_first[0:3], newest_first[3:6], newest_first[6:7]]
 
 
-async def test_cursors_are_opaque_base64_and_after_is_omitted_on_the_last_page(
+async def test_every_page_has_both_cursors_and_next_only_when_more_exists(
     sim: ThreadsSimulator, api: httpx.AsyncClient
 ) -> None:
+    # Graph's shape: the last page carries an `after` cursor too, and only `next` tells a
+    # client that another page exists.
     seed_posts(sim, 2)
 
-    body = (await api.get("/me/threads", params={"limit": 2})).json()
+    all_fit = (await api.get("/me/threads", params={"limit": 2})).json()
+    first = (await api.get("/me/threads", params={"limit": 1})).json()
+    last = (
+        await api.get(
+            "/me/threads", params={"limit": 1, "after": first["paging"]["cursors"]["after"]}
+        )
+    ).json()
 
-    cursors = body["paging"]["cursors"]
-    assert set(cursors) == {"before"}  # everything fitted: no `after`
-    assert "next" not in body["paging"]
-    base64.urlsafe_b64decode(cursors["before"] + "==")  # decodes: it is base64
+    for body in (all_fit, first, last):
+        cursors = body["paging"]["cursors"]
+        assert set(cursors) == {"before", "after"}
+        base64.urlsafe_b64decode(cursors["before"] + "==")  # decodes: it is base64
+    assert "next" not in all_fit["paging"]
+    assert "next" not in last["paging"]
+    assert "after=" in first["paging"]["next"]
+    assert "limit=1" in first["paging"]["next"]
+
+
+async def test_next_leads_to_the_following_page(
+    sim: ThreadsSimulator, api: httpx.AsyncClient
+) -> None:
+    posts = seed_posts(sim, 3)
+    first = (await api.get("/me/threads", params={"limit": 2, "fields": "id,text"})).json()
+
+    second = (await api.get(first["paging"]["next"])).json()
+
+    assert second["data"] == [{"id": posts[0].id, "text": "post 0"}]
+    assert "next" not in second["paging"]
+
+
+async def test_until_ahead_of_the_server_clock_is_refused(
+    sim: ThreadsSimulator, api: httpx.AsyncClient
+) -> None:
+    seed_posts(sim, 1)
+    now = int(sim.now().timestamp())
+
+    ahead = graph_error(await api.get("/me/threads", params={"until": now + 3600}))
+    behind = await api.get("/me/threads", params={"until": now - 1})
+
+    assert ahead["code"] == 100
+    assert "until" in ahead["message"]
+    assert behind.status_code == 200
 
 
 async def test_before_cursor_goes_back_to_newer_posts(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.events import Destination, FeedItem, MediaKind, Post, Profile, SourceKind
@@ -13,12 +13,14 @@ from storage.store import Store
 
 
 def post(post_id: str, minute: int = 0, text: str = "hi") -> Post:
+    # Made after the subscriptions in these tests began (an hour from now): a subscription
+    # receives only posts made from its start on.
     return Post(
         id=post_id,
         kind=MediaKind.TEXT,
         text=text,
         username="bob",
-        timestamp=datetime(2026, 1, 1, 12, minute, tzinfo=UTC),
+        timestamp=datetime.now(UTC) + timedelta(hours=1, minutes=minute),
     )
 
 
@@ -106,7 +108,7 @@ def test_rewatching_an_unwatched_source_takes_a_new_baseline(tmp_path: Path) -> 
     chat = Destination("telegram", "1")
     store.subscriptions.add(source, chat, origin="chat", created_by="1")
     store.feed.record(source, [], 500, baseline=True)
-    store.subscriptions.remove(source, chat)
+    store.subscriptions.end(source, chat)
 
     store.subscriptions.add(source, chat, origin="chat", created_by="1")
 

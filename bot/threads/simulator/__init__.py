@@ -13,15 +13,33 @@ injection, a request log and a clock tests can move forward.
 
 Module map: `state` (the world), `containers`/`compose` (publishing), `fields`/`render`
 (field selection), `paging`, `routes_*` (endpoint families), `dispatch` (HTTP side),
-`failures`, `control` (HTTP control API under /__sim__/), `server` (the public class),
-`demo` (`serve()` for the CLI).
+`failures`, `control` (HTTP control API under /__sim__/), `authorize` (the OAuth sign-in
+page), `server` (the public class),
+`demo` (`serve()` for the CLI), `usage` (the CLI's flags and sign-in help).
 """
 
 from __future__ import annotations
 
-from .demo import DEMO_TOKEN, DEMO_USERNAME, seed_demo, serve
-from .models import ContainerStatus, RecordedRequest, SimPost, SimUser
-from .server import ThreadsSimulator
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .demo import DEMO_TOKEN, DEMO_USERNAME, seed_demo, serve
+    from .models import ContainerStatus, RecordedRequest, SimPost, SimUser
+    from .server import ThreadsSimulator
+
+# Loaded on first use, so that `usage` (the CLI's flags and help) imports without aiohttp.
+_EXPORTS = {
+    "DEMO_TOKEN": ".demo",
+    "DEMO_USERNAME": ".demo",
+    "seed_demo": ".demo",
+    "serve": ".demo",
+    "ContainerStatus": ".models",
+    "RecordedRequest": ".models",
+    "SimPost": ".models",
+    "SimUser": ".models",
+    "ThreadsSimulator": ".server",
+}
 
 __all__ = [
     "DEMO_TOKEN",
@@ -34,3 +52,10 @@ __all__ = [
     "seed_demo",
     "serve",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module, __name__), name)

@@ -86,6 +86,11 @@ async def serve(
         for user in sim.state.users.values():
             if user.token is not None:
                 print(f"  account @{user.username}: token {user.token}", flush=True)
+        print(
+            f"Sign in with app id {sim.state.app_id}, app secret {sim.state.app_secret} at "
+            f"{sim.root_url}/oauth/authorize (`threads-bridge simulator --help` shows how).",
+            flush=True,
+        )
         if ready is not None:
             ready.set()
         await asyncio.Event().wait()  # until the caller cancels us

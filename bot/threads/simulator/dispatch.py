@@ -117,7 +117,9 @@ class GraphDispatcher:
         if public is not None:
             return public(self._state, params)
 
-        token = self._state.tokens.authenticate(presented_token(request, params))
+        token = self._state.tokens.authenticate(
+            presented_token(request, params), own_profile=method == "GET" and joined == "me"
+        )
         viewer = self._state.users[token.user_id]
         call = GraphCall(self._state, request, params, viewer, token)
         handler = PATH_ROUTES.get((method, joined))

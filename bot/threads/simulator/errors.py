@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 from datetime import datetime
 from typing import Any
@@ -25,8 +26,15 @@ from .clock import format_timestamp
 log = logging.getLogger(__name__)
 
 
+# A UTF-16 surrogate without its other half (an emoji cut in two): Graph sends it as a `\ud83d`
+# escape, which is valid JSON but cannot be encoded as UTF-8 as it is.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _compact_json(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    # Outside strings JSON has no such characters, so escaping them in place stays valid.
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def json_response(
@@ -118,6 +126,19 @@ class FlatOAuthError(SimError):
 
 def invalid_token() -> GraphError:
     return GraphError("Invalid OAuth access token - Cannot parse access token", code=190)
+
+
+def revoked_token() -> GraphError:
+    return GraphError(
+        "Error validating access token: The user has not authorized application.",
+        code=190,
+        subcode=458,
+    )
+
+
+def resource_gone() -> GraphError:
+    """What `/me` answers for a token whose app authorization or account is gone."""
+    return GraphError("The requested resource does not exist", code=100)
 
 
 def expired_token(expired_at: datetime, now: datetime) -> GraphError:

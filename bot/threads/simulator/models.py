@@ -86,6 +86,9 @@ class SimPost:
     views: int = 0
     shares: int = 0
     clicks: int = 0
+    # Values served as they are in place of the simulator's own (malformed Graph JSON a test
+    # needs, e.g. `"username": 12345`).
+    served_fields: JsonDict = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -152,6 +155,7 @@ class TokenRecord:
     long_lived: bool
     issued_at: float
     expires_at: float
+    revoked: bool = False  # the app was removed or the account is gone (see TokenBook.revoke)
 
 
 @dataclass(eq=False, slots=True)

@@ -2,8 +2,9 @@
 
 Cursors are base64 of the sort key of the item they point at, so a page boundary survives
 posts being added or deleted between requests. Lists are `{"data": [...], "paging":
-{"cursors": {"before", "after"}}}`; `after` is left out on the last page, and Meta's documented
-absence of `paging.next` on these endpoints is kept (clients re-send with `after=`).
+{"cursors": {"before", "after"}, "next": url}}`. As on Graph, every non-empty page carries both
+cursors (the last page too) and `next` only when another page exists: a client that follows
+`after` alone pays one more call per list, and the tests see it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
+
+from yarl import URL
 
 from .clock import parse_time_param
 from .errors import invalid_param
@@ -66,8 +69,10 @@ def _time(params: Mapping[str, str], name: str) -> float | None:
     return value
 
 
-def read_list_query(params: Mapping[str, str], *, time_filters: bool = True) -> ListQuery:
-    """Validate the list parameters shared by every list endpoint."""
+def read_list_query(
+    params: Mapping[str, str], *, time_filters: bool = True, now: float | None = None
+) -> ListQuery:
+    """Validate the list parameters shared by every list endpoint (`now`: the server's clock)."""
     raw_limit = params.get("limit", "").strip()
     limit = DEFAULT_LIMIT
     if raw_limit:
@@ -82,8 +87,11 @@ def read_list_query(params: Mapping[str, str], *, time_filters: bool = True) -> 
         raise invalid_param(f"Param since must be at or after {EARLIEST_SINCE} (2023-07-05)")
     if since is not None and until is not None and since >= until:
         raise invalid_param("Param since must be earlier than until")
-    # `until <= now` is documented too but not enforced: a client's clock and the simulator's
-    # (which tests move forward) legitimately disagree.
+    # `until <= now` is documented: an `until` ahead of the server's clock is refused, so a
+    # client computing it from a clock of its own is caught. The simulator's clock is the wall
+    # clock plus what tests advanced, never behind a client's `time.time()`.
+    if until is not None and now is not None and until > now:
+        raise invalid_param("Param until must not be later than the current time")
     before = params.get("before")
     after = params.get("after")
     return ListQuery(
@@ -109,8 +117,11 @@ def paginate(
     render: Callable[[T], dict[str, Any]],
     *,
     descending: bool = True,
+    url: URL | None = None,
 ) -> dict[str, Any]:
-    """One page of `items` (already sorted by `key`, in `descending` order) as a Graph list."""
+    """One page of `items` (already sorted by `key`, in `descending` order) as a Graph list.
+
+    `url` is the request's own address, from which `paging.next` is built."""
 
     def comes_after(item: T, cursor: SortKey) -> bool:
         return key(item) < cursor if descending else key(item) > cursor
@@ -131,10 +142,17 @@ def paginate(
     if not page:
         # Meta answers an empty list with `data` only.
         return {"data": []}
-    cursors = {"before": encode_cursor(key(page[0]))}
-    if more_after:
-        cursors["after"] = encode_cursor(key(page[-1]))
-    return {"data": [render(item) for item in page], "paging": {"cursors": cursors}}
+    cursors = {"before": encode_cursor(key(page[0])), "after": encode_cursor(key(page[-1]))}
+    paging: dict[str, Any] = {"cursors": cursors}
+    if more_after and url is not None:
+        paging["next"] = next_url(url, cursors["after"])
+    return {"data": [render(item) for item in page], "paging": paging}
+
+
+def next_url(url: URL, after: str) -> str:
+    """The request re-sent from `after` (Graph's `paging.next`): same query, no `before`."""
+    query = {name: value for name, value in url.query.items() if name not in ("after", "before")}
+    return str(url.with_query({**query, "after": after}))
 
 
 def post_key(post: SimPost) -> SortKey:

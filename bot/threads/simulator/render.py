@@ -144,6 +144,7 @@ def post_view(post: SimPost, ctx: RenderContext) -> NodeView:
         values["quoted_post"] = _reference(spec.quote_of, ctx)
     if spec.repost_of is not None:
         values["reposted_post"] = _reference(spec.repost_of, ctx)
+    values.update(post.served_fields)
     return NodeView(POST_FIELDS, values)
 
 

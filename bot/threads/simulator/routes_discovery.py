@@ -75,7 +75,7 @@ def keyword_search(call: GraphCall) -> JsonDict:
         raise invalid_param("Param media_type must be one of TEXT, IMAGE, VIDEO")
     author = call.params.get("author_username", "").strip().lower()
     state.quotas.check(Quota.KEYWORD_SEARCH, call.viewer.id)
-    query = read_list_query(call.params)
+    query = read_list_query(call.params, now=state.clock.now())
 
     terms = q.lower().split()
     found = [
@@ -101,7 +101,9 @@ def keyword_search(call: GraphCall) -> JsonDict:
     found.sort(key=key, reverse=True)
     ctx = call.context(show_owner=False)
     selection = call.fields
-    return paginate(found, key, query, lambda post: render_post(post, ctx, selection))
+    return paginate(
+        found, key, query, lambda post: render_post(post, ctx, selection), url=call.request.url
+    )
 
 
 ROUTES: PathRoutes = {

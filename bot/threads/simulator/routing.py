@@ -87,7 +87,7 @@ def list_posts(
     descending: bool = True,
 ) -> dict[str, Any]:
     """A paged post list; `posts` comes newest first."""
-    query = read_list_query(call.params, time_filters=time_filters)
+    query = read_list_query(call.params, time_filters=time_filters, now=call.state.clock.now())
     items = [post for post in posts if within(query, post.timestamp.timestamp())]
     if not descending:
         items.reverse()
@@ -99,4 +99,5 @@ def list_posts(
         query,
         lambda post: render_post(post, ctx, selection),
         descending=descending,
+        url=call.request.url,
     )

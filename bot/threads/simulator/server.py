@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,11 +13,13 @@ from aiohttp import web
 from bot.web_server import WebServer
 
 from .authoring import authored_spec
+from .authorize import authorize_routes
 from .control import control_routes
 from .dispatch import GraphDispatcher
 from .failures import FailurePlan
 from .models import Container, ContainerStatus, RecordedRequest, SimPost, SimUser
 from .state import SimState
+from .usage import APP_ID, APP_SECRET
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +31,8 @@ class ThreadsSimulator(WebServer):
 
     def __init__(
         self,
-        app_id: str = "sim-app",
-        app_secret: str = "sim-secret",  # noqa: S107 - the fake app's fake secret
+        app_id: str = APP_ID,
+        app_secret: str = APP_SECRET,
         text_processing_seconds: float = 0.0,
         media_processing_seconds: float = 0.0,
         *,
@@ -55,6 +57,7 @@ class ThreadsSimulator(WebServer):
         self._released.clear()
         app = web.Application()
         app.add_routes(control_routes(self))
+        app.add_routes(authorize_routes(self.state))
         dispatcher = GraphDispatcher(self.state, self.failures, self._requests, self._released)
         app.router.add_route("*", "/{tail:.*}", dispatcher.handle)
         return app
@@ -124,9 +127,13 @@ class ThreadsSimulator(WebServer):
         quote_of: str | None = None,
         topic_tag: str | None = None,
         alt_text: str | None = None,
+        served_fields: Mapping[str, Any] | None = None,
     ) -> SimPost:
         """Publish a post directly. Without `timestamp` it is "now" on the simulator clock,
-        always a later second than the previous automatic timestamp."""
+        always a later second than the previous automatic timestamp. `served_fields` are
+        sent as they are instead of the simulator's values (malformed JSON Graph has sent:
+        `{"username": 12345}`); a lone surrogate in `text` goes out as Graph sends it,
+        a `\\ud83d` escape."""
         user = self.state.require_user(username)
         for ref in (reply_to, quote_of):
             if ref is not None and self.state.live_post(ref) is None:
@@ -142,7 +149,9 @@ class ThreadsSimulator(WebServer):
             topic_tag=topic_tag,
             alt_text=alt_text,
         )
-        return self.state.publish(user, spec, timestamp)
+        post = self.state.publish(user, spec, timestamp)
+        post.served_fields.update(served_fields or {})
+        return post
 
     def posts_by(self, username: str) -> list[SimPost]:
         """A user's live posts, replies and reposts, newest first."""
@@ -201,6 +210,11 @@ class ThreadsSimulator(WebServer):
 
     def expire_token(self, token: str) -> None:
         self.state.tokens.expire(token)
+
+    def revoke_token(self, token: str) -> None:
+        """The user removed the app: `/me` then answers code 100 ("The requested resource
+        does not exist") rather than 190, as Meta does for some dead tokens."""
+        self.state.tokens.revoke(token)
 
     def advance(self, seconds: float) -> None:
         """Move the simulator clock forward (ages tokens, containers and quota windows)."""

@@ -11,7 +11,15 @@ import logging
 from datetime import UTC, datetime
 
 from .clock import SimClock
-from .errors import FlatOAuthError, GraphError, expired_token, invalid_param, invalid_token
+from .errors import (
+    FlatOAuthError,
+    GraphError,
+    expired_token,
+    invalid_param,
+    invalid_token,
+    resource_gone,
+    revoked_token,
+)
 from .ids import IdFactory
 from .models import AuthCode, TokenRecord
 
@@ -64,8 +72,10 @@ class TokenBook:
             raise KeyError("the simulator never issued that token")
         return record
 
-    def authenticate(self, token: str | None) -> TokenRecord:
-        """The record behind a presented token, or the Graph error Meta would return."""
+    def authenticate(self, token: str | None, *, own_profile: bool = False) -> TokenRecord:
+        """The record behind a presented token, or the Graph error Meta would return.
+
+        `own_profile`: the request reads `/me`, which a revoked token answers differently."""
         if not token:
             # Graph's reply when no token is sent at all (code 104), distinct from a bad one.
             raise GraphError("An access token is required to request this resource.", code=104)
@@ -75,7 +85,15 @@ class TokenBook:
         now = self._clock.now()
         if now >= record.expires_at:
             raise expired_token(_aware(record.expires_at), _aware(now))
+        if record.revoked:
+            # Seen on Meta: a dead token's `/me` says code 100 "does not exist", not 190.
+            raise resource_gone() if own_profile else revoked_token()
         return record
+
+    def revoke(self, token: str) -> None:
+        """The user removed the app (or the account is gone): `/me` answers code 100
+        "The requested resource does not exist", every other call 190 / 458."""
+        self._require(token).revoked = True
 
     def expire(self, token: str) -> None:
         """Make `token` expired as of now (the next use gets 190 / 463)."""

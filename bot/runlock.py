@@ -1,0 +1,49 @@
+"""One bridge per database: `run` holds an exclusive lock on `<db>.lock` for its whole life.
+
+Two bridges on one database both deliver (posts twice) and fight over Telegram's getUpdates.
+The lock is `flock`, so the kernel drops it when the process ends however it ends (kill -9
+included): a stale lock file never blocks a restart. The file stays; it holds the pid of the
+holder, for the refusal message.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class AlreadyRunning(Exception):
+    """Another process holds the database's lock."""
+
+
+def lock_path(db_path: str | Path) -> Path:
+    return Path(f"{db_path}.lock")
+
+
+@contextmanager
+def hold_run_lock(db_path: str | Path) -> Iterator[None]:
+    """Hold the lock of `db_path` until the block ends; AlreadyRunning if another has it."""
+    if str(db_path) == ":memory:":
+        yield
+        return
+    path = lock_path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)  # as the database itself would be
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
+            raise AlreadyRunning(
+                f"{db_path}: another threads-bridge is already running on this database"
+                f"{f' (pid {holder})' if holder.isdigit() else ''}; stop it first, or give "
+                "this one its own storage.path"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
