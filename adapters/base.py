@@ -11,8 +11,11 @@ from bot.outbound import Outlet
 class ChatAdapter(Outlet, Protocol):
     """A chat platform: commands in (through the Bridge), deliveries out (through the worker).
 
-    `start` connects and begins receiving commands; `stop` disconnects and releases everything,
-    and must be safe to call after a failed start.
+    `start` connects and begins receiving commands; when the platform cannot be reached it
+    returns anyway and keeps trying in the background (adapters/reconnect.py), and only a
+    setting that can never work (a rejected token) raises. `connected` says whether the
+    platform is usable right now (/healthz reports it). `stop` disconnects and releases
+    everything, and must be safe to call after a failed start.
     """
 
     async def start(self) -> None: ...

@@ -7,9 +7,8 @@ deferred first and answered with a followup. Every message goes out with mention
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import aiohttp
 import discord
@@ -22,10 +21,10 @@ from adapters.discord.errors import classify
 from adapters.discord.render import DiscordMessage, render_item
 from adapters.discord.translate import command_of
 from adapters.discord.views import ReplyButton, ReplyModal, post_buttons
+from adapters.reconnect import Reconnector
 from bot.bridge import Bridge
 from bot.events import Destination, FeedItem, Platform
-from bot.outbound import DestinationGone, RateLimits
-from bot.tasks import spawn
+from bot.outbound import DestinationGone, RateLimits, RetryAfter
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +34,7 @@ NO_MENTIONS = discord.AllowedMentions.none()
 CONTENT_LIMIT = 2000
 WEBHOOK_PREFIX = "webhook:"
 USER_PREFIX = "user:"
+NOT_CONNECTED_RETRY = 5.0  # seconds between delivery attempts while Discord is away
 
 
 # The bridge never joins voice: spare the operator discord.py's warnings about voice libraries.
@@ -82,47 +82,78 @@ class DiscordAdapter:
         self._gateway_url = gateway_url
         self._guild_ids = tuple(guild_ids)
         self._webhooks = dict(webhooks or {})  # webhook id -> its token
+        self._guild_ready_timeout = guild_ready_timeout
         self._client = _Client(self, guild_ready_timeout)
-        self._runner: asyncio.Task[None] | None = None
+        self._commands_synced = False
+        self._connection = Reconnector(
+            self.platform,
+            self._session,
+            cleanup=self._close_client,
+            fatal=(discord.LoginFailure, discord.PrivilegedIntentsRequired),
+        )
 
     def __repr__(self) -> str:
         return "DiscordAdapter()"
 
     @property
     def connected(self) -> bool:
-        return self._client.is_ready() and not self._client.is_closed()
+        return self._connection.up and self._client.is_ready() and not self._client.is_closed()
 
     async def start(self) -> None:
-        self._point_at_endpoints()
-        await self._client.login(self._token)
-        self._runner = spawn(self._client.connect(), name="discord gateway")
-        ready = asyncio.create_task(self._client.wait_until_ready(), name="discord ready")
-        done, _ = await asyncio.wait({self._runner, ready}, return_when=asyncio.FIRST_COMPLETED)
-        if ready not in done:
-            ready.cancel()
-            self._runner.result()  # raises what stopped the connection (bad token, ...)
-            raise RuntimeError("the Discord gateway closed before the bot was ready")
-        user = self._client.user
-        log.info("Discord bot %s is up in %d guilds", user, len(self._client.guilds))
+        """Connect now if Discord answers; otherwise keep trying in the background (with
+        backoff) while the bridge runs. A rejected token raises."""
+        await self._connection.start()
 
     async def stop(self) -> None:
+        await self._connection.stop()
+        await self._close_client()
+
+    async def _session(self, up: Callable[[], None]) -> None:
+        # discord.py's own reconnect loop logs a traceback per attempt and backs off to
+        # minutes; the Reconnector does it instead, with a fresh client each time (a client
+        # that failed has closed itself). Resumes Discord asks for still happen inside
+        # connect().
+        if self._client.is_closed():
+            self._client = _Client(self, self._guild_ready_timeout)
+        client = self._client
+        self._point_at_endpoints()
+        await client.login(self._token)
+        runner = asyncio.create_task(client.connect(reconnect=False), name="discord gateway")
+        ready = asyncio.create_task(client.wait_until_ready(), name="discord ready")
+        try:
+            await asyncio.wait({runner, ready}, return_when=asyncio.FIRST_COMPLETED)
+            if ready.done():
+                up()
+                log.info("Discord bot %s is up in %d guilds", client.user, len(client.guilds))
+            await runner  # until the connection is lost (it raises) or the client closes
+        except discord.ConnectionClosed as exc:
+            if exc.code == 4004:  # Discord's "authentication failed"
+                raise discord.LoginFailure("Discord rejected the bot token") from exc
+            raise
+        finally:
+            for task in (ready, runner):
+                task.cancel()
+            await asyncio.gather(ready, runner, return_exceptions=True)
+
+    async def _close_client(self) -> None:
         await self._client.close()
-        if self._runner is not None:
-            with contextlib.suppress(Exception, asyncio.CancelledError):
-                await self._runner
-            self._runner = None
 
     async def sync_commands(self, tree: app_commands.CommandTree[_Client]) -> None:
-        """Guild commands appear at once; global ones can take a while to reach everyone."""
+        """Guild commands appear at once; global ones can take a while to reach everyone.
+        Once is enough: a reconnect's fresh client has the same commands."""
+        if self._commands_synced:
+            return
         if not self._guild_ids:
             synced = await tree.sync()
             log.info("synced %d global commands", len(synced))
+            self._commands_synced = True
             return
         for guild_id in self._guild_ids:
             guild = discord.Object(id=guild_id)
             tree.copy_global_to(guild=guild)
             await tree.sync(guild=guild)
         log.info("synced commands to %d guilds", len(self._guild_ids))
+        self._commands_synced = True
 
     def _point_at_endpoints(self) -> None:
         # discord.py has no per-client option for these: they are class attributes. One
@@ -141,6 +172,9 @@ class DiscordAdapter:
 
     async def send(self, destination: Destination, part: object) -> list[str]:
         assert isinstance(part, DiscordMessage)
+        if not self.connected:
+            # Not counted as a failed attempt: an outage of any length loses nothing.
+            raise RetryAfter("Discord is not connected", NOT_CONNECTED_RETRY)
         try:
             if destination.chat_id.startswith(WEBHOOK_PREFIX):
                 return [await self._send_webhook(destination.chat_id, part)]

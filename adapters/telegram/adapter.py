@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from telegram import (
     InputMediaPhoto,
@@ -15,7 +17,9 @@ from telegram import (
 from telegram import error as tg
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes, filters
+from telegram.request import HTTPXRequest
 
+from adapters.reconnect import Reconnector, describe
 from adapters.telegram.errors import classify, is_media_fetch_failure, seconds
 from adapters.telegram.ordering import PerChatOrder
 from adapters.telegram.render import TelegramMessage, render_item, render_notice
@@ -31,6 +35,7 @@ log = logging.getLogger(__name__)
 TELEGRAM_LIMITS = RateLimits(per_second=29.0, chat_interval=1.0, group_interval=3.05)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _REPLY_ATTEMPTS = 3
+NOT_CONNECTED_RETRY = 5.0  # seconds between delivery attempts while Telegram is away
 
 
 class TelegramAdapter:
@@ -63,6 +68,7 @@ class TelegramAdapter:
             .job_queue(None)
             .concurrent_updates(PerChatOrder())
         )
+        builder = builder.get_updates_request(_PollRequest(self._poll_answered))
         if file_api_base:
             builder = builder.base_file_url(file_api_base)
         self._app: Application = builder.build()  # type: ignore[type-arg]
@@ -70,16 +76,30 @@ class TelegramAdapter:
         names = [spec.name for spec in bridge.commands.values()]
         self._app.add_handler(CommandHandler(names, self._on_command, filters=command_updates))
         self._app.add_error_handler(self._on_error)
+        _updater_log.addFilter(_network_errors_in_one_line)
         self._initialized = self._started = False
+        self._polling_ok = False  # the last getUpdates reached Telegram
+        self._connection = Reconnector(
+            self.platform, self._session, cleanup=self._teardown, fatal=(tg.InvalidToken,)
+        )
 
     def __repr__(self) -> str:
         return "TelegramAdapter()"  # the Application's repr would carry the token
 
     @property
     def connected(self) -> bool:
-        return self._started and bool(self._app.updater and self._app.updater.running)
+        return self._connection.up and self._polling_ok
 
     async def start(self) -> None:
+        """Connect now if Telegram answers; otherwise keep trying in the background (with
+        backoff) while the bridge runs. A rejected token raises."""
+        await self._connection.start()
+
+    async def stop(self) -> None:
+        await self._connection.stop()
+        await self._teardown()
+
+    async def _session(self, up: Callable[[], None]) -> None:
         await self._app.initialize()
         self._initialized = True
         await self._app.bot.set_my_commands(
@@ -90,19 +110,36 @@ class TelegramAdapter:
             timeout=self._poll_timeout,
             allowed_updates=[Update.MESSAGE, Update.CHANNEL_POST],
             drop_pending_updates=False,
+            error_callback=self._poll_failed,
         )
         await self._app.start()
-        self._started = True
+        self._started = self._polling_ok = True
+        up()
         log.info("Telegram bot @%s is up", self._app.bot.username)
+        # From here python-telegram-bot's updater rides out outages itself (retrying
+        # getUpdates with its own backoff); `connected` follows its polls.
+        await asyncio.Event().wait()
 
-    async def stop(self) -> None:
+    async def _teardown(self) -> None:
         if self._app.updater is not None and self._app.updater.running:
             await self._app.updater.stop()
         if self._app.running:
             await self._app.stop()
         if self._initialized:
             await self._app.shutdown()
-        self._started = self._initialized = False
+        self._started = self._initialized = self._polling_ok = False
+
+    def _poll_failed(self, error: tg.TelegramError) -> None:
+        # Replaces python-telegram-bot's traceback per failed poll with one line.
+        self._polling_ok = False
+        log.warning("Telegram is not reachable (%s); polling again shortly", describe(error))
+
+    def _poll_answered(self, ok: bool) -> None:
+        if not self._started:
+            return  # the session's own steps say how connecting went
+        if ok and not self._polling_ok:
+            log.info("Telegram is reachable again")
+        self._polling_ok = ok
 
     # -- delivery --------------------------------------------------------------------------
 
@@ -114,6 +151,9 @@ class TelegramAdapter:
 
     async def send(self, destination: Destination, part: object) -> list[str]:
         assert isinstance(part, TelegramMessage)
+        if not self.connected:
+            # Not counted as a failed attempt: an outage of any length loses nothing.
+            raise RetryAfter("Telegram is not connected", NOT_CONNECTED_RETRY)
         held = self._holds.remaining(destination.chat_id)
         if held > 0:
             # An answer in this chat got a flood wait: the delivery comes back after it
@@ -214,6 +254,38 @@ class TelegramAdapter:
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Errors in handlers land here; the update's content is not logged (it may be private).
         log.error("Telegram handler failed: %r", context.error, exc_info=context.error)
+
+
+_updater_log = logging.getLogger("telegram.ext.Updater")
+
+
+def _network_errors_in_one_line(record: logging.LogRecord) -> bool:
+    """python-telegram-bot logs a traceback when the last getUpdates of a stop cannot reach
+    Telegram; an unreachable server is worth one line, not a library traceback."""
+    error = record.exc_info[1] if record.exc_info else None
+    if isinstance(error, tg.NetworkError):
+        record.msg, record.args = "%s (%s)", (record.getMessage().split(". ")[0], describe(error))
+        record.exc_info = record.exc_text = None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+    return True
+
+
+class _PollRequest(HTTPXRequest):
+    """The getUpdates connection, telling the adapter whether each poll reached Telegram
+    (python-telegram-bot reports failures, but not the recovery)."""
+
+    def __init__(self, answered: Callable[[bool], None]) -> None:
+        super().__init__(connection_pool_size=1)
+        self._answered = answered
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        try:
+            code, payload = await super().do_request(*args, **kwargs)
+        except tg.NetworkError:
+            self._answered(False)
+            raise
+        self._answered(code < 500)
+        return code, payload
 
 
 def _input_media(part: TelegramMessage) -> list[InputMediaPhoto | InputMediaVideo]:

@@ -47,6 +47,8 @@ def console_app(
     *,
     terminal: Terminal | None = None,
     threads: ThreadsClient | None = None,
+    health_port: int | None = None,
+    discord_ready_timeout: float = 2.0,
     **raw: Any,
 ) -> BridgeApp:
     """`raw` adds config sections (telegram, discord, feeds...)."""
@@ -71,4 +73,6 @@ def console_app(
         config,
         threads=threads or ThreadsClient(account.token, api_base=sim.base_url, retry=FAST_RETRY),
         extra_adapters=[console],
+        health_port=health_port,
+        discord_ready_timeout=discord_ready_timeout,
     )
