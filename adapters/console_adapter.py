@@ -26,6 +26,12 @@ log = logging.getLogger(__name__)
 TERMINAL = Destination(Platform.CONSOLE, "terminal")
 YOU = ChatUser("you", "you")
 RULE = "─" * 64
+ECHO_MARK = "> "  # in front of a command echoed from a file or pipe
+# /help is the same everywhere; how to point at a delivered post is this chat's own.
+REPLY_HINT = (
+    "In this terminal every delivery has a number: /reply #N TEXT answers delivery N on "
+    "Threads (e.g. /reply #1 Nice!)."
+)
 
 
 class ConsoleAdapter:
@@ -76,22 +82,31 @@ class ConsoleAdapter:
 
     # -- commands ------------------------------------------------------------------------------
 
-    async def handle_line(self, line: str) -> None:
-        """Run one typed line (a command) and print the answer."""
+    async def handle_line(self, line: str, *, echo: bool = False) -> None:
+        """Run one typed line (a command) and print the answer; `echo` prints the line first,
+        for input the terminal did not show (a file or a pipe)."""
+        if echo and line.strip():
+            self._write(f"{ECHO_MARK}{line.strip()}\n")
         command = parse_line(line)
         if command is None:
             if line.strip():
                 self._write("Commands start with /. Type /help for the list.\n")
             return
         reply = await self._bridge.handle(command)
-        self._write(f"{reply.text}\n")
+        text = reply.text
+        if command.name in ("help", "start") and reply.ok:
+            text = f"{text}\n\n{REPLY_HINT}"
+        self._write(f"{text}\n")
 
     async def _read_stdin(self) -> None:
         kind = _input_kind(sys.stdin)
+        # A terminal shows what was typed; from a file or a pipe the command is echoed, so
+        # each answer follows the command it answers.
+        echo = not sys.stdin.isatty()
         if kind == "file":  # `demo < commands.txt`: reading a file never blocks
             lines = await asyncio.to_thread(sys.stdin.readlines)
             for line in lines:
-                await self._run_typed(line)
+                await self._run_typed(line, echo=echo)
             return
         if kind is None:
             log.info("no terminal input: commands cannot be typed, deliveries still print")
@@ -100,11 +115,11 @@ class ConsoleAdapter:
         reader = asyncio.StreamReader()
         await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
         while raw := await reader.readline():
-            await self._run_typed(raw.decode(errors="replace"))
+            await self._run_typed(raw.decode(errors="replace"), echo=echo)
 
-    async def _run_typed(self, line: str) -> None:
+    async def _run_typed(self, line: str, *, echo: bool) -> None:
         try:
-            await self.handle_line(line)
+            await self.handle_line(line, echo=echo)
         except Exception:
             log.exception("the command failed")
 
