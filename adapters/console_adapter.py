@@ -13,6 +13,7 @@ import logging
 import os
 import stat
 import sys
+import time
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -46,6 +47,9 @@ class ConsoleAdapter:
         self._read_commands = read_commands
         self._reader: asyncio.Task[None] | None = None
         self._printed = 0
+        # Delivery numbers restart with each launch while a kept `--db` remembers the last
+        # launch's: the stored message ids carry the launch, so `#1` is never an older post.
+        self._launch = f"{time.time_ns():x}:"
         self._running = False
 
     @property
@@ -75,7 +79,7 @@ class ConsoleAdapter:
     async def send(self, destination: Destination, part: object) -> list[str]:
         self._printed += 1
         self._write(f"{RULE}\n#{self._printed}  {part}\n")
-        return [str(self._printed)]
+        return [f"{self._launch}{self._printed}"]
 
     async def notify(self, destination: Destination, text: str) -> None:
         self._write(f"{RULE}\n{text}\n")
@@ -87,7 +91,7 @@ class ConsoleAdapter:
         for input the terminal did not show (a file or a pipe)."""
         if echo and line.strip():
             self._write(f"{ECHO_MARK}{line.strip()}\n")
-        command = parse_line(line)
+        command = parse_line(line, launch=self._launch)
         if command is None:
             if line.strip():
                 self._write("Commands start with /. Type /help for the list.\n")
@@ -142,7 +146,8 @@ def _input_kind(stream: TextIO | None) -> str | None:
     return "file" if stat.S_ISREG(mode) else None
 
 
-def parse_line(line: str) -> Command | None:
+def parse_line(line: str, *, launch: str = "") -> Command | None:
+    """A typed line as a command; `/reply #N` points at delivery N of this `launch`."""
     line = line.strip()
     if not line.startswith("/") or len(line) == 1:
         return None
@@ -150,7 +155,7 @@ def parse_line(line: str) -> Command | None:
     reply_to = None
     if name.lower() == "reply" and args.startswith("#"):
         number, _, args = args[1:].partition(" ")
-        reply_to = number if number.isdigit() else None
+        reply_to = f"{launch}{number}" if number.isdigit() else None
     return Command(
         name=name.lower(),
         args=args.strip(),

@@ -1,6 +1,7 @@
 """The demo terminal as a chat: commands from a file are echoed before their answers, /help
 shows this chat's `/reply #N` form, log lines stay out of the chat (in the file the banner
-names), and a database kept with `--db` does not announce the seeded posts again."""
+names), and a database kept with `--db` does not announce the seeded posts again (nor lets
+`/reply #N` reach the last launch's post N)."""
 
 from __future__ import annotations
 
@@ -94,7 +95,11 @@ async def test_a_reused_db_does_not_announce_the_seeded_posts_again(tmp_path: Pa
     finally:
         await stop(first_run)
 
-    second_run = await start_demo(asyncio.subprocess.DEVNULL, "--db", db)
+    # Read at once, before this launch delivered anything: #1 is not the last launch's #1.
+    commands = tmp_path / "commands.txt"
+    commands.write_text("/reply #1 Nice\n")
+    with commands.open("rb") as stdin:
+        second_run = await start_demo(stdin, "--db", db)
     assert second_run.stdout is not None
     try:
         first_delivery = await read_until(second_run.stdout, "https://www.threads.com/@", 20)
@@ -104,3 +109,4 @@ async def test_a_reused_db_does_not_announce_the_seeded_posts_again(tmp_path: Pa
     delivered = first_delivery[first_delivery.index("#1  ") :]
     assert any(text in delivered for text in _TEXTS), delivered
     assert not any(text in first_delivery for text in SEEDED)
+    assert "> /reply #1 Nice\nThat message is not a bridged Threads post." in first_delivery
