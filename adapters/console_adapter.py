@@ -13,6 +13,7 @@ import logging
 import os
 import stat
 import sys
+import time
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -27,6 +28,12 @@ log = logging.getLogger(__name__)
 TERMINAL = Destination(Platform.CONSOLE, "terminal")
 YOU = ChatUser("you", "you")
 RULE = "─" * 64
+ECHO_MARK = "> "  # in front of a command echoed from a file or pipe
+# /help is the same everywhere; how to point at a delivered post is this chat's own.
+REPLY_HINT = (
+    "In this terminal every delivery has a number: /reply #N TEXT answers delivery N on "
+    "Threads (e.g. /reply #1 Nice!)."
+)
 
 
 class ConsoleAdapter:
@@ -41,6 +48,9 @@ class ConsoleAdapter:
         self._read_commands = read_commands
         self._reader: asyncio.Task[None] | None = None
         self._printed = 0
+        # Delivery numbers restart with each launch while a kept `--db` remembers the last
+        # launch's: the stored message ids carry the launch, so `#1` is never an older post.
+        self._launch = f"{time.time_ns():x}:"
         self._running = False
 
     @property
@@ -70,29 +80,38 @@ class ConsoleAdapter:
     async def send(self, destination: Destination, part: object) -> list[str]:
         self._printed += 1
         self._write(f"{RULE}\n#{self._printed}  {part}\n")
-        return [str(self._printed)]
+        return [f"{self._launch}{self._printed}"]
 
     async def notify(self, destination: Destination, text: str) -> None:
         self._write(f"{RULE}\n{text}\n")
 
     # -- commands ------------------------------------------------------------------------------
 
-    async def handle_line(self, line: str) -> None:
-        """Run one typed line (a command) and print the answer."""
-        command = parse_line(line)
+    async def handle_line(self, line: str, *, echo: bool = False) -> None:
+        """Run one typed line (a command) and print the answer; `echo` prints the line first,
+        for input the terminal did not show (a file or a pipe)."""
+        if echo and line.strip():
+            self._write(f"{ECHO_MARK}{line.strip()}\n")
+        command = parse_line(line, launch=self._launch)
         if command is None:
             if line.strip():
                 self._write("Commands start with /. Type /help for the list.\n")
             return
         reply = await self._bridge.handle(command)
-        self._write(f"{reply.text}\n")
+        text = reply.text
+        if command.name in ("help", "start") and reply.ok:
+            text = f"{text}\n\n{REPLY_HINT}"
+        self._write(f"{text}\n")
 
     async def _read_stdin(self) -> None:
         kind = _input_kind(sys.stdin)
+        # A terminal shows what was typed; from a file or a pipe the command is echoed, so
+        # each answer follows the command it answers.
+        echo = not sys.stdin.isatty()
         if kind == "file":  # `demo < commands.txt`: reading a file never blocks
             lines = await asyncio.to_thread(sys.stdin.readlines)
             for line in lines:
-                await self._run_typed(line)
+                await self._run_typed(line, echo=echo)
             return
         if kind is None:
             log.info("no terminal input: commands cannot be typed, deliveries still print")
@@ -101,11 +120,11 @@ class ConsoleAdapter:
         reader = asyncio.StreamReader()
         await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
         while raw := await reader.readline():
-            await self._run_typed(raw.decode(errors="replace"))
+            await self._run_typed(raw.decode(errors="replace"), echo=echo)
 
-    async def _run_typed(self, line: str) -> None:
+    async def _run_typed(self, line: str, *, echo: bool) -> None:
         try:
-            await self.handle_line(line)
+            await self.handle_line(line, echo=echo)
         except Exception:
             log.exception("the command failed")
 
@@ -128,7 +147,8 @@ def _input_kind(stream: TextIO | None) -> str | None:
     return "file" if stat.S_ISREG(mode) else None
 
 
-def parse_line(line: str) -> Command | None:
+def parse_line(line: str, *, launch: str = "") -> Command | None:
+    """A typed line as a command; `/reply #N` points at delivery N of this `launch`."""
     line = line.strip()
     if not line.startswith("/") or len(line) == 1:
         return None
@@ -136,7 +156,7 @@ def parse_line(line: str) -> Command | None:
     reply_to = None
     if name.lower() == "reply" and args.startswith("#"):
         number, _, args = args[1:].partition(" ")
-        reply_to = number if number.isdigit() else None
+        reply_to = f"{launch}{number}" if number.isdigit() else None
     return Command(
         name=name.lower(),
         args=args.strip(),

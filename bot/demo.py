@@ -8,11 +8,14 @@ are in the environment, Telegram and Discord run too). No network, no account ne
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import getpass
 import itertools
 import logging
 import random
+import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from adapters.console_adapter import RULE, TERMINAL, YOU, ConsoleAdapter
@@ -25,6 +28,8 @@ from bot.threads.simulator import DEMO_TOKEN, ThreadsSimulator, seed_demo
 log = logging.getLogger(__name__)
 
 POLL_INTERVAL = 2.0
+# Per user: another user's log in a shared /tmp could not be opened.
+DEFAULT_LOG = Path(tempfile.gettempdir()) / f"threads-bridge-demo-{getpass.getuser()}.log"
 PROFILES = ("nova_photos", "river_notes")
 _TEXTS = (
     "Blue hour over the rooftops tonight.",
@@ -70,17 +75,44 @@ async def run_demo(
     *, db_path: str | None, health_port: int | None, env: Mapping[str, str]
 ) -> None:
     with tempfile.TemporaryDirectory(prefix="threads-bridge-demo-") as scratch:
-        sim = ThreadsSimulator(media_processing_seconds=1.0)
-        seed_demo(sim)
-        await sim.start()
+        log_path = Path(db_path).with_suffix(".log") if db_path else DEFAULT_LOG
+        with logs_to(log_path):
+            sim = ThreadsSimulator(media_processing_seconds=1.0)
+            seed_demo(sim)
+            await sim.start()
+            try:
+                db = db_path or str(Path(scratch) / "demo.db")
+                await _run_bridge(sim, db, health_port, env, log_path)
+            finally:
+                await sim.stop()
+
+
+@contextlib.contextmanager
+def logs_to(path: Path) -> Iterator[None]:
+    """Send the log lines meant for the terminal to `path` instead: the terminal is the chat,
+    and a log line printed there splits half-typed input. Formatting (and the redaction of
+    secrets) stays the handlers' own."""
+    handlers = [
+        handler
+        for handler in logging.getLogger().handlers
+        if isinstance(handler, logging.StreamHandler)
+        and handler.stream in (sys.stderr, sys.stdout)
+    ]
+    with path.open("a", encoding="utf-8") as file:
+        previous = [handler.setStream(file) for handler in handlers]
         try:
-            await _run_bridge(sim, db_path or str(Path(scratch) / "demo.db"), health_port, env)
+            yield
         finally:
-            await sim.stop()
+            for handler, stream in zip(handlers, previous, strict=True):
+                handler.setStream(stream or sys.stderr)
 
 
 async def _run_bridge(
-    sim: ThreadsSimulator, db_path: str, health_port: int | None, env: Mapping[str, str]
+    sim: ThreadsSimulator,
+    db_path: str,
+    health_port: int | None,
+    env: Mapping[str, str],
+    log_path: Path,
 ) -> None:
     raw = {
         "threads": {
@@ -106,6 +138,7 @@ async def _run_bridge(
         BANNER.format(
             profiles=" and ".join(f"@{p}" for p in PROFILES),
             also=f" Also running: {', '.join(others)}." if others else "",
+            log=log_path,
             rule=RULE,
         ),
         flush=True,
@@ -130,4 +163,5 @@ threads-bridge demo: a local Threads (the built-in simulator) and this terminal 
 This chat watches {profiles}; a new post appears on one of them every few
 seconds and is delivered here. Type commands: /help, /list, /post Hello,
 /watch demo, /reply #1 Nice!, /profile nova_photos, /status. Ctrl-C stops.{also}
+Log lines go to {log}.
 {rule}"""

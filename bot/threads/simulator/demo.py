@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime, timedelta
 
 from .server import ThreadsSimulator
 
@@ -13,9 +14,33 @@ DEMO_USERNAME = "demo"
 DEMO_TOKEN = "demo-token"  # noqa: S105 - a fixed, public token of a local fake
 
 
+DEMO_ID_SEED = 2024  # the seeded world gets the same ids on every launch
+SEED_STEP = timedelta(minutes=20)  # seeded posts are spread over the hours before the start
+
+
 def seed_demo(sim: ThreadsSimulator) -> None:
     """A connected account `demo` (token `demo-token`) and two public profiles with text,
-    image and carousel posts each, plus a reply, a topic-tagged post and a mention of @demo."""
+    image and carousel posts each, plus a reply, a topic-tagged post and a mention of @demo.
+
+    The same world on every launch: the same ids (a database kept with `demo --db` knows
+    these posts and does not announce them again) and timestamps in the past (older than any
+    watch that starts now)."""
+    with sim.state.ids.repeatable(DEMO_ID_SEED):
+        _seed(sim, _Stamps(sim.now() - SEED_STEP * 10))
+
+
+class _Stamps:
+    """Successive timestamps SEED_STEP apart, from `start`."""
+
+    def __init__(self, start: datetime) -> None:
+        self._next = start
+
+    def __call__(self) -> datetime:
+        stamp, self._next = self._next, self._next + SEED_STEP
+        return stamp
+
+
+def _seed(sim: ThreadsSimulator, at: _Stamps) -> None:
     sim.add_account(DEMO_USERNAME, name="Demo Account", token=DEMO_TOKEN)
     sim.add_profile(
         "nova_photos",
@@ -32,20 +57,26 @@ def seed_demo(sim: ThreadsSimulator) -> None:
         biography="Short notes from the riverbank.",
         picture_url="https://picsum.photos/seed/river/150/150",
     )
-    first = sim.add_post("river_notes", text="Morning fog over the water again. Worth the walk.")
+    first = sim.add_post(
+        "river_notes", text="Morning fog over the water again. Worth the walk.", timestamp=at()
+    )
     sim.add_post(
         "nova_photos",
         text="Golden hour on the old bridge.",
         media_type="IMAGE",
         media_urls=(_picture("bridge"),),
         alt_text="A stone bridge lit by low sun",
+        timestamp=at(),
     )
-    sim.add_post("river_notes", text="Counting herons: three today.", topic_tag="birds")
+    sim.add_post(
+        "river_notes", text="Counting herons: three today.", topic_tag="birds", timestamp=at()
+    )
     sim.add_post(
         "nova_photos",
         text="This week's album: the harbour at night.",
         media_type="CAROUSEL_ALBUM",
         media_urls=tuple(_picture(f"harbour{n}") for n in range(1, 4)),
+        timestamp=at(),
     )
     sim.add_post(
         "river_notes",
@@ -53,16 +84,26 @@ def seed_demo(sim: ThreadsSimulator) -> None:
         media_type="IMAGE",
         media_urls=(_picture("heron"),),
         alt_text="A grey heron standing in shallow water",
+        timestamp=at(),
     )
-    sim.add_post("nova_photos", text="The fog makes everything softer.", reply_to=first.id)
-    sim.add_post("nova_photos", text="New prints are up next week. Thanks for all the kind notes!")
+    sim.add_post(
+        "nova_photos", text="The fog makes everything softer.", reply_to=first.id, timestamp=at()
+    )
+    sim.add_post(
+        "nova_photos",
+        text="New prints are up next week. Thanks for all the kind notes!",
+        timestamp=at(),
+    )
     sim.add_post(
         "river_notes",
         text="Three stones, three ripples.",
         media_type="CAROUSEL_ALBUM",
         media_urls=(_picture("stone1"), _picture("stone2")),
+        timestamp=at(),
     )
-    sim.add_post("river_notes", text="@demo the bridge walk is open again this weekend.")
+    sim.add_post(
+        "river_notes", text="@demo the bridge walk is open again this weekend.", timestamp=at()
+    )
 
 
 def _picture(seed: str) -> str:

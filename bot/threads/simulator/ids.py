@@ -7,10 +7,11 @@ URL-safe alphabet, tokens long opaque strings starting with `TH`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,18 @@ class IdFactory:
     def __init__(self, seed: int | None = None) -> None:
         self._rng = random.Random(seed)
         self._issued: set[str] = set()
+
+    @contextlib.contextmanager
+    def repeatable(self, seed: int) -> Iterator[None]:
+        """Ids made inside the block are the same on every run with this `seed` (the demo's
+        seeded world, so a database kept from an earlier run recognises its posts); ids made
+        afterwards come from the factory's own sequence again, and none are ever repeated."""
+        own = self._rng
+        self._rng = random.Random(seed)
+        try:
+            yield
+        finally:
+            self._rng = own
 
     def _unique(self, make: Callable[[], str]) -> str:
         while True:
