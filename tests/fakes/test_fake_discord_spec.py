@@ -1,8 +1,9 @@
-"""Drift checks between the Discord fake and Discord's OpenAPI description (read from
-../shared/specs; the spec-dependent tests skip when it is not there)."""
+"""Drift checks between the Discord fake and Discord's OpenAPI description (vendored in
+tests/specs; a missing file fails these tests, it never skips them)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -24,14 +25,10 @@ from tests.fakes.discord.harness import (
 )
 from tests.fakes.discord.raw import RawDiscord
 from tests.fakes.discord.routes import ROUTES
-from tests.fakes.discord.spec import SPEC_ENV
+from tests.fakes.discord.spec import SPEC_ENV, SpecMissing
 from tests.fakes.discord.validation import SPEC_GAPS_BODY, SPEC_GAPS_QUERY
 
 SPEC = load_spec()
-needs_spec = pytest.mark.skipif(
-    SPEC is None,
-    reason=f"Discord OpenAPI spec not found at {spec_path()} (set {SPEC_ENV} to its path)",
-)
 
 
 @pytest.fixture
@@ -41,26 +38,20 @@ async def fake() -> AsyncIterator[FakeDiscord]:
         yield server
 
 
-@needs_spec
 def test_every_served_route_is_in_the_spec() -> None:
-    assert SPEC is not None
     missing = [(r.method, r.path) for r in ROUTES if not SPEC.has_route(r.method, r.path)]
     assert missing == []
     assert len(ROUTES) >= 25
 
 
-@needs_spec
 def test_token_requirements_match_the_spec() -> None:
-    assert SPEC is not None
     for r in ROUTES:
         assert r.bot_auth == SPEC.bot_token_required(r.method, r.path), (r.method, r.path)
 
 
-@needs_spec
 def test_spec_gaps_are_still_gaps() -> None:
     """Each allowance for something discord.py sends that the spec lacks must still be
     needed; once the spec lists it, delete the allowance."""
-    assert SPEC is not None
     for (method, template), keys in SPEC_GAPS_BODY.items():
         known = SPEC.body_keys(method, template) or frozenset()
         assert not keys & known, (method, template, keys & known)
@@ -68,7 +59,6 @@ def test_spec_gaps_are_still_gaps() -> None:
         assert not names & SPEC.query_params(method, template), (method, template)
 
 
-@needs_spec
 async def test_unknown_body_keys_and_query_parameters_are_refused(fake: FakeDiscord) -> None:
     commands = f"/applications/{fake.application_id}/guilds/{GUILD}/commands"
     command = {"name": "x", "description": "x", "type": 1, "colour": 3}
@@ -94,7 +84,6 @@ async def test_unknown_body_keys_and_query_parameters_are_refused(fake: FakeDisc
     assert fake.messages == [] and fake.commands(GUILD) == []
 
 
-@needs_spec
 async def test_routes_the_fake_does_not_serve(fake: FakeDiscord) -> None:
     async with RawDiscord(fake) as api:
         not_modelled = await api("GET", f"/channels/{TEXT}/pins")
@@ -129,7 +118,6 @@ class FullBot(discord.Client):
         await self.tree.fetch_commands()
 
 
-@needs_spec
 async def test_responses_carry_what_the_spec_requires(fake: FakeDiscord) -> None:
     """A session through discord.py touching every served route; then every 2xx JSON
     answer is checked against the required fields of its documented response schema."""
@@ -158,7 +146,6 @@ async def test_responses_carry_what_the_spec_requires(fake: FakeDiscord) -> None
         await webhook.delete_message(posted.id)
         await bot.http.request(discord.http.Route("GET", "/gateway"))
         await bot.http.request(discord.http.Route("GET", "/gateway/bot"))
-    assert SPEC is not None
     served = {(c.method, c.route) for c in fake.calls if c.ok}
     assert served == {(r.method, r.path) for r in ROUTES}
     for call in fake.calls:
@@ -168,12 +155,20 @@ async def test_responses_carry_what_the_spec_requires(fake: FakeDiscord) -> None
         assert missing == [], (call.method, call.route, missing)
 
 
-def test_missing_spec_means_no_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_spec_is_read_from_the_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(SPEC_ENV, raising=False)
+    assert spec_path() == Path(__file__).resolve().parents[1] / "specs" / "discord-openapi.json"
+    assert SPEC.version == "10" and len(SPEC.operations()) > 200
+
+
+def test_a_missing_spec_fails_loudly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     absent = tmp_path / "nope.json"
     monkeypatch.setenv(SPEC_ENV, str(absent))
     assert spec_path() == absent
-    assert load_spec() is None
-    assert FakeDiscord().spec is None
+    with pytest.raises(SpecMissing, match=re.escape(f"spec not found at {absent}")):
+        load_spec()
+    with pytest.raises(SpecMissing):
+        FakeDiscord()
 
 
 async def test_without_a_spec_the_route_table_still_serves() -> None:
@@ -188,10 +183,8 @@ async def test_without_a_spec_the_route_table_still_serves() -> None:
         assert unknown[:2] == (404, {"message": "404: Not Found", "code": 0})
 
 
-@needs_spec
 async def test_guild_create_objects_have_the_rest_shapes(fake: FakeDiscord) -> None:
     """GUILD_CREATE carries the same role, member and channel objects REST documents."""
-    assert SPEC is not None
     fake.add_channel(GUILD, 1_300_000_000_000_000_150, "a-thread", type=11, parent_id=TEXT)
     guild = fake.state.guild_create(GUILD)
     for role in guild["roles"]:

@@ -1,9 +1,11 @@
-"""Drift checks between the Telegram fake and the published Bot API spec (read from
-../shared/specs; these tests skip when it is not there)."""
+"""Drift checks between the Telegram fake and the published Bot API spec (vendored in
+tests/specs; a missing file fails these tests, it never skips them)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,12 +14,9 @@ from tests.fakes.telegram import FakeTelegram, load_spec, spec_path
 from tests.fakes.telegram.raw import RawApi, post_api
 from tests.fakes.telegram.registry import METHODS
 from tests.fakes.telegram.shapes import check_value
+from tests.fakes.telegram.spec import SPEC_ENV, SpecMissing
 
 SPEC = load_spec()
-pytestmark = pytest.mark.skipif(
-    SPEC is None,
-    reason=f"Bot API spec not found at {spec_path()} (set TELEGRAM_BOT_API_SPEC to its path)",
-)
 
 TOKEN = "123456:TEST-TOKEN"
 ALICE, BOB, CAROL = 42, 43, 44
@@ -126,13 +125,11 @@ async def _session(fake: FakeTelegram, api: Api) -> Api:
 
 
 def test_every_implemented_method_is_in_the_spec() -> None:
-    assert SPEC is not None
     for method in METHODS.values():
         assert SPEC.canonical_method(method.name) == method.name, method.name
 
 
 def test_accepted_parameters_are_spec_fields() -> None:
-    assert SPEC is not None
     for method in METHODS.values():
         fields = SPEC.params(method.name)
         assert method.accepts <= set(fields), (method.name, method.accepts - set(fields))
@@ -150,7 +147,6 @@ async def test_a_session_covers_every_method_and_reads_only_declared_parameters(
 
 
 async def test_results_fit_the_spec_types_exactly(fake: FakeTelegram) -> None:
-    assert SPEC is not None
     api = await exercise_every_method(fake)
     for method, result in api.results:
         reason = check_value(SPEC, result, SPEC.returns(method), f"{method}.result")
@@ -158,7 +154,6 @@ async def test_results_fit_the_spec_types_exactly(fake: FakeTelegram) -> None:
 
 
 def test_the_shape_check_itself_catches_unknown_and_missing_fields() -> None:
-    assert SPEC is not None
     message = {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"}}
     assert check_value(SPEC, message, ["Message"], "m") == ""
     assert "unknown field m.bogus" in check_value(SPEC, {**message, "bogus": 1}, ["Message"], "m")
@@ -167,7 +162,6 @@ def test_the_shape_check_itself_catches_unknown_and_missing_fields() -> None:
 
 
 def required_gaps(value: dict[str, Any], type_name: str) -> set[str]:
-    assert SPEC is not None
     fields = SPEC.type_fields(type_name)
     return {name for name, field in fields.items() if field.required and name not in value}
 
@@ -258,3 +252,19 @@ async def test_spec_fields_the_fake_does_not_model_are_refused(fake: FakeTelegra
         {"chat_id": ALICE, "text": "x", "business_connection_id": "b1"},
     )
     assert status == 400 and "not modelled by the fake" in body["description"]
+
+
+def test_the_spec_is_read_from_the_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(SPEC_ENV, raising=False)
+    assert spec_path() == Path(__file__).resolve().parents[1] / "specs" / "telegram-bot-api.json"
+    assert SPEC.version == "Bot API 10.1" and len(SPEC.method_names()) == 180
+
+
+def test_a_missing_spec_fails_loudly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    absent = tmp_path / "nope.json"
+    monkeypatch.setenv(SPEC_ENV, str(absent))
+    assert spec_path() == absent
+    with pytest.raises(SpecMissing, match=re.escape(f"spec not found at {absent}")):
+        load_spec()
+    with pytest.raises(SpecMissing):
+        FakeTelegram(token=TOKEN)

@@ -57,11 +57,12 @@ class FakeDiscord(DiscordWorld, InteractionPushes, Observation, WebServer):
         allowed_intents: int = PRIVILEGED,
         interaction_deadline: float = 3.0,
     ) -> None:
-        """`spec=True` validates against the shared OpenAPI file when it exists (else the
-        fake's own route table only), `False` never, or pass a loaded DiscordSpec. The bot
-        user's id equals `application_id`, as for every modern Discord app. `clock` drives
-        rate limits and the 3 s interaction deadline. `allowed_intents`: the privileged
-        intents enabled "in the developer portal" (others close the gateway with 4014)."""
+        """`spec=True` validates against the OpenAPI file (SpecMissing when it is not
+        there), `False` never (the fake's own route table only), or pass a loaded
+        DiscordSpec. The bot user's id equals `application_id`, as for every modern Discord
+        app. `clock` drives rate limits and the 3 s interaction deadline. `allowed_intents`:
+        the privileged intents enabled "in the developer portal" (others close the gateway
+        with 4014)."""
         super().__init__()
         self.token = token
         self.application_id = application_id

@@ -1,6 +1,6 @@
-"""Discord's published OpenAPI description (REST v10), read from the shared specs folder and
-never copied into the repo: which routes exist, which body keys and query parameters each
-operation knows, which routes need a bot token, and what a response must contain."""
+"""Discord's published OpenAPI description (REST v10), vendored in tests/specs: which routes
+exist, which body keys and query parameters each operation knows, which routes need a bot
+token, and what a response must contain."""
 
 from __future__ import annotations
 
@@ -12,17 +12,16 @@ from typing import Any
 
 from .paths import Template, best_match
 
-# tests/fakes/discord/spec.py -> the repo root is parents[3]; the specs live beside the repo.
-DEFAULT_SPEC_PATH = (
-    Path(__file__).resolve().parents[3] / ".." / "shared" / "specs" / "discord-openapi.json"
-)
+# tests/fakes/discord/spec.py -> tests/ is parents[2]; tests/specs/README.md says where the
+# vendored copy comes from.
+DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[2] / "specs" / "discord-openapi.json"
 SPEC_ENV = "DISCORD_OPENAPI_SPEC"
 HTTP_METHODS = ("get", "put", "post", "patch", "delete")
 BODY_MEDIA_TYPES = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
 
 
 def spec_path() -> Path:
-    """Where the spec is looked for: `$DISCORD_OPENAPI_SPEC`, else ../shared/specs."""
+    """Where the spec is read from: `$DISCORD_OPENAPI_SPEC`, else the copy in tests/specs."""
     override = os.environ.get(SPEC_ENV)
     return Path(override) if override else DEFAULT_SPEC_PATH
 
@@ -195,10 +194,17 @@ def _load(path: Path) -> DiscordSpec:
         return DiscordSpec(json.load(fh))
 
 
-def load_spec(path: Path | None = None) -> DiscordSpec | None:
-    """The parsed spec, or None when the file is not there (the fake then serves its own
-    route table without spec checks)."""
+class SpecMissing(FileNotFoundError):
+    """The spec file is not where it is looked for: a broken checkout or a wrong
+    `$DISCORD_OPENAPI_SPEC`, never a reason to skip the checks."""
+
+
+def load_spec(path: Path | None = None) -> DiscordSpec:
+    """The parsed spec; raises SpecMissing when the file is not there."""
     path = path or spec_path()
     if not path.is_file():
-        return None
+        raise SpecMissing(
+            f"spec not found at {path}: it is vendored in tests/specs "
+            f"(or set $DISCORD_OPENAPI_SPEC)"
+        )
     return _load(path.resolve())

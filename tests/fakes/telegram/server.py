@@ -44,9 +44,9 @@ class FakeTelegram(TelegramWorld, WebServer):
         spec: ApiSpec | bool | None = True,
         spec_path: Path | None = None,
     ) -> None:
-        """`spec=True` validates against the shared spec when the file exists (else only the
-        fake's own tables), `False` never, or pass a loaded ApiSpec. `clock` drives the flood
-        limits only (inject one to test limits without waiting)."""
+        """`spec=True` validates against the spec file (SpecMissing when it is not there),
+        `False` never (the fake's own tables only), or pass a loaded ApiSpec. `clock` drives
+        the flood limits only (inject one to test limits without waiting)."""
         super().__init__()
         bot_id = int(token.partition(":")[0]) if token.partition(":")[0].isdigit() else 123456
         self.token = token

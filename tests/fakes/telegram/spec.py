@@ -1,4 +1,4 @@
-"""The published Bot API spec (read from the shared specs folder, never copied into the repo)."""
+"""The published Bot API spec (vendored in tests/specs, so every checkout checks the fake)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-# tests/fakes/telegram/spec.py -> the repo root is parents[3]; the specs live beside the repo.
-DEFAULT_SPEC_PATH = (
-    Path(__file__).resolve().parents[3] / ".." / "shared" / "specs" / "telegram-bot-api.json"
-)
+# tests/fakes/telegram/spec.py -> tests/ is parents[2]; tests/specs/README.md says where the
+# vendored copy comes from.
+DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[2] / "specs" / "telegram-bot-api.json"
 SPEC_ENV = "TELEGRAM_BOT_API_SPEC"
 
 PRIMITIVES = frozenset({"Integer", "Float", "Boolean", "String", "True", "InputFile"})
 
 
 def spec_path() -> Path:
-    """Where the spec is looked for: `$TELEGRAM_BOT_API_SPEC`, else ../shared/specs."""
+    """Where the spec is read from: `$TELEGRAM_BOT_API_SPEC`, else the copy in tests/specs."""
     override = os.environ.get(SPEC_ENV)
     return Path(override) if override else DEFAULT_SPEC_PATH
 
@@ -91,10 +90,17 @@ def _load(path: Path) -> ApiSpec:
         return ApiSpec(json.load(fh))
 
 
-def load_spec(path: Path | None = None) -> ApiSpec | None:
-    """The parsed spec, or None when the file is not there (the fake then validates against
-    its own parameter tables only)."""
+class SpecMissing(FileNotFoundError):
+    """The spec file is not where it is looked for: a broken checkout or a wrong
+    `$TELEGRAM_BOT_API_SPEC`, never a reason to skip the checks."""
+
+
+def load_spec(path: Path | None = None) -> ApiSpec:
+    """The parsed spec; raises SpecMissing when the file is not there."""
     path = path or spec_path()
     if not path.is_file():
-        return None
+        raise SpecMissing(
+            f"spec not found at {path}: it is vendored in tests/specs "
+            f"(or set $TELEGRAM_BOT_API_SPEC)"
+        )
     return _load(path.resolve())
