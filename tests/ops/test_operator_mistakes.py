@@ -209,12 +209,15 @@ CASES = {
 
 async def cli(case: Case, command: str) -> tuple[int, list[str], list[str]]:
     prefix = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+    # Another user cannot write the coverage data of this run: measure only our own processes.
+    env = {k: v for k, v in os.environ.items() if not (case.as_nobody and k.startswith("COV"))}
     process = await asyncio.create_subprocess_exec(
         *(prefix if case.as_nobody else []),
         *(sys.executable, "-m", "bot", command, "--config", str(case.config), *case.options),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         cwd=ROOT,
+        env=env,
     )
     out, err = await asyncio.wait_for(process.communicate(), 60)
     return process.returncode or 0, out.decode().splitlines(), err.decode().splitlines()
