@@ -23,7 +23,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.threads.simulator import ThreadsSimulator
+from simulator import ThreadsSimulator
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord.harness import populate
 from tests.fakes.telegram import FakeTelegram

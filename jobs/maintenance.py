@@ -9,8 +9,8 @@ import logging
 import time
 from collections.abc import Callable
 
-from bot.alerts import Alerts
-from bot.credentials import refresh_stored
+from bot.runtime.alerts import Alerts
+from bot.runtime.credentials import refresh_stored
 from bot.threads.client import ThreadsClient
 from bot.threads.errors import AuthError, ThreadsError
 from bot.threads.models import PublishingLimit

@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from bot.threads.client import ThreadsClient
-from bot.threads.simulator import SimUser, ThreadsSimulator
 from bot.threads.transport import RetryPolicy
+from simulator import SimUser, ThreadsSimulator
 
 # Loopback servers must never be reached through a proxy from the environment.
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"

@@ -9,8 +9,8 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from bot.app import BridgeApp
 from bot.events import Destination, SourceKind
+from bot.runtime.app import BridgeApp
 from storage.store import Store
 
 

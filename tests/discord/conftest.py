@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from bot.app import BridgeApp
 from bot.config import parse_config
+from bot.runtime.app import BridgeApp
 from bot.threads.client import ThreadsClient
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from simulator import SimUser, ThreadsSimulator
 from tests.conftest import FAST_RETRY
 from tests.fakes.discord import FakeDiscord, SentInteraction, SentMessage, patched_discord
 from tests.fakes.discord.harness import ALICE, BOB, FORUM, GUILD, NEWS, TEXT, populate

@@ -8,7 +8,7 @@ import signal
 from collections import Counter
 from pathlib import Path
 
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from simulator import SimUser, ThreadsSimulator
 from tests.discord.conftest import ALICE, GUILD, TEXT, Bridge
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord.harness import populate

@@ -9,9 +9,9 @@ import pytest
 
 from bot.events import Destination, MediaKind, SourceKind
 from bot.threads.client import ThreadsClient
-from bot.threads.simulator import ThreadsSimulator
 from jobs import polling
 from jobs.polling import SourcePoller
+from simulator import ThreadsSimulator
 from storage.store import Store
 
 

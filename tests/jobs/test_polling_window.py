@@ -12,8 +12,8 @@ import pytest
 
 from bot.events import Destination, SourceKind
 from bot.threads.client import ThreadsClient
-from bot.threads.simulator import ThreadsSimulator
 from jobs.polling import SourcePoller
+from simulator import ThreadsSimulator
 from storage.store import Store
 
 

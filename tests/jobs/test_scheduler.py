@@ -7,9 +7,9 @@ from pathlib import Path
 
 from bot.events import Destination, Source, SourceKind
 from bot.threads.client import ThreadsClient
-from bot.threads.simulator import ThreadsSimulator
 from jobs.polling import PollOutcome, SourcePoller
 from jobs.scheduler import PollScheduler
+from simulator import ThreadsSimulator
 from storage.store import Store
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.threads.client import ThreadsClient
-from bot.threads.simulator import SimUser, ThreadsSimulator
 from jobs.polling import SourcePoller
 from jobs.scheduler import PollScheduler
+from simulator import SimUser, ThreadsSimulator
 from storage.store import Store
 from tests.logwait import watching_logs
 from tests.ops.bridges import console_app

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from adapters.console_adapter import ConsoleAdapter
-from bot.app import BridgeApp
 from bot.bridge import Bridge
 from bot.config import parse_config
+from bot.runtime.app import BridgeApp
 from bot.threads.client import ThreadsClient
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from simulator import SimUser, ThreadsSimulator
 from tests.conftest import FAST_RETRY
 
 

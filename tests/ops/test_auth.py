@@ -12,11 +12,11 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
-from bot import credentials
 from bot.config import ConfigError, parse_config
+from bot.runtime import credentials
 from bot.threads.client import ThreadsClient
 from bot.threads.errors import AuthError
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from simulator import SimUser, ThreadsSimulator
 from storage.store import Store
 
 REDIRECT = "https://example.com/threads-callback"

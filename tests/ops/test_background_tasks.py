@@ -8,7 +8,7 @@ from pathlib import Path
 
 from adapters.console_adapter import TERMINAL
 from bot.events import SourceKind
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from simulator import SimUser, ThreadsSimulator
 from tests.harness import poll_now
 from tests.logwait import watching_logs
 from tests.ops.bridges import Terminal, console_app

@@ -12,9 +12,9 @@ import pytest
 from telegram.error import InvalidToken
 
 from adapters.console_adapter import TERMINAL
-from bot.app import BridgeApp
 from bot.events import SourceKind
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from bot.runtime.app import BridgeApp
+from simulator import SimUser, ThreadsSimulator
 from tests.fakes.discord import FakeDiscord, patched_discord
 from tests.fakes.discord.harness import GUILD, TEXT, populate
 from tests.fakes.telegram import FakeTelegram

@@ -11,10 +11,10 @@ from typing import Any
 import httpx
 from aiohttp import web
 
-from bot.check import Check, run_checks
 from bot.config import parse_config
-from bot.threads.simulator import SimUser, ThreadsSimulator
-from bot.web_server import WebServer
+from bot.runtime.check import Check, run_checks
+from bot.runtime.web_server import WebServer
+from simulator import SimUser, ThreadsSimulator
 from storage.store import Store
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord.harness import TEXT, populate

@@ -10,7 +10,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from simulator import SimUser, ThreadsSimulator
 from tests.fakes.telegram import FakeTelegram
 
 
@@ -61,7 +61,7 @@ async def test_log_options_after_the_subcommand(
 
     entries = [json.loads(line) for line in as_json[:-1]]
     assert {"level": "INFO", "message": "connected to Threads as @alice"}.items() <= next(
-        e for e in entries if e["logger"] == "bot.app"
+        e for e in entries if e["logger"] == "bot.runtime.app"
     ).items()
     assert as_json[-1].startswith("error: telegram.token:")
     assert not [line for line in quiet if "connected to Threads" in line]

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from bot.demo import _TEXTS
+from bot.runtime.demo import _TEXTS
 
 SEEDED = ("Morning fog over the water", "Golden hour on the old bridge", "Counting herons")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from simulator import SimUser, ThreadsSimulator
 from tests.fakes.telegram import FakeTelegram
 
 TOKEN = "987654:REVOKED-bot-token-abcdefghijklmnop"
@@ -56,7 +56,7 @@ async def test_run_with_a_refused_bot_token_prints_one_line_and_no_token(
 def test_uncaught_exceptions_and_warnings_are_scrubbed() -> None:
     program = f"""
 import threading, warnings
-from bot.logs import guard_uncaught_output, redact
+from bot.runtime.logs import guard_uncaught_output, redact
 guard_uncaught_output()
 redact({TOKEN!r})
 warnings.warn("warned about {TOKEN}")

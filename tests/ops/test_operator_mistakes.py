@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from simulator import SimUser, ThreadsSimulator
 from storage.database import open_database
 
 NOBODY = 65534

@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from simulator import SimUser, ThreadsSimulator
 
 
 async def start_run(config: Path) -> asyncio.subprocess.Process:

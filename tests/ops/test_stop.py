@@ -12,10 +12,10 @@ import httpx
 import pytest
 
 from adapters.console_adapter import TERMINAL
-from bot.app import BridgeApp
 from bot.events import SourceKind
+from bot.runtime.app import BridgeApp
 from bot.threads.client import ThreadsClient
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from simulator import SimUser, ThreadsSimulator
 from tests.conftest import FAST_RETRY
 from tests.harness import poll_now
 from tests.logwait import watching_logs

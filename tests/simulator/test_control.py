@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from bot.threads.simulator import DEMO_TOKEN, ThreadsSimulator, seed_demo, serve
+from simulator import DEMO_TOKEN, ThreadsSimulator, seed_demo, serve
 
 from .helpers import graph_error
 

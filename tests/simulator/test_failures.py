@@ -7,7 +7,7 @@ import asyncio
 import httpx
 import pytest
 
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from simulator import SimUser, ThreadsSimulator
 
 from .helpers import graph_error
 

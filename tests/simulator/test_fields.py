@@ -6,7 +6,7 @@ import re
 
 import httpx
 
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from simulator import SimUser, ThreadsSimulator
 
 from .helpers import graph_error, post_text
 

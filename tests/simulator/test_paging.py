@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from bot.threads.simulator import SimPost, ThreadsSimulator
+from simulator import SimPost, ThreadsSimulator
 
 from .helpers import graph_error
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from simulator import SimUser, ThreadsSimulator
 
 from .helpers import create_id, graph_error, post_text, publish, status_of
 

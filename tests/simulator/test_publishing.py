@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from simulator import SimUser, ThreadsSimulator
 
 from .helpers import create, create_id, graph_error, post_text, publish, status_of
 

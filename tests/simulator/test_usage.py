@@ -11,11 +11,11 @@ from urllib.parse import urlparse
 
 import httpx
 
-from bot import credentials
 from bot.config import parse_config
+from bot.runtime import credentials
 from bot.threads.client import ThreadsClient
-from bot.threads.simulator import ThreadsSimulator, seed_demo
-from bot.threads.simulator.usage import sign_in_help
+from simulator import ThreadsSimulator, seed_demo
+from simulator.usage import sign_in_help
 from storage.store import Store
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import copy
 
-from bot.threads.simulator import SimUser
-from bot.threads.simulator.quotas import Quota
+from simulator import SimUser
+from simulator.quotas import Quota
 from tests.telegram.conftest import PRIVATE, PUBLISHER, Bridge, reads
 
 LONG = "\n\n".join(f"Part {n}. " + "lorem ipsum " * 35 for n in range(3))

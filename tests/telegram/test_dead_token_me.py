@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.check import run_checks
 from bot.config import parse_config
+from bot.runtime.check import run_checks
 from bot.threads.client import ThreadsClient
 from bot.threads.errors import AuthError
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from simulator import SimUser, ThreadsSimulator
 from tests.telegram.conftest import PRIVATE, PUBLISHER, Bridge, BridgeFactory
 
 

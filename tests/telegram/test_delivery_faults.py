@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from adapters.telegram import TelegramAdapter
-from bot.threads.simulator.clock import SimClock
 from jobs.delivery import DeliveryWorker
+from simulator.clock import SimClock
 from tests.telegram.conftest import PRIVATE, Bridge, BridgeFactory
 
 OTHER_CHAT = 1004  # another private chat, fed from another profile

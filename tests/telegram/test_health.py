@@ -10,7 +10,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.telegram import TelegramAdapter
-from bot.logs import redact, setup_logging
+from bot.runtime.logs import redact, setup_logging
 from tests.telegram.conftest import PRIVATE, Bridge, BridgeFactory
 
 

@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from simulator import SimUser, ThreadsSimulator
 from tests.fakes.telegram import FakeTelegram
 from tests.harness import seed_baseline, start_bridge_process
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import time
 
-from bot.alerts import Alerts
 from bot.events import Destination
+from bot.runtime.alerts import Alerts
 from bot.threads.client import ThreadsClient
-from bot.threads.simulator import SimUser
 from jobs.maintenance import Maintenance
+from simulator import SimUser
 from tests.telegram.conftest import PRIVATE, PUBLISHER, Bridge, BridgeFactory
 
 DAY = 86400.0

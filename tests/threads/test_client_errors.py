@@ -15,7 +15,7 @@ from bot.threads.errors import (
     ThreadsError,
     TransientError,
 )
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from simulator import SimUser, ThreadsSimulator
 from tests.conftest import FAST_RETRY
 
 
@@ -164,7 +164,7 @@ async def test_simulator_refuses_text_over_the_limit_too(
 async def test_no_secret_reaches_the_logs(
     sim: ThreadsSimulator, alice: SimUser, client: ThreadsClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot.logs import setup_logging
+    from bot.runtime.logs import setup_logging
 
     setup_logging("DEBUG")
     caplog.set_level("DEBUG")

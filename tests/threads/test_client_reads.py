@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.events import MediaKind
 from bot.threads.client import ThreadsClient
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from simulator import SimUser, ThreadsSimulator
 
 
 async def test_me_uses_bearer_header_and_fields(

@@ -7,7 +7,7 @@ import pytest
 from bot.threads.client import ThreadsClient
 from bot.threads.containers import ContainerRequest
 from bot.threads.errors import AuthError, InvalidParameter, ThreadsError
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from simulator import SimUser, ThreadsSimulator
 
 
 async def test_container_status_then_publish(sim: ThreadsSimulator, client: ThreadsClient) -> None:

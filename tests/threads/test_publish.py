@@ -10,7 +10,7 @@ from bot.threads.client import ThreadsClient
 from bot.threads.containers import ContainerRequest
 from bot.threads.errors import ContainerFailed, InvalidParameter, PublishTimeout
 from bot.threads.publish import ChainIncomplete, MediaItem, Publisher, WaitPolicy
-from bot.threads.simulator import SimUser, ThreadsSimulator
+from simulator import SimUser, ThreadsSimulator
 
 QUICK = WaitPolicy(first_interval=0.02, max_interval=0.05, timeout=5.0)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.web_server import WebServer
+from bot.runtime.web_server import WebServer
 
 from .backend import Backend
 from .dispatch import API_PREFIX, Dispatcher, PlannedFailure

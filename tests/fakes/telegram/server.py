@@ -10,7 +10,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.web_server import WebServer
+from bot.runtime.web_server import WebServer
 
 from .dispatch import Dispatcher, PlannedFailure
 from .errors import ApiError

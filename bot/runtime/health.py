@@ -7,8 +7,8 @@ from collections.abc import Callable, Mapping
 
 from aiohttp import web
 
-from bot.metrics import Metrics
-from bot.web_server import WebServer
+from bot.runtime.metrics import Metrics
+from bot.runtime.web_server import WebServer
 
 
 class HealthServer(WebServer):

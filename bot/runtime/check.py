@@ -1,7 +1,7 @@
 """`threads-bridge check`: is the configuration right, and does every service accept it?
 
 One line per check, saying what to fix when it fails: first what `run` would refuse to start
-with on this machine (bot/preflight.py), then each service. Nothing is written: the database is
+with on this machine (preflight.py), then each service. Nothing is written: the database is
 opened read-only (no migration, no chmod, no file created), and only when it exists.
 """
 
@@ -16,10 +16,10 @@ from typing import Any
 import httpx
 
 from bot.config import Config
-from bot.credentials import threads_client
 from bot.links import parse_webhook_url
-from bot.preflight import delivery_notice, health_problem, storage_problem_of
-from bot.runlock import running_pid
+from bot.runtime.credentials import threads_client
+from bot.runtime.preflight import delivery_notice, health_problem, storage_problem_of
+from bot.runtime.runlock import running_pid
 from bot.threads.errors import AuthError, PermissionDenied, ThreadsError, TransientError
 from storage.database import StorageError, open_readonly
 from storage.tokens import Tokens

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.web_server import WebServer
+from bot.runtime.web_server import WebServer
 
 from .authoring import authored_spec
 from .authorize import authorize_routes

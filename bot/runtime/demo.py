@@ -19,11 +19,11 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from adapters.console_adapter import RULE, TERMINAL, YOU, ConsoleAdapter
-from bot.app import BridgeApp
 from bot.config import parse_config
 from bot.events import SourceKind
+from bot.runtime.app import BridgeApp
 from bot.tasks import spawn
-from bot.threads.simulator import DEMO_TOKEN, ThreadsSimulator, seed_demo
+from simulator import DEMO_TOKEN, ThreadsSimulator, seed_demo
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ project's Threads API reference: `fields` selection, cursor pagination, media co
 processing time, publishing quotas, the OAuth token lifecycle, Graph-shaped errors, failure
 injection, a request log and a clock tests can move forward.
 
-    from bot.threads.simulator import ThreadsSimulator
+    from simulator import ThreadsSimulator
 
     async with ThreadsSimulator() as sim:
         me = sim.add_account("alice", token="tok-alice")

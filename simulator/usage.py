@@ -51,7 +51,7 @@ signing in to the simulator (try `auth url|exchange|refresh` without Meta):
        curl -X POST {root}/__sim__/auth_codes \\
          -d '{{"username": "demo", "redirect_uri": "{EXAMPLE_REDIRECT}"}}'
   The control API under /__sim__/ (loopback only) also adds accounts, profiles, posts and
-  failures: see bot/threads/simulator/control.py."""
+  failures: see simulator/control.py."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -13,21 +13,21 @@ from importlib import metadata
 from typing import NoReturn
 
 from bot.config import Config, ConfigError, load_config
-from bot.logs import LEVELS, guard_uncaught_output, redact, scrub, setup_logging
-from bot.preflight import (
+from bot.runtime.logs import LEVELS, guard_uncaught_output, redact, scrub, setup_logging
+from bot.runtime.preflight import (
     PreflightFailed,
     delivery_notice,
     health_problem,
     require,
     storage_problem_of,
 )
-from bot.runlock import AlreadyRunning, hold_run_lock
+from bot.runtime.runlock import AlreadyRunning, hold_run_lock
+from bot.runtime.wiring import configured_secrets
 from bot.threads.errors import ThreadsError
-from bot.threads.simulator import usage as simulator_usage
-from bot.wiring import configured_secrets
+from simulator import usage as simulator_usage
 from storage.database import StorageError
 
-log = logging.getLogger("bot.cli")
+log = logging.getLogger("bot.runtime.cli")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -176,7 +176,7 @@ def _refused_chat_token(exc: Exception) -> str | None:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "run":
-        from bot.app import BridgeApp
+        from bot.runtime.app import BridgeApp
 
         config = _config(args.config, require_token=False)  # `auth` may have stored one
         # What `check` reports, refused here before anything starts; the lock comes after the
@@ -189,7 +189,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             asyncio.run(BridgeApp(config, health_port=args.health_port).run())
         return 0
     if args.command == "demo":
-        from bot.demo import run_demo
+        from bot.runtime.demo import run_demo
 
         asyncio.run(run_demo(db_path=args.db, health_port=args.health_port, env=os.environ))
         return 0
@@ -198,7 +198,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "auth":
         return asyncio.run(_auth(args))
     if args.command == "simulator":
-        from bot.threads.simulator import serve
+        from simulator import serve
 
         asyncio.run(serve(args.host, args.port, seed=args.seed))
         return 0
@@ -212,7 +212,7 @@ def _config(path: str, *, require_token: bool) -> Config:
 
 
 async def _check(path: str, health_port: int | None) -> int:
-    from bot.check import run_checks
+    from bot.runtime.check import run_checks
 
     config = _config(path, require_token=False)
     failures = local = 0
@@ -225,7 +225,7 @@ async def _check(path: str, health_port: int | None) -> int:
 
 
 async def _auth(args: argparse.Namespace) -> int:
-    from bot import credentials
+    from bot.runtime import credentials
     from storage.store import Store
 
     config = _config(args.config, require_token=False)

@@ -10,22 +10,22 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import suppress
 
 from adapters.base import ChatAdapter
-from bot.alerts import Alerts
 from bot.bridge import Bridge
 from bot.commands import Context
 from bot.config import Config
-from bot.credentials import require_token, threads_client
 from bot.events import Destination, Profile
-from bot.feeds import reconcile_feeds
-from bot.health import HealthServer
-from bot.logs import redact
-from bot.metrics import Metrics
-from bot.recovery import settle_publications
+from bot.runtime.alerts import Alerts
+from bot.runtime.credentials import require_token, threads_client
+from bot.runtime.feeds import reconcile_feeds
+from bot.runtime.health import HealthServer
+from bot.runtime.logs import redact
+from bot.runtime.metrics import Metrics
+from bot.runtime.recovery import settle_publications
+from bot.runtime.wiring import admin_destinations, build_adapters, configured_secrets
 from bot.tasks import spawn
 from bot.threads.client import ThreadsClient
 from bot.threads.errors import AuthError, ThreadsError
 from bot.threads.publish import Publisher
-from bot.wiring import admin_destinations, build_adapters, configured_secrets
 from jobs.delivery import DeliveryWorker
 from jobs.maintenance import Maintenance
 from jobs.polling import PollOutcome, SourcePoller
