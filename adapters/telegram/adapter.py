@@ -80,7 +80,12 @@ class TelegramAdapter:
         self._initialized = self._started = False
         self._polling_ok = False  # the last getUpdates reached Telegram
         self._connection = Reconnector(
-            self.platform, self._session, cleanup=self._teardown, fatal=(tg.InvalidToken,)
+            self.platform,
+            self._session,
+            cleanup=self._teardown,
+            # What retrying cannot mend (a refused token, a 400/403 to getMe from a
+            # server that is not the Bot API) stops the start with one line to fix.
+            fatal=(tg.InvalidToken, tg.BadRequest, tg.Forbidden),
         )
 
     def __repr__(self) -> str:
