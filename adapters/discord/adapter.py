@@ -17,6 +17,7 @@ from discord import app_commands
 from discord.utils import escape_markdown
 
 from adapters.discord.commands import build_threads_group
+from adapters.discord.destinations import user_id_of, webhook_id_of
 from adapters.discord.errors import classify
 from adapters.discord.render import DiscordMessage, render_item
 from adapters.discord.translate import command_of
@@ -32,8 +33,6 @@ log = logging.getLogger(__name__)
 DISCORD_LIMITS = RateLimits(per_second=45.0, chat_interval=1.0, group_interval=1.0)
 NO_MENTIONS = discord.AllowedMentions.none()
 CONTENT_LIMIT = 2000
-WEBHOOK_PREFIX = "webhook:"
-USER_PREFIX = "user:"
 NOT_CONNECTED_RETRY = 5.0  # seconds between delivery attempts while Discord is away
 
 
@@ -176,8 +175,9 @@ class DiscordAdapter:
             # Not counted as a failed attempt: an outage of any length loses nothing.
             raise RetryAfter("Discord is not connected", NOT_CONNECTED_RETRY)
         try:
-            if destination.chat_id.startswith(WEBHOOK_PREFIX):
-                return [await self._send_webhook(destination.chat_id, part)]
+            webhook_id = webhook_id_of(destination)
+            if webhook_id is not None:
+                return [await self._send_webhook(webhook_id, part)]
             return [await self._send_channel(int(destination.chat_id), part)]
         except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise classify(exc) from exc
@@ -202,8 +202,7 @@ class DiscordAdapter:
         )
         return str(message.id)
 
-    async def _send_webhook(self, chat_id: str, part: DiscordMessage) -> str:
-        webhook_id = chat_id.removeprefix(WEBHOOK_PREFIX)
+    async def _send_webhook(self, webhook_id: str, part: DiscordMessage) -> str:
         token = self._webhooks.get(webhook_id)
         if token is None:
             raise DestinationGone("the webhook is no longer in the configuration")
@@ -219,11 +218,12 @@ class DiscordAdapter:
 
     async def notify(self, destination: Destination, text: str) -> None:
         """A notice to a channel, or to a user by direct message (`user:<id>`)."""
-        if destination.chat_id.startswith(WEBHOOK_PREFIX):
+        if webhook_id_of(destination) is not None:
             return  # a webhook is a feed, not a conversation
         target: discord.abc.Messageable
-        if destination.chat_id.startswith(USER_PREFIX):
-            target = await self._client.fetch_user(int(destination.chat_id[len(USER_PREFIX) :]))
+        user_id = user_id_of(destination)
+        if user_id is not None:
+            target = await self._client.fetch_user(user_id)
         else:
             channel = self._client.get_channel(int(destination.chat_id))
             if not isinstance(channel, discord.abc.Messageable):
