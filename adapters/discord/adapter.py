@@ -23,7 +23,7 @@ from adapters.discord.render import DiscordMessage, render_item
 from adapters.discord.translate import command_of
 from adapters.discord.views import ReplyButton, ReplyModal, post_buttons
 from adapters.reconnect import Reconnector
-from bot.bridge import Bridge
+from bot.bridge import Bridge, RefusalWording
 from bot.events import Destination, FeedItem, Platform
 from bot.outbound import DestinationGone, RateLimits, RetryAfter
 
@@ -60,6 +60,14 @@ class _Client(discord.Client):
         await self.adapter.reply_clicked(interaction, post_id)
 
 
+# Discord's admins are members with Manage Server (what translate.py maps to a chat admin),
+# and publishers may also be listed by role.
+DISCORD_REFUSALS = RefusalWording(
+    admins_only="Only members with the Manage Server permission can change what is watched here.",
+    publisher_also=" (or one of your roles to discord.publisher_roles)",
+)
+
+
 class DiscordAdapter:
     platform = Platform.DISCORD.value
     limits = DISCORD_LIMITS
@@ -77,6 +85,7 @@ class DiscordAdapter:
     ) -> None:
         self._token = token
         self._bridge = bridge
+        bridge.word_refusals(self.platform, DISCORD_REFUSALS)
         self._api_base = api_base.rstrip("/")
         self._gateway_url = gateway_url
         self._guild_ids = tuple(guild_ids)
