@@ -172,14 +172,13 @@ class DiscordAdapter:
 
     # -- delivery --------------------------------------------------------------------------
 
-    def render(self, item: FeedItem, destination: Destination) -> Sequence[object]:
+    def render(self, item: FeedItem, destination: Destination) -> Sequence[DiscordMessage]:
         return [render_item(item)]
 
     def is_group(self, destination: Destination) -> bool:
         return True
 
-    async def send(self, destination: Destination, part: object) -> list[str]:
-        assert isinstance(part, DiscordMessage)
+    async def send(self, destination: Destination, part: DiscordMessage) -> list[str]:
         if not self.connected:
             # Not counted as a failed attempt: an outage of any length loses nothing.
             raise RetryAfter("Discord is not connected", NOT_CONNECTED_RETRY)
