@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlite_utils import Database
 
-from bot.events import Delivery, Destination
+from bot.events import Delivery, Destination, Platform
 from storage.codec import UnreadableItem, decode_item
 from storage.rows import Row, many, one
 
@@ -50,7 +50,9 @@ class Outbox:
                 WHERE o.next_attempt <= ? ORDER BY o.id LIMIT ?""",  # noqa: S608
             [*names, now, limit],
         )
-        return [Destination(row["platform"], row["chat_id"], row["topic_id"]) for row in rows]
+        return [
+            Destination(Platform(row["platform"]), row["chat_id"], row["topic_id"]) for row in rows
+        ]
 
     def next_due(self, destination: Destination, now: float) -> Delivery | None:
         """The destination's oldest pending delivery if it is due. Deliveries to one chat go

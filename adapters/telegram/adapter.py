@@ -148,14 +148,13 @@ class TelegramAdapter:
 
     # -- delivery --------------------------------------------------------------------------
 
-    def render(self, item: FeedItem, destination: Destination) -> Sequence[object]:
+    def render(self, item: FeedItem, destination: Destination) -> Sequence[TelegramMessage]:
         return render_item(item)
 
     def is_group(self, destination: Destination) -> bool:
         return destination.chat_id.startswith("-")  # groups, supergroups and channels
 
-    async def send(self, destination: Destination, part: object) -> list[str]:
-        assert isinstance(part, TelegramMessage)
+    async def send(self, destination: Destination, part: TelegramMessage) -> list[str]:
         if not self.connected:
             # Not counted as a failed attempt: an outage of any length loses nothing.
             raise RetryAfter("Telegram is not connected", NOT_CONNECTED_RETRY)
