@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.events import FeedItem, Post, Profile, Source, SourceKind
+from bot.fanout import fan_out
 from bot.threads.client import ThreadsClient, next_page_after
 from bot.threads.errors import ThreadsError
 from bot.threads.models import Page
@@ -133,15 +134,18 @@ class SourcePoller:
         cursor = int(began)
         if source.cursor is None and _is_snapshot(source, watched_since, time.time()):
             items = [FeedItem(post) for post in fresh]
-            self._store.feed.record(source, items, cursor, baseline=True)
+            self._store.feed.record(source, items, cursor, baseline=True, fan_out=fan_out)
             log.info("%s: baseline of %d posts", source.label, len(fresh))
             return 0, 0
         if not fresh:
-            self._store.feed.record(source, [], cursor, baseline=False)
+            self._store.feed.record(source, [], cursor, baseline=False, fan_out=fan_out)
             return 0, 0
         author = await self._author(source)
         items = [FeedItem(post, author, await self._related(post)) for post in fresh]
-        return len(fresh), self._store.feed.record(source, items, cursor, baseline=False)
+        # Storage reads the active subscriptions and writes fan_out's deliveries in one
+        # synchronous transaction: no await between, so no unwatch can slip in.
+        queued = self._store.feed.record(source, items, cursor, baseline=False, fan_out=fan_out)
+        return len(fresh), queued
 
     async def _since(self, source: Source, since: int) -> list[Post]:
         async def fetch(after: str | None) -> Page[Post]:
