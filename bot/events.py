@@ -141,6 +141,7 @@ class Subscription:
     destination: Destination
     origin: str  # "config" (declared in the file) or "chat" (made with /watch)
     paused_reason: str | None = None
+    started_at: float = 0.0  # when it (re)started receiving: the fan-out's cut-off
 
     @property
     def paused(self) -> bool:

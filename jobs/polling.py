@@ -6,7 +6,7 @@ watch, before the watch began), follows every page, and keeps the posts whose id
 recorded: new posts are told by id, not by a timestamp high-water mark, so a post stamped a
 little earlier than the newest one seen, or one stamped ahead of the clock, hides nothing.
 
-Who receives a new post is decided by when each subscription began (see Feed.record). The
+Who receives a new post is decided by when each subscription began (bot.fanout.fan_out). The
 first poll of a watch, when it runs as the watch begins, also records what the profile showed
 then, stamped before the watch, as the baseline (a post stamped after it is delivered: the
 listing may come after "Now watching" and a new post); a first poll that comes late (an
@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.events import FeedItem, Post, Profile, Source, SourceKind
+from bot.fanout import fan_out
 from bot.threads.client import ThreadsClient, next_page_after
 from bot.threads.errors import ThreadsError
 from bot.threads.models import Page
@@ -138,15 +139,18 @@ class SourcePoller:
             # retried) and is news like on any later poll.
             old = [p for p in fresh if _made_before(p, watched_since)]
             items = [FeedItem(post) for post in old]
-            self._store.feed.record(source, items, cursor, baseline=True)
+            self._store.feed.record(source, items, cursor, baseline=True, fan_out=fan_out)
             log.info("%s: baseline of %d posts", source.label, len(old))
             fresh = [p for p in fresh if not _made_before(p, watched_since)]
         if not fresh:
-            self._store.feed.record(source, [], cursor, baseline=False)
+            self._store.feed.record(source, [], cursor, baseline=False, fan_out=fan_out)
             return 0, 0
         author = await self._author(source)
         items = [FeedItem(post, author, await self._related(post)) for post in fresh]
-        return len(fresh), self._store.feed.record(source, items, cursor, baseline=False)
+        # Storage reads the active subscriptions and writes fan_out's deliveries in one
+        # synchronous transaction: no await between, so no unwatch can slip in.
+        queued = self._store.feed.record(source, items, cursor, baseline=False, fan_out=fan_out)
+        return len(fresh), queued
 
     async def _since(self, source: Source, since: int) -> list[Post]:
         async def fetch(after: str | None) -> Page[Post]:

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from sqlite_utils import Database
 
-from bot.events import FeedItem, Source
+from bot.events import FeedItem, Source, Subscription
 from storage.codec import decode_item, encode_item
 from storage.rows import many, one
-from storage.subscriptions import ACTIVE
+from storage.subscriptions import ACTIVE_OF_SOURCE, subscription_from_row
 
-# The subscriptions a new post may go to (ACTIVE is a constant condition).
-_ACTIVE_SUBSCRIPTIONS = " ".join(
-    (
-        "SELECT sub.id, sub.platform, sub.chat_id, sub.topic_id, sub.started_at",
-        "FROM subscriptions sub WHERE sub.source_id = ? AND",
-        ACTIVE,
-        "ORDER BY sub.id",
-    )
-)
+# What the fan-out is given and returns: storage does not import the core's function, the
+# poller passes it in (bot.fanout.fan_out), so storage keeps importing only bot.events.
+FanOut = Callable[
+    [Sequence[FeedItem], Sequence[Subscription]], Iterable[tuple[FeedItem, Subscription]]
+]
 
 
 class Feed:
@@ -40,13 +36,20 @@ class Feed:
         return {row["id"] for row in rows}
 
     def record(
-        self, source: Source, items: Sequence[FeedItem], cursor: int, *, baseline: bool
+        self,
+        source: Source,
+        items: Sequence[FeedItem],
+        cursor: int,
+        *,
+        baseline: bool,
+        fan_out: FanOut,
     ) -> int:
-        """In one transaction: store the posts, move the cursor, and queue the deliveries of
-        the posts not recorded before, oldest first (as given).
+        """In one transaction: store the posts, move the cursor, and queue the deliveries
+        `fan_out` makes of these posts and the source's active subscriptions, except those of
+        a post recorded before (so nothing is ever queued twice), in the order given.
 
-        A new post goes to each active subscription that had started by the post's timestamp
-        (to the second, as Threads stamps): a subscription announces nothing made before it.
+        The subscriptions are read inside the transaction, with no await between that read
+        and the write, so an unwatch cannot slip in between and still be delivered to.
         `baseline` records the posts as what existed when the watch began, announcing none.
 
         Returns the number of deliveries queued. A crash before the commit leaves nothing
@@ -55,7 +58,7 @@ class Feed:
         now = time.time()
         queued = 0
         with self._db.atomic():
-            subscriptions = many(self._db, _ACTIVE_SUBSCRIPTIONS, [source.id])
+            fresh: set[str] = set()
             for item in items:
                 post = item.post
                 stamp = int(post.timestamp.timestamp()) if post.timestamp else None
@@ -72,22 +75,26 @@ class Feed:
                         now,
                     ],
                 ).rowcount
-                if baseline or not inserted:
-                    continue
-                for sub in subscriptions:
-                    if stamp is not None and stamp < int(sub["started_at"]):
-                        continue  # made before this chat started watching
+                if inserted:
+                    fresh.add(post.id)
+            if not baseline and fresh:
+                rows = many(self._db, ACTIVE_OF_SOURCE, [source.id])
+                subscriptions = [subscription_from_row(row) for row in rows]
+                for item, sub in fan_out(items, subscriptions):
+                    if item.post.id not in fresh:
+                        continue  # already recorded: its deliveries were queued then
+                    destination = sub.destination
                     self._db.execute(
                         "INSERT INTO outbox (source_id, post_id, subscription_id, platform, "
                         "chat_id, topic_id, next_attempt, created_at) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         [
                             source.id,
-                            post.id,
-                            sub["id"],
-                            sub["platform"],
-                            sub["chat_id"],
-                            sub["topic_id"],
+                            item.post.id,
+                            sub.id,
+                            destination.platform,
+                            destination.chat_id,
+                            destination.topic_id,
                             now,
                             now,
                         ],

@@ -21,13 +21,16 @@ ACTIVE = "sub.paused_reason IS NULL AND sub.ended_at IS NULL"
 
 _SELECT = """
     SELECT sub.id AS sub_id, sub.platform, sub.chat_id, sub.topic_id, sub.origin,
-           sub.paused_reason, src.id AS src_id, src.kind AS src_kind, src.key AS src_key,
+           sub.paused_reason, sub.started_at, src.id AS src_id, src.kind AS src_kind,
+           src.key AS src_key,
            src.cursor AS src_cursor, src.last_polled AS src_last_polled,
            src.failures AS src_failures, src.last_error AS src_last_error
     FROM subscriptions sub JOIN sources src ON src.id = sub.source_id
 """
 # Everything but ended subscriptions: what a chat is told it watches.
 _CURRENT = _SELECT + " WHERE sub.ended_at IS NULL"
+# The subscriptions a new post of a source may go to, in the order their deliveries queue.
+ACTIVE_OF_SOURCE = _SELECT + f" WHERE src.id = ? AND {ACTIVE} ORDER BY sub.id"
 
 
 class Subscriptions:
@@ -121,12 +124,12 @@ class Subscriptions:
             _CURRENT + " AND sub.platform = ? AND sub.chat_id = ? ORDER BY src.key, sub.topic_id",
             [platform, chat_id],
         )
-        return [_subscription(row) for row in rows]
+        return [subscription_from_row(row) for row in rows]
 
     def of_source(self, source_id: int, *, active_only: bool = True) -> list[Subscription]:
         where = " AND src.id = ?" + (f" AND {ACTIVE}" if active_only else "")
         rows = many(self._db, _CURRENT + where + " ORDER BY sub.id", [source_id])
-        return [_subscription(row) for row in rows]
+        return [subscription_from_row(row) for row in rows]
 
     def watched_since(self, source_id: int) -> float | None:
         """When the source's current watch began: the earliest start of its active
@@ -141,13 +144,13 @@ class Subscriptions:
 
     def from_config(self) -> list[Subscription]:
         return [
-            _subscription(row)
+            subscription_from_row(row)
             for row in many(self._db, _CURRENT + " AND sub.origin = 'config' ORDER BY sub.id")
         ]
 
     def on_platform(self, platform: str) -> list[Subscription]:
         rows = many(self._db, _CURRENT + " AND sub.platform = ? ORDER BY sub.id", [platform])
-        return [_subscription(row) for row in rows]
+        return [subscription_from_row(row) for row in rows]
 
     def _find(self, source_id: int, destination: Destination) -> Subscription | None:
         row = one(
@@ -156,7 +159,7 @@ class Subscriptions:
             "AND sub.topic_id = ?",
             [source_id, destination.platform, destination.chat_id, destination.topic_id],
         )
-        return _subscription(row) if row else None
+        return subscription_from_row(row) if row else None
 
     def _drop_pending(self, subscription_id: int, why: str, now: float) -> None:
         # done_at makes dropped rows finished like any other, so pruning can retire them.
@@ -167,11 +170,12 @@ class Subscriptions:
         )
 
 
-def _subscription(row: Row) -> Subscription:
+def subscription_from_row(row: Row) -> Subscription:
     return Subscription(
         id=row["sub_id"],
         source=source_from_row(row, prefix="src_"),
         destination=Destination(Platform(row["platform"]), row["chat_id"], row["topic_id"]),
         origin=row["origin"],
         paused_reason=row["paused_reason"],
+        started_at=row["started_at"],
     )

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bot.events import Destination, SourceKind
+from bot.fanout import fan_out
 from bot.runtime.app import BridgeApp
 from storage.store import Store
 
@@ -33,7 +34,7 @@ def seed_baseline(
     for chat in chats:
         destination = Destination(platform, str(chat))
         store.subscriptions.add(source, destination, origin="config", created_by=None)
-    store.feed.record(source, [], int(time.time()) - 5, baseline=True)
+    store.feed.record(source, [], int(time.time()) - 5, baseline=True, fan_out=fan_out)
     store.close()
 
 

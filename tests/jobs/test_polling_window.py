@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.events import Destination, SourceKind
+from bot.fanout import fan_out
 from bot.threads.client import ThreadsClient
 from jobs.polling import SourcePoller
 from simulator import ThreadsSimulator
@@ -97,7 +98,9 @@ async def test_a_cursor_older_than_threads_accepts_is_clamped(
     source_id = watch(store, "bob")
     source = store.sources.get(source_id)
     assert source is not None
-    store.feed.record(source, [], 1_000_000_000, baseline=True)  # a quiet profile, from 2001
+    store.feed.record(
+        source, [], 1_000_000_000, baseline=True, fan_out=fan_out
+    )  # a quiet profile, from 2001
     sim.add_post("bob", text="finally")
 
     assert await poller.poll(source_id) == 1

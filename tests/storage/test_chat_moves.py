@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.events import Destination, Profile, SourceKind
+from bot.fanout import fan_out
 from storage.store import Store
 from tests.feed_items import feed_item
 
@@ -17,13 +18,13 @@ NEW = Destination("telegram", "-1004001")
 def test_a_chat_already_watching_absorbs_the_moved_subscription(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "bridge.db")
     bob = store.sources.ensure(SourceKind.PROFILE, "bob")
-    store.feed.record(bob, [], 0, baseline=True)
+    store.feed.record(bob, [], 0, baseline=True, fan_out=fan_out)
     store.subscriptions.add(bob, OLD, origin="chat", created_by=None)
     store.subscriptions.add(bob, NEW, origin="chat", created_by=None)
     # Stamped after both subscriptions started: a subscription announces nothing older.
     later = datetime.now(UTC) + timedelta(hours=1)
     item = feed_item(Profile("1", "bob"), text="owed to both", id="7", timestamp=later)
-    store.feed.record(bob, [item], 1, baseline=False)
+    store.feed.record(bob, [item], 1, baseline=False, fan_out=fan_out)
 
     moved = store.chat_moves.move(OLD, NEW.chat_id)
 

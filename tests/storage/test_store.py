@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.events import Destination, FeedItem, MediaKind, Platform, Post, Profile, SourceKind
+from bot.fanout import fan_out
 from storage.store import Store
 
 
@@ -73,11 +74,17 @@ def test_new_posts_fan_out_once_per_active_subscription(tmp_path: Path) -> None:
     ]
     store.subscriptions.pause(subs[2].id, "bot removed")
 
-    store.feed.record(source, [FeedItem(post("old"))], 100, baseline=True)
+    store.feed.record(source, [FeedItem(post("old"))], 100, baseline=True, fan_out=fan_out)
     queued = store.feed.record(
-        source, [FeedItem(post("a", 1)), FeedItem(post("b", 2))], 200, baseline=False
+        source,
+        [FeedItem(post("a", 1)), FeedItem(post("b", 2))],
+        200,
+        baseline=False,
+        fan_out=fan_out,
     )
-    again = store.feed.record(source, [FeedItem(post("b", 2))], 200, baseline=False)
+    again = store.feed.record(
+        source, [FeedItem(post("b", 2))], 200, baseline=False, fan_out=fan_out
+    )
 
     assert (queued, again) == (4, 0)  # 2 posts x 2 active chats; a known post queues nothing
     assert store.sources.get(source.id).cursor == 200  # type: ignore[union-attr]
@@ -91,7 +98,9 @@ def test_parts_are_recorded_so_a_retry_skips_them(tmp_path: Path) -> None:
     source = store.sources.ensure(SourceKind.ME, "me")
     chat = Destination("telegram", "-100")
     store.subscriptions.add(source, chat, origin="config", created_by=None)
-    store.feed.record(source, [FeedItem(post("p1"), Profile("1", "bob"))], 1, baseline=False)
+    store.feed.record(
+        source, [FeedItem(post("p1"), Profile("1", "bob"))], 1, baseline=False, fan_out=fan_out
+    )
     delivery = store.outbox.next_due(chat, time.time())
     assert delivery is not None and delivery.item.author == Profile("1", "bob")
 
@@ -109,7 +118,13 @@ def test_a_row_waiting_for_retry_holds_back_its_chat(tmp_path: Path) -> None:
     source = store.sources.ensure(SourceKind.ME, "me")
     chat = Destination("telegram", "7")
     store.subscriptions.add(source, chat, origin="chat", created_by="7")
-    store.feed.record(source, [FeedItem(post("x", 1)), FeedItem(post("y", 2))], 1, baseline=False)
+    store.feed.record(
+        source,
+        [FeedItem(post("x", 1)), FeedItem(post("y", 2))],
+        1,
+        baseline=False,
+        fan_out=fan_out,
+    )
     head = store.outbox.next_due(chat, time.time())
     assert head is not None
     store.outbox.retry_later(head.id, time.time() + 60, "network", count_attempt=True)
@@ -125,7 +140,7 @@ def test_rewatching_an_unwatched_source_takes_a_new_baseline(tmp_path: Path) -> 
     source = store.sources.ensure(SourceKind.PROFILE, "bob")
     chat = Destination("telegram", "1")
     store.subscriptions.add(source, chat, origin="chat", created_by="1")
-    store.feed.record(source, [], 500, baseline=True)
+    store.feed.record(source, [], 500, baseline=True, fan_out=fan_out)
     store.subscriptions.end(source, chat)
 
     store.subscriptions.add(source, chat, origin="chat", created_by="1")

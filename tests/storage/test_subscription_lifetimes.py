@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from bot.events import Destination, FeedItem, MediaKind, Post, SourceKind
+from bot.fanout import fan_out
 from storage.schema import migrations
 from storage.store import Store
 
@@ -32,7 +33,7 @@ def test_ending_a_delivered_subscription_keeps_its_history(tmp_path: Path) -> No
     subscription, _ = store.subscriptions.add(source, CHAT, origin="chat", created_by="1")
     now = time.time()
     store.feed.record(source, [FeedItem(post("sent", now)), FeedItem(post("queued", now + 1))],
-                      int(now), baseline=False)  # fmt: skip
+                      int(now), baseline=False, fan_out=fan_out)  # fmt: skip
     delivery = store.outbox.next_due(CHAT, time.time())
     assert delivery is not None
     store.outbox.record_part(delivery, 0, ["900"])
@@ -53,7 +54,7 @@ def test_ending_a_delivered_subscription_keeps_its_history(tmp_path: Path) -> No
     again, created = store.subscriptions.add(source, CHAT, origin="chat", created_by="1")
     assert (again.id, created) == (subscription.id, True)  # the same row, active again
     store.feed.record(source, [FeedItem(post("older", now - 60)), FeedItem(post("new", now + 60))],
-                      int(now), baseline=False)  # fmt: skip
+                      int(now), baseline=False, fan_out=fan_out)  # fmt: skip
     fresh = store.outbox.next_due(CHAT, time.time())
     assert fresh is not None and fresh.item.post.id == "new"  # nothing from before the re-watch
     assert store.outbox.depth() == 1
@@ -63,7 +64,9 @@ def test_a_paused_subscription_can_be_ended(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "b.db")
     source = store.sources.ensure(SourceKind.PROFILE, "bob")
     store.subscriptions.add(source, CHAT, origin="chat", created_by="1")
-    store.feed.record(source, [FeedItem(post("p", time.time()))], 1, baseline=False)
+    store.feed.record(
+        source, [FeedItem(post("p", time.time()))], 1, baseline=False, fan_out=fan_out
+    )
     store.subscriptions.pause_destination(CHAT, "the bot was removed")
 
     assert store.subscriptions.end(source, CHAT) is True
@@ -74,7 +77,7 @@ def test_an_active_subscription_is_left_as_it_is(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "b.db")
     source = store.sources.ensure(SourceKind.PROFILE, "bob")
     first, created = store.subscriptions.add(source, CHAT, origin="config", created_by=None)
-    store.feed.record(source, [], 500, baseline=True)
+    store.feed.record(source, [], 500, baseline=True, fan_out=fan_out)
     same, again = store.subscriptions.add(source, CHAT, origin="config", created_by=None)
 
     assert (created, again, same.id) == (True, False, first.id)

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from bot.events import Destination, FeedItem, SourceKind
+from bot.fanout import fan_out
 from jobs.maintenance import KEEP_FINISHED_ROWS, Maintenance
 from storage.schema import migrations
 from storage.store import Store
@@ -65,13 +66,13 @@ async def test_a_database_whose_ids_were_already_reused_delivers_the_waiting_pos
     now = datetime.now(UTC)
     first = FeedItem(replace(BASE, id="101", text="delivered long ago", timestamp=now))
     waiting = FeedItem(replace(BASE, id="102", text="waiting since the upgrade", timestamp=now))
-    old.feed.record(source, [first], int(now.timestamp()), baseline=False)
+    old.feed.record(source, [first], int(now.timestamp()), baseline=False, fan_out=fan_out)
     sent = old.outbox.next_due(chat, time.time())
     assert sent is not None
     old.outbox.record_part(sent, 0, ["1"])
     old.outbox.delivered(sent.id)
     db.execute("DELETE FROM outbox")  # what the old prune did a month later
-    old.feed.record(source, [waiting], int(now.timestamp()), baseline=False)
+    old.feed.record(source, [waiting], int(now.timestamp()), baseline=False, fan_out=fan_out)
     reused = old.outbox.next_due(chat, time.time())
     assert reused is not None and reused.id == sent.id
     old.close()
