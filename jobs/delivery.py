@@ -30,7 +30,7 @@ from bot.outbound import (
     Outlet,
     RetryAfter,
 )
-from bot.tasks import keep_running
+from bot.tasks import keep_running, spawn
 from jobs.pacing import ChatSpacing, Pacer
 from storage.outbox import UnreadableDelivery
 from storage.store import Store
@@ -122,7 +122,7 @@ class DeliveryWorker:
                 due = []
             for destination in due:
                 if destination not in self._active and not self._is_held(destination, now):
-                    self._active[destination] = asyncio.create_task(
+                    self._active[destination] = spawn(
                         self._drain(destination), name=f"deliver to {destination}"
                     )
             await self._sleep_until_due(platforms)

@@ -126,6 +126,8 @@ class DiscordAdapter:
         client = self._client
         self._point_at_endpoints()
         await client.login(self._token)
+        # Plain tasks, not bot.tasks.spawn: both are awaited or cancelled right here and the
+        # runner's error is re-raised to the Reconnector, which logs it (spawn would log twice).
         runner = asyncio.create_task(client.connect(reconnect=False), name="discord gateway")
         ready = asyncio.create_task(client.wait_until_ready(), name="discord ready")
         try:

@@ -42,13 +42,21 @@ class PlannedFailure:
 
 
 class Dispatcher:
-    def __init__(self, backend: Backend, limiter: RateLimiter, spec: DiscordSpec | None) -> None:
+    def __init__(
+        self, backend: Backend, limiter: RateLimiter, spec: DiscordSpec | None, seed: int = 0
+    ) -> None:
         self.backend = backend
         self.limiter = limiter
         self.spec = spec
         self.failures: list[PlannedFailure] = []
         # Answer time of writes (real Discord: tens to hundreds of ms); counted on arrival.
         self.latency: tuple[float, float] = (0.0, 0.0)
+        # Own seeded generator, never the module-level random: a run replays the same delays.
+        self._rng = random.Random(seed)
+
+    def next_delay(self) -> float:
+        """The next write's answer delay in seconds, drawn from the seeded generator."""
+        return self._rng.uniform(*self.latency) if self.latency[1] > 0 else 0.0
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         started = time.time()
@@ -74,7 +82,7 @@ class Dispatcher:
             extra_headers = self._admit(route, parsed)
             reply = await route.handler(self.backend, parsed)
             if request.method != "GET" and self.latency[1] > 0:
-                await asyncio.sleep(random.uniform(*self.latency))
+                await asyncio.sleep(self.next_delay())
         except RateLimited as limited:
             self.backend.recorder.rate_limited += 1
             return await self._finish(

@@ -56,13 +56,14 @@ class FakeDiscord(DiscordWorld, InteractionPushes, Observation, WebServer):
         echo_messages: bool = True,
         allowed_intents: int = PRIVILEGED,
         interaction_deadline: float = 3.0,
+        seed: int = 0,
     ) -> None:
         """`spec=True` validates against the OpenAPI file (SpecMissing when it is not
         there), `False` never (the fake's own route table only), or pass a loaded
         DiscordSpec. The bot user's id equals `application_id`, as for every modern Discord
         app. `clock` drives rate limits and the 3 s interaction deadline. `allowed_intents`:
         the privileged intents enabled "in the developer portal" (others close the gateway
-        with 4014)."""
+        with 4014). `seed` fixes the latency draws."""
         super().__init__()
         self.token = token
         self.application_id = application_id
@@ -100,7 +101,7 @@ class FakeDiscord(DiscordWorld, InteractionPushes, Observation, WebServer):
             echo_messages=echo_messages,
             interaction_deadline=interaction_deadline,
         )
-        self._dispatcher = Dispatcher(self.backend, self.limiter, self.spec)
+        self._dispatcher = Dispatcher(self.backend, self.limiter, self.spec, seed)
 
     # --- lifecycle -----------------------------------------------------------------------
 

@@ -52,8 +52,11 @@ class Dispatcher:
         recorder: Recorder[Any],
         spec: ApiSpec | None,
         latency: Callable[[], tuple[float, float]],
+        seed: int = 0,
     ) -> None:
         self.token = token
+        # Own seeded generator, never the module-level random: a run replays the same delays.
+        self._rng = random.Random(seed)
         self.state = state
         self.updates = updates
         self.gate = gate
@@ -143,10 +146,15 @@ class Dispatcher:
             if reason:
                 raise bad_request(reason)
 
-    async def _delay(self) -> None:
+    def next_delay(self) -> float:
+        """The next answer delay in seconds, drawn from this fake's seeded generator."""
         low, high = self.latency()
-        if high > 0:
-            await asyncio.sleep(random.uniform(low, high))
+        return self._rng.uniform(low, high) if high > 0 else 0.0
+
+    async def _delay(self) -> None:
+        delay = self.next_delay()
+        if delay > 0:
+            await asyncio.sleep(delay)
 
     def _planned_failure(self, method: str) -> None:
         queue = self.failures.get(method.lower())

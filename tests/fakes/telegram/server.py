@@ -43,10 +43,12 @@ class FakeTelegram(TelegramWorld, WebServer):
         clock: Callable[[], float] = time.monotonic,
         spec: ApiSpec | bool | None = True,
         spec_path: Path | None = None,
+        seed: int = 0,
     ) -> None:
         """`spec=True` validates against the spec file (SpecMissing when it is not there),
         `False` never (the fake's own tables only), or pass a loaded ApiSpec. `clock` drives
-        the flood limits only (inject one to test limits without waiting)."""
+        the flood limits only (inject one to test limits without waiting); `seed` fixes the
+        latency draws."""
         super().__init__()
         bot_id = int(token.partition(":")[0]) if token.partition(":")[0].isdigit() else 123456
         self.token = token
@@ -70,6 +72,7 @@ class FakeTelegram(TelegramWorld, WebServer):
             self.recorder,
             self.spec,
             lambda: self.latency,
+            seed,
         )
 
     # --- lifecycle -----------------------------------------------------------------------
