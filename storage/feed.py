@@ -4,19 +4,30 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol
 
 from sqlite_utils import Database
 
-from bot.events import FeedItem, Source, Subscription
+from bot.events import Destination, FeedItem, Source, Subscription
 from storage.codec import decode_item, encode_item
 from storage.rows import many, one
 from storage.subscriptions import ACTIVE_OF_SOURCE, subscription_from_row
 
+
 # What the fan-out is given and returns: storage does not import the core's function, the
 # poller passes it in (bot.fanout.fan_out), so storage keeps importing only bot.events.
-FanOut = Callable[
-    [Sequence[FeedItem], Sequence[Subscription]], Iterable[tuple[FeedItem, Subscription]]
-]
+class Owed(Protocol):
+    """One delivery the fan-out plans (bot.fanout.Owed has this shape)."""
+
+    @property
+    def item(self) -> FeedItem: ...
+    @property
+    def subscription_id(self) -> int: ...
+    @property
+    def destination(self) -> Destination: ...
+
+
+FanOut = Callable[[Sequence[FeedItem], Sequence[Subscription]], Iterable[Owed]]
 
 
 class Feed:
@@ -78,20 +89,22 @@ class Feed:
                 if inserted:
                     fresh.add(post.id)
             if not baseline and fresh:
+                # Read and write in this one synchronous block (no await can sit in it): an
+                # unwatch handled between them would otherwise still be delivered to.
                 rows = many(self._db, ACTIVE_OF_SOURCE, [source.id])
                 subscriptions = [subscription_from_row(row) for row in rows]
-                for item, sub in fan_out(items, subscriptions):
-                    if item.post.id not in fresh:
+                for owed in fan_out(items, subscriptions):
+                    if owed.item.post.id not in fresh:
                         continue  # already recorded: its deliveries were queued then
-                    destination = sub.destination
+                    destination = owed.destination
                     self._db.execute(
                         "INSERT INTO outbox (source_id, post_id, subscription_id, platform, "
                         "chat_id, topic_id, next_attempt, created_at) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         [
                             source.id,
-                            item.post.id,
-                            sub.id,
+                            owed.item.post.id,
+                            owed.subscription_id,
                             destination.platform,
                             destination.chat_id,
                             destination.topic_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.events import Destination, FeedItem, MediaKind, Post, Source, SourceKind, Subscription
-from bot.fanout import Route, fan_out
+from bot.fanout import Owed, fan_out
 
 BOB = Source(1, SourceKind.PROFILE, "bob")
 START = 1_700_000_000.0
@@ -21,8 +21,8 @@ def sub(sub_id: int, chat: str, started_at: float = START) -> Subscription:
     return Subscription(sub_id, BOB, destination, "chat", started_at=started_at)
 
 
-def routed(deliveries: list[Route]) -> list[tuple[str, str]]:
-    return [(d.item.post.id, d.subscription.destination.chat_id) for d in deliveries]
+def routed(deliveries: list[Owed]) -> list[tuple[str, str]]:
+    return [(d.item.post.id, d.destination.chat_id) for d in deliveries]
 
 
 def test_posts_go_to_every_subscription_oldest_first_post_by_post() -> None:
@@ -62,6 +62,5 @@ def test_nothing_to_send_without_subscriptions_or_posts() -> None:
 
 def test_each_delivery_carries_the_subscription_and_its_destination() -> None:
     subscription = sub(7, "-100")
-    [delivery] = fan_out([item("p", START)], [subscription])
-    assert delivery.subscription is subscription
-    assert delivery.subscription.destination == Destination("telegram", "-100")
+    p = item("p", START)
+    assert fan_out([p], [subscription]) == [Owed(p, 7, Destination("telegram", "-100"))]

@@ -55,7 +55,7 @@ def test_destinations_read_back_carry_the_platform_enum_stored_as_its_string(
     store.subscriptions.add(
         source, Destination(Platform.DISCORD, "7"), origin="chat", created_by="u"
     )
-    store.feed.record(source, [FeedItem(post("a", 1))], 100, baseline=False)
+    store.feed.record(source, [FeedItem(post("a", 1))], 100, baseline=False, fan_out=fan_out)
     stored = store.db.execute("SELECT platform FROM subscriptions").fetchone()[0]
     (sub,) = store.subscriptions.on_platform("discord")
     (due,) = store.outbox.due_destinations(["discord"], time.time() + 7200, 10)
