@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.events import Destination
 from bot.outbound import Outlet
 
 
-class ChatAdapter(Outlet, Protocol):
+class ChatAdapter(Outlet[Any], Protocol):
     """A chat platform: commands in (through the Bridge), deliveries out (through the worker).
 
     `start` connects and begins receiving commands; when the platform cannot be reached it

@@ -71,13 +71,13 @@ class ConsoleAdapter:
 
     # -- delivery ----------------------------------------------------------------------------
 
-    def render(self, item: FeedItem, destination: Destination) -> Sequence[object]:
+    def render(self, item: FeedItem, destination: Destination) -> Sequence[str]:
         return [render_text(item)]
 
     def is_group(self, destination: Destination) -> bool:
         return False
 
-    async def send(self, destination: Destination, part: object) -> list[str]:
+    async def send(self, destination: Destination, part: str) -> list[str]:
         self._printed += 1
         self._write(f"{RULE}\n#{self._printed}  {part}\n")
         return [f"{self._launch}{self._printed}"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from bot.commands import ALL_COMMANDS, CommandSpec, Context, Permission, UsageError
 from bot.commands.explain import explain
@@ -17,15 +18,22 @@ from bot.threads.errors import ThreadsError
 log = logging.getLogger(__name__)
 
 UNEXPECTED = "Something went wrong on the bridge's side; it has been logged."
-ADMINS_ONLY = {
-    "": "Only chat admins can change what this chat watches.",
-    "discord": "Only members with the Manage Server permission can change what is watched here.",
-}
+
+
+@dataclass(frozen=True, slots=True)
+class RefusalWording:
+    """How a platform words the permission refusals (its adapter supplies its own with
+    `Bridge.word_refusals`): who may change what a chat watches, and what else than a user id
+    an operator may list as a publisher."""
+
+    admins_only: str = "Only chat admins can change what this chat watches."
+    publisher_also: str = ""  # appended after "<platform>.publishers"
 
 
 class Bridge:
     def __init__(self, ctx: Context, commands: Iterable[CommandSpec] = ALL_COMMANDS) -> None:
         self.ctx = ctx
+        self._wording: dict[str, RefusalWording] = {}
         self.commands = {spec.name: spec for spec in commands}
 
     def spec(self, name: str) -> CommandSpec | None:
@@ -71,6 +79,10 @@ class Bridge:
             log.exception("/%s crashed", spec.name)
             return Reply(UNEXPECTED, ok=False)
 
+    def word_refusals(self, platform: str, wording: RefusalWording) -> None:
+        """The platform's own wording of the refusals; others get the plain default."""
+        self._wording[platform] = wording
+
     def refusal(self, command: Command) -> Reply | None:
         """The refusal `handle` would answer, if the sender may not run the command. Quick
         and without I/O: adapters with a response deadline use it to answer at once."""
@@ -78,17 +90,14 @@ class Bridge:
         if spec is None:
             return None
         platform = command.chat.platform
+        wording = self._wording.get(platform, RefusalWording())
         if spec.permission is Permission.CHAT_ADMIN and command.role is Role.MEMBER:
-            return Reply(ADMINS_ONLY.get(platform, ADMINS_ONLY[""]), ok=False, private=True)
+            return Reply(wording.admins_only, ok=False, private=True)
         if spec.permission is Permission.PUBLISHER and not self.ctx.is_publisher(command):
-            roles = (
-                " (or one of your roles to discord.publisher_roles)"
-                if platform == "discord"
-                else ""
-            )
             return Reply(
                 "Only configured publishers can publish to Threads. Ask the bridge's operator "
-                f"to add your user id ({command.user.id}) to {platform}.publishers{roles}.",
+                f"to add your user id ({command.user.id}) to {platform}.publishers"
+                f"{wording.publisher_also}.",
                 ok=False,
                 private=True,
             )

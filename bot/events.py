@@ -103,7 +103,7 @@ class Platform(StrEnum):
 class Destination:
     """Where deliveries go: a chat (and optionally a forum topic / thread in it)."""
 
-    platform: str
+    platform: Platform  # a StrEnum: stored and compared as the plain string
     chat_id: str
     topic_id: str = ""
 

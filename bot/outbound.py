@@ -11,7 +11,7 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bot.events import Destination, FeedItem
 
@@ -100,17 +100,22 @@ class ChatHolds:
             await asyncio.sleep(left)
 
 
-class Outlet(Protocol):
-    """The delivery side of a chat adapter."""
+PartT = TypeVar("PartT")
+
+
+class Outlet(Protocol[PartT]):
+    """The delivery side of a chat adapter, generic in its part type: what `render` makes is
+    what `send` takes, so an adapter's send needs no type check (the worker, holding outlets
+    of every platform, sees Outlet[Any])."""
 
     platform: str
     limits: RateLimits
 
-    def render(self, item: FeedItem, destination: Destination) -> Sequence[object]:
+    def render(self, item: FeedItem, destination: Destination) -> Sequence[PartT]:
         """The parts to send, in order. Pure: no I/O."""
 
     def is_group(self, destination: Destination) -> bool:
         """Whether the stricter group/channel pacing applies."""
 
-    async def send(self, destination: Destination, part: object) -> list[str]:
+    async def send(self, destination: Destination, part: PartT) -> list[str]:
         """Send one part; return the chat message ids it became."""

@@ -7,9 +7,20 @@ Discord, plain lines for the console); the wording lives here, once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.events import FeedItem, Media, MediaKind, Post, Profile
 from bot.links import profile_url
+
+
+class Relation(StrEnum):
+    """How a feed item relates to another post, so a renderer picks its icon without parsing
+    the English `context` line."""
+
+    NONE = "none"
+    REPLY = "reply"
+    QUOTE = "quote"
+    REPOST = "repost"
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +31,7 @@ class PostView:
     author_picture_url: str | None
     context: str | None  # "Replying to @bob", "Quoting @bob", "Reposted from @bob"
     context_url: str | None  # the related post's permalink
+    relation: Relation  # what `context` says, for renderers
     text: str
     media: tuple[Media, ...]
     permalink: str | None
@@ -36,15 +48,19 @@ def view_of(item: FeedItem) -> PostView:
     related = item.related
     content = post
     context = None
+    relation = Relation.NONE
     quoted_text = None
     if post.is_repost:
         context = f"Reposted from {_who(related)}"
+        relation = Relation.REPOST
         content = related or post  # a repost has no content of its own
     elif post.is_quote:
         context = f"Quoting {_who(related)}"
+        relation = Relation.QUOTE
         quoted_text = excerpt(related.text, 200) if related and related.text else None
     elif post.is_reply or post.replied_to_id:
         context = f"Replying to {_who(related)}"
+        relation = Relation.REPLY
     return PostView(
         author_name=name,
         username=username,
@@ -52,6 +68,7 @@ def view_of(item: FeedItem) -> PostView:
         author_picture_url=(author.picture_url if author else None) or post.author_picture_url,
         context=context,
         context_url=related.permalink if related else None,
+        relation=relation,
         text=content.text,
         media=content.media,
         permalink=(content.permalink if post.is_repost else None) or post.permalink,

@@ -19,6 +19,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from bot.events import Delivery, Destination
 from bot.outbound import (
@@ -41,7 +42,7 @@ class DeliveryWorker:
     def __init__(
         self,
         store: Store,
-        outlets: Mapping[str, Outlet],
+        outlets: Mapping[str, Outlet[Any]],
         *,
         max_attempts: int = 8,
         backoff_base: float = 5.0,
@@ -188,7 +189,9 @@ class DeliveryWorker:
             del self._unrecorded[key]
         self._store.outbox.delivered(delivery.id)
 
-    async def _send(self, outlet: Outlet, delivery: Delivery, part: object) -> list[str] | None:
+    async def _send(
+        self, outlet: Outlet[Any], delivery: Delivery, part: object
+    ) -> list[str] | None:
         destination = delivery.destination
         chat = (destination.platform, destination.chat_id)
         interval = (

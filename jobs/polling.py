@@ -8,8 +8,9 @@ little earlier than the newest one seen, or one stamped ahead of the clock, hide
 
 Who receives a new post is decided by when each subscription began (see Feed.record). The
 first poll of a watch, when it runs as the watch begins, also records what the profile showed
-then as the baseline; a first poll that comes late (an earlier attempt failed, or the bridge
-was down) cannot know what existed at the watch and goes by the posts' timestamps alone.
+then, stamped before the watch, as the baseline (a post stamped after it is delivered: the
+listing may come after "Now watching" and a new post); a first poll that comes late (an
+earlier attempt failed, or the bridge was down) goes by the posts' timestamps alone.
 """
 
 from __future__ import annotations
@@ -132,10 +133,14 @@ class SourcePoller:
         # The next poll looks again from OVERLAP before this one began.
         cursor = int(began)
         if source.cursor is None and _is_snapshot(source, watched_since, time.time()):
-            items = [FeedItem(post) for post in fresh]
+            # What existed when the watch began is the baseline; a post stamped later was
+            # made after "Now watching" (the listing can come after it, when the request was
+            # retried) and is news like on any later poll.
+            old = [p for p in fresh if _made_before(p, watched_since)]
+            items = [FeedItem(post) for post in old]
             self._store.feed.record(source, items, cursor, baseline=True)
-            log.info("%s: baseline of %d posts", source.label, len(fresh))
-            return 0, 0
+            log.info("%s: baseline of %d posts", source.label, len(old))
+            fresh = [p for p in fresh if not _made_before(p, watched_since)]
         if not fresh:
             self._store.feed.record(source, [], cursor, baseline=False)
             return 0, 0
@@ -189,6 +194,13 @@ class SourcePoller:
         except ThreadsError as exc:
             log.info("could not read post %s related to %s: %s", related_id, post.id, exc.reason)
             return None
+
+
+def _made_before(post: Post, watched_since: float) -> bool:
+    """Part of what a prompt first listing shows as existing at the watch: stamped before it
+    or in its very second (Threads stamps to the second; the listing, not the stamp, says it
+    was there already), or not stamped at all."""
+    return post.timestamp is None or int(post.timestamp.timestamp()) <= int(watched_since)
 
 
 def _is_snapshot(source: Source, watched_since: float, listed_at: float) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlite_utils import Database
 
-from bot.events import Delivery, Destination
+from bot.events import Delivery, Destination, Platform
 from storage.codec import UnreadableItem, decode_item
 from storage.rows import Row, many, one
 
@@ -50,7 +50,9 @@ class Outbox:
                 WHERE o.next_attempt <= ? ORDER BY o.id LIMIT ?""",  # noqa: S608
             [*names, now, limit],
         )
-        return [Destination(row["platform"], row["chat_id"], row["topic_id"]) for row in rows]
+        return [
+            Destination(Platform(row["platform"]), row["chat_id"], row["topic_id"]) for row in rows
+        ]
 
     def next_due(self, destination: Destination, now: float) -> Delivery | None:
         """The destination's oldest pending delivery if it is due. Deliveries to one chat go
@@ -140,9 +142,16 @@ class Outbox:
 
     def prune(self, *, before: float) -> int:
         """Forget finished rows (delivered, dead, dropped) older than `before`. The messages
-        map stays: people reply to old bridged posts too."""
-        sql = "DELETE FROM outbox WHERE state != 'pending' AND done_at < ?"
-        return int(self._db.execute(sql, [before]).rowcount)
+        map stays (people reply to old bridged posts too) but lets go of the pruned rows:
+        no message row points at an outbox id that is gone."""
+        finished = "SELECT id FROM outbox WHERE state != 'pending' AND done_at < ?"
+        with self._db.atomic():
+            self._db.execute(
+                f"UPDATE messages SET outbox_id = NULL WHERE outbox_id IN ({finished})",  # noqa: S608
+                [before],
+            )
+            removed = self._db.execute(f"DELETE FROM outbox WHERE id IN ({finished})", [before])  # noqa: S608
+        return int(removed.rowcount)
 
     def counts_by_state(self) -> dict[str, int]:
         rows = many(self._db, "SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")

@@ -175,3 +175,53 @@ def m003_subscription_lifetimes(db: Database) -> None:
     db.execute(
         "UPDATE outbox SET done_at = created_at WHERE state = 'dropped' AND done_at IS NULL"
     )
+
+
+@migrations()
+def m004_outbox_ids_never_reused(db: Database) -> None:
+    # messages.outbox_id records which parts of a delivery went out. Without AUTOINCREMENT
+    # SQLite hands a pruned row's id (the newest ones) to the next row, whose parts then
+    # look already sent: the post is marked delivered and never reaches the chat. Rebuilt
+    # the way SQLite documents for a change ALTER TABLE cannot make (create, copy, drop,
+    # rename). Nothing has a foreign key to outbox, so the drop cannot break a reference;
+    # foreign_keys cannot be switched off inside the migration's transaction, so the
+    # checks are deferred to the commit instead and verified before it.
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    db.execute(
+        """
+        CREATE TABLE outbox_rebuilt (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            source_id INTEGER NOT NULL,
+            post_id TEXT NOT NULL,
+            subscription_id INTEGER NOT NULL REFERENCES subscriptions(id),
+            platform TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            topic_id TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt REAL NOT NULL,
+            error TEXT,
+            created_at REAL NOT NULL,
+            done_at REAL
+        )"""
+    )
+    columns = (
+        "id, source_id, post_id, subscription_id, platform, chat_id, topic_id, state, "
+        "attempts, next_attempt, error, created_at, done_at"
+    )
+    db.execute(f"INSERT INTO outbox_rebuilt ({columns}) SELECT {columns} FROM outbox")  # noqa: S608
+    db.execute("DROP TABLE outbox")
+    db.execute("ALTER TABLE outbox_rebuilt RENAME TO outbox")
+    db.execute("CREATE INDEX outbox_due ON outbox (state, next_attempt)")
+    db.execute("CREATE INDEX outbox_destination ON outbox (platform, chat_id, topic_id, state)")
+    # Message rows whose outbox row was pruned, or whose id a later row (of another post)
+    # took over, point at nothing they belong to: they keep their post (for /reply) and
+    # lose the pointer.
+    db.execute(
+        """UPDATE messages SET outbox_id = NULL WHERE outbox_id IS NOT NULL AND NOT EXISTS (
+               SELECT 1 FROM outbox o WHERE o.id = messages.outbox_id
+               AND o.post_id = messages.post_id AND o.platform = messages.platform)"""
+    )
+    problems = db.execute("PRAGMA foreign_key_check(outbox)").fetchall()
+    if problems:
+        raise RuntimeError(f"outbox rebuild: {len(problems)} rows reference no subscription")

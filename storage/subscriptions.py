@@ -12,7 +12,7 @@ import time
 
 from sqlite_utils import Database
 
-from bot.events import Destination, Source, Subscription
+from bot.events import Destination, Platform, Source, Subscription
 from storage.rows import Row, many, one
 from storage.sources import source_from_row
 
@@ -171,7 +171,7 @@ def _subscription(row: Row) -> Subscription:
     return Subscription(
         id=row["sub_id"],
         source=source_from_row(row, prefix="src_"),
-        destination=Destination(row["platform"], row["chat_id"], row["topic_id"]),
+        destination=Destination(Platform(row["platform"]), row["chat_id"], row["topic_id"]),
         origin=row["origin"],
         paused_reason=row["paused_reason"],
     )

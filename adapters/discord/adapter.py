@@ -17,12 +17,13 @@ from discord import app_commands
 from discord.utils import escape_markdown
 
 from adapters.discord.commands import build_threads_group
+from adapters.discord.destinations import user_id_of, webhook_id_of
 from adapters.discord.errors import classify
 from adapters.discord.render import DiscordMessage, render_item
 from adapters.discord.translate import command_of
 from adapters.discord.views import ReplyButton, ReplyModal, post_buttons
 from adapters.reconnect import Reconnector
-from bot.bridge import Bridge
+from bot.bridge import Bridge, RefusalWording
 from bot.events import Destination, FeedItem, Platform
 from bot.outbound import DestinationGone, RateLimits, RetryAfter
 
@@ -32,8 +33,6 @@ log = logging.getLogger(__name__)
 DISCORD_LIMITS = RateLimits(per_second=45.0, chat_interval=1.0, group_interval=1.0)
 NO_MENTIONS = discord.AllowedMentions.none()
 CONTENT_LIMIT = 2000
-WEBHOOK_PREFIX = "webhook:"
-USER_PREFIX = "user:"
 NOT_CONNECTED_RETRY = 5.0  # seconds between delivery attempts while Discord is away
 
 
@@ -61,6 +60,14 @@ class _Client(discord.Client):
         await self.adapter.reply_clicked(interaction, post_id)
 
 
+# Discord's admins are members with Manage Server (what translate.py maps to a chat admin),
+# and publishers may also be listed by role.
+DISCORD_REFUSALS = RefusalWording(
+    admins_only="Only members with the Manage Server permission can change what is watched here.",
+    publisher_also=" (or one of your roles to discord.publisher_roles)",
+)
+
+
 class DiscordAdapter:
     platform = Platform.DISCORD.value
     limits = DISCORD_LIMITS
@@ -78,6 +85,7 @@ class DiscordAdapter:
     ) -> None:
         self._token = token
         self._bridge = bridge
+        bridge.word_refusals(self.platform, DISCORD_REFUSALS)
         self._api_base = api_base.rstrip("/")
         self._gateway_url = gateway_url
         self._guild_ids = tuple(guild_ids)
@@ -166,20 +174,20 @@ class DiscordAdapter:
 
     # -- delivery --------------------------------------------------------------------------
 
-    def render(self, item: FeedItem, destination: Destination) -> Sequence[object]:
+    def render(self, item: FeedItem, destination: Destination) -> Sequence[DiscordMessage]:
         return [render_item(item)]
 
     def is_group(self, destination: Destination) -> bool:
         return True
 
-    async def send(self, destination: Destination, part: object) -> list[str]:
-        assert isinstance(part, DiscordMessage)
+    async def send(self, destination: Destination, part: DiscordMessage) -> list[str]:
         if not self.connected:
             # Not counted as a failed attempt: an outage of any length loses nothing.
             raise RetryAfter("Discord is not connected", NOT_CONNECTED_RETRY)
         try:
-            if destination.chat_id.startswith(WEBHOOK_PREFIX):
-                return [await self._send_webhook(destination.chat_id, part)]
+            webhook_id = webhook_id_of(destination)
+            if webhook_id is not None:
+                return [await self._send_webhook(webhook_id, part)]
             return [await self._send_channel(int(destination.chat_id), part)]
         except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise classify(exc) from exc
@@ -204,8 +212,7 @@ class DiscordAdapter:
         )
         return str(message.id)
 
-    async def _send_webhook(self, chat_id: str, part: DiscordMessage) -> str:
-        webhook_id = chat_id.removeprefix(WEBHOOK_PREFIX)
+    async def _send_webhook(self, webhook_id: str, part: DiscordMessage) -> str:
         token = self._webhooks.get(webhook_id)
         if token is None:
             raise DestinationGone("the webhook is no longer in the configuration")
@@ -221,11 +228,12 @@ class DiscordAdapter:
 
     async def notify(self, destination: Destination, text: str) -> None:
         """A notice to a channel, or to a user by direct message (`user:<id>`)."""
-        if destination.chat_id.startswith(WEBHOOK_PREFIX):
+        if webhook_id_of(destination) is not None:
             return  # a webhook is a feed, not a conversation
         target: discord.abc.Messageable
-        if destination.chat_id.startswith(USER_PREFIX):
-            target = await self._client.fetch_user(int(destination.chat_id[len(USER_PREFIX) :]))
+        user_id = user_id_of(destination)
+        if user_id is not None:
+            target = await self._client.fetch_user(user_id)
         else:
             channel = self._client.get_channel(int(destination.chat_id))
             if not isinstance(channel, discord.abc.Messageable):

@@ -15,7 +15,7 @@ import discord
 from discord.utils import escape_markdown
 
 from bot.events import FeedItem, Media, MediaKind
-from bot.render import PostView, excerpt, view_of
+from bot.render import PostView, Relation, excerpt, view_of
 
 GALLERY_SIZE = 4
 THREADS_COLOUR = discord.Colour(0x101010)
@@ -86,12 +86,13 @@ def _author_line(view: PostView) -> str:
     return view.author_name
 
 
+_ICONS = {Relation.REPLY: "↩️", Relation.QUOTE: "💬", Relation.REPOST: "🔁"}
+
+
 def _description(view: PostView, leftovers: list[Media]) -> str:
     blocks = []
     if view.context:
-        icon = {"Replying": "↩️", "Quoting": "💬", "Reposted": "🔁"}.get(
-            view.context.split()[0], ""
-        )
+        icon = _ICONS.get(view.relation, "")
         context = f"[{view.context}]({view.context_url})" if view.context_url else view.context
         blocks.append(f"{icon} {context}".strip())
     if view.text:

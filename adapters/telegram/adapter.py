@@ -80,7 +80,12 @@ class TelegramAdapter:
         self._initialized = self._started = False
         self._polling_ok = False  # the last getUpdates reached Telegram
         self._connection = Reconnector(
-            self.platform, self._session, cleanup=self._teardown, fatal=(tg.InvalidToken,)
+            self.platform,
+            self._session,
+            cleanup=self._teardown,
+            # What retrying cannot mend (a refused token, a 400/403 to getMe from a
+            # server that is not the Bot API) stops the start with one line to fix.
+            fatal=(tg.InvalidToken, tg.BadRequest, tg.Forbidden),
         )
 
     def __repr__(self) -> str:
@@ -143,14 +148,13 @@ class TelegramAdapter:
 
     # -- delivery --------------------------------------------------------------------------
 
-    def render(self, item: FeedItem, destination: Destination) -> Sequence[object]:
+    def render(self, item: FeedItem, destination: Destination) -> Sequence[TelegramMessage]:
         return render_item(item)
 
     def is_group(self, destination: Destination) -> bool:
         return destination.chat_id.startswith("-")  # groups, supergroups and channels
 
-    async def send(self, destination: Destination, part: object) -> list[str]:
-        assert isinstance(part, TelegramMessage)
+    async def send(self, destination: Destination, part: TelegramMessage) -> list[str]:
         if not self.connected:
             # Not counted as a failed attempt: an outage of any length loses nothing.
             raise RetryAfter("Telegram is not connected", NOT_CONNECTED_RETRY)

@@ -16,7 +16,7 @@ from html import escape, unescape
 from typing import Literal
 
 from bot.events import FeedItem, Media, MediaKind
-from bot.render import PostView, excerpt, view_of
+from bot.render import PostView, Relation, excerpt, view_of
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -122,15 +122,16 @@ def _room(limit: int, *blocks: str) -> int:
     return max(limit - used, 1)
 
 
+_ICONS = {Relation.REPLY: "↩️", Relation.QUOTE: "💬", Relation.REPOST: "🔁"}
+
+
 def _header(view: PostView) -> str:
     name = f"<b>{escape(view.author_name)}</b>"
     if view.username and view.author_url:
         name += f' (<a href="{escape(view.author_url, quote=True)}">@{escape(view.username)}</a>)'
     lines = [name]
     if view.context:
-        icon = {"Replying": "↩️", "Quoting": "💬", "Reposted": "🔁"}.get(
-            view.context.split()[0], "•"
-        )
+        icon = _ICONS.get(view.relation, "•")
         context = escape(view.context)
         if view.context_url:
             context = f'<a href="{escape(view.context_url, quote=True)}">{context}</a>'

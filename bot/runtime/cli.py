@@ -157,14 +157,25 @@ def _fail(line: str, *, status: int = 2) -> int:
 def _refused_chat_token(exc: Exception) -> str | None:
     """A chat platform refusing the bot token at start-up: one line saying which key to fix
     (the libraries' own messages quote the token)."""
-    from discord import LoginFailure
-    from telegram.error import InvalidToken
+    from discord import LoginFailure, PrivilegedIntentsRequired
+    from telegram.error import BadRequest, Forbidden, InvalidToken
 
     if isinstance(exc, InvalidToken):
         return (
             "telegram.token: Telegram refused the bot token (or telegram.api_base is not a "
             "Bot API server); copy it again from @BotFather into telegram.token or "
             "TELEGRAM_BOT_TOKEN"
+        )
+    if isinstance(exc, BadRequest | Forbidden):
+        return (
+            f"telegram.api_base: Telegram refused the bridge at start-up ({exc.message}); "
+            "check that telegram.api_base is a Bot API server (or remove it) and that "
+            "telegram.token is this bot's"
+        )
+    if isinstance(exc, PrivilegedIntentsRequired):
+        return (
+            "discord.token: Discord refused a privileged intent for this bot; enable it in "
+            "the developer portal (Bot -> Privileged Gateway Intents)"
         )
     if isinstance(exc, LoginFailure):
         return (

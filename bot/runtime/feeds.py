@@ -23,18 +23,19 @@ def feed_destinations(feed: FeedConfig) -> list[Destination]:
     if feed.telegram_chat is not None:
         topic = str(feed.telegram_topic) if feed.telegram_topic is not None else ""
         destinations.append(Destination(Platform.TELEGRAM, str(feed.telegram_chat), topic))
+    if feed.discord_channel is None and feed.discord_webhook is None:
+        return destinations
+    # Discord's destination encoding lives in its adapter; imported here, as in wiring, so
+    # a bridge without Discord feeds never loads discord.py.
+    from adapters.discord.destinations import channel_destination, webhook_destination
+
     if feed.discord_channel is not None:
-        destinations.append(Destination(Platform.DISCORD, str(feed.discord_channel)))
+        destinations.append(channel_destination(feed.discord_channel))
     if feed.discord_webhook is not None:
         parsed = parse_webhook_url(feed.discord_webhook.reveal())
         if parsed is not None:  # the config loader already refused anything else
-            destinations.append(Destination(Platform.DISCORD, webhook_chat_id(parsed[0])))
+            destinations.append(webhook_destination(parsed[0]))
     return destinations
-
-
-def webhook_chat_id(webhook_id: str) -> str:
-    """How a webhook is named as a destination: its id only, never its token."""
-    return f"webhook:{webhook_id}"
 
 
 def source_of(store: Store, profile: str, me_username: str | None) -> Source:

@@ -6,7 +6,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot.events import Destination
+from bot.events import Destination, Platform
 from bot.threads.containers import ContainerRequest
 from bot.threads.errors import ThreadsError
 from bot.threads.publish import Publisher
@@ -23,7 +23,7 @@ async def settle_publications(store: Store, publisher: Publisher, notify: Notify
     is a container published twice."""
     for pending in store.publications.unsettled():
         row = store.publications.state(pending.publication_id) or {}
-        chat = Destination(str(row.get("platform")), str(row.get("chat_id")))
+        chat = Destination(Platform(str(row.get("platform"))), str(row.get("chat_id")))
         data = json.loads(pending.request_json)
         request = ContainerRequest(
             **{

@@ -22,7 +22,9 @@ class AlreadyRunning(Exception):
 
 
 def lock_path(db_path: str | Path) -> Path:
-    return Path(f"{db_path}.lock")
+    """The lock of the database file itself: a symlink or another spelling of the path to
+    the same file (`./x.db`, `/srv/../srv/x.db`) finds the same lock."""
+    return Path(f"{Path(db_path).resolve()}.lock")
 
 
 @contextmanager

@@ -44,7 +44,10 @@ def build_adapters(
 def admin_destinations(config: Config) -> list[Destination]:
     """Where alerts go: each admin's private chat (Telegram) or direct messages (Discord)."""
     admins = [Destination(Platform.TELEGRAM, str(uid)) for uid in config.telegram.admins]
-    admins += [Destination(Platform.DISCORD, f"user:{uid}") for uid in config.discord.admins]
+    if config.discord.admins:
+        from adapters.discord.destinations import user_destination
+
+        admins += [user_destination(uid) for uid in config.discord.admins]
     return admins
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from adapters.discord.adapter import DISCORD_REFUSALS
 from tests.discord.conftest import (
     ALICE,
     BOB,
@@ -153,3 +154,13 @@ async def test_global_commands_work_in_a_direct_message(start_bridge: BridgeFact
     bridge.discord.add_user(PUBLISHER + 100, "dm_user")
     answer = await bridge.slash(PUBLISHER + 100, "watch", channel=None, guild=None, username="bob")
     assert answer.text.startswith("Now watching @bob")
+
+
+async def test_the_refusals_are_worded_by_the_discord_adapter(bridge: Bridge) -> None:
+    # The core's Bridge names no platform: the Discord adapter hands it Discord's wording.
+    refused = await bridge.slash(BOB, "watch", username="bob")
+    stranger = await bridge.slash(BOB, "post", text="let me in")
+    assert refused.text == DISCORD_REFUSALS.admins_only
+    assert stranger.text.endswith(
+        "to discord.publishers (or one of your roles to discord.publisher\\_roles)."
+    )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from adapters.discord.render import render_item, webhook_name
+from dataclasses import replace
+
+from adapters.discord.render import _description, render_item, webhook_name
 from bot.events import FeedItem, Media, MediaKind, Post, Profile
+from bot.render import Relation, view_of
 from tests.feed_items import WHEN, feed_item, images
 
 BOB = Profile("1", "bob", name="Bob Builder", picture_url="https://cdn.example/bob.jpg")
@@ -76,3 +79,15 @@ def test_webhook_names_discord_would_refuse_are_broken_up() -> None:
     assert webhook_name("Discord Fans") == "D\u200biscord Fans"
     assert webhook_name("clyde") == "c\u200blyde"
     assert webhook_name("") == "Threads"
+
+
+def test_the_icon_follows_the_relation_not_the_wording_of_the_context_line() -> None:
+    original = Post(id="1", kind=MediaKind.TEXT, text="x", username="carol")
+    repost = FeedItem(
+        Post(id="3", kind=MediaKind.REPOST, username="bob", reposted_post_id="1"), BOB, original
+    )
+    view = view_of(repost)
+    assert view.relation is Relation.REPOST
+    reworded = replace(view, context="Geteilt von @carol", context_url=None)
+    assert _description(reworded, []).startswith("🔁 Geteilt von @carol")
+    assert _description(replace(reworded, relation=Relation.REPLY), []).startswith("↩️ Geteilt")

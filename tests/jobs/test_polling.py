@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ async def test_first_poll_is_a_silent_baseline(
 ) -> None:
     sim.add_profile("bob", followers=5000)
     for n in range(3):
-        sim.add_post("bob", text=f"old {n}")
+        sim.add_post("bob", text=f"old {n}", timestamp=sim.now() - timedelta(minutes=5))
     source_id = watched_by(store, "bob", "1")
 
     assert await poller.poll(source_id) == 0

@@ -60,3 +60,34 @@ async def test_a_second_run_on_the_same_database_refuses_to_start(
     finally:
         third.send_signal(signal.SIGTERM)
         await asyncio.wait_for(third.communicate(), 60)
+
+
+async def test_a_second_run_through_a_symlink_to_the_database_refuses_to_start(
+    tmp_path: Path, sim: ThreadsSimulator, alice: SimUser
+) -> None:
+    (tmp_path / "state").mkdir()
+    (tmp_path / "alias.db").symlink_to(tmp_path / "state" / "bridge.db")
+    configs = []
+    for name, db in (("first.toml", "state/bridge.db"), ("second.toml", "alias.db")):
+        config = tmp_path / name
+        config.write_text(
+            f'[threads]\naccess_token = "{alice.token}"\napi_base = "{sim.base_url}"\n'
+            f'[storage]\npath = "{db}"\n'
+        )
+        configs.append(config)
+    first = await start_run(configs[0])
+    try:
+        await wait_for_line(first, "bridge running")
+
+        second = await start_run(configs[1])
+        _, err = await asyncio.wait_for(second.communicate(), 60)
+
+        assert second.returncode == 2
+        assert err.decode().splitlines() == [
+            f"error: {tmp_path / 'alias.db'}: another threads-bridge is already running "
+            f"on this database (pid {first.pid}); stop it first, or give this one its own "
+            "storage.path"
+        ]
+    finally:
+        first.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(first.communicate(), 60)

@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.events import Destination, FeedItem, MediaKind, Post, Profile, SourceKind
+from bot.events import Destination, FeedItem, MediaKind, Platform, Post, Profile, SourceKind
 from storage.store import Store
 
 
@@ -44,6 +44,24 @@ def test_database_file_is_private_and_migrated(tmp_path: Path) -> None:
     } <= tables
     assert journal == "wal"
     Store.open(path).close()  # reopening applies nothing twice
+
+
+def test_destinations_read_back_carry_the_platform_enum_stored_as_its_string(
+    tmp_path: Path,
+) -> None:
+    store = Store.open(tmp_path / "b.db")
+    source = store.sources.ensure(SourceKind.PROFILE, "Bob")
+    store.subscriptions.add(
+        source, Destination(Platform.DISCORD, "7"), origin="chat", created_by="u"
+    )
+    store.feed.record(source, [FeedItem(post("a", 1))], 100, baseline=False)
+    stored = store.db.execute("SELECT platform FROM subscriptions").fetchone()[0]
+    (sub,) = store.subscriptions.on_platform("discord")
+    (due,) = store.outbox.due_destinations(["discord"], time.time() + 7200, 10)
+    store.close()
+    assert stored == "discord"
+    assert sub.destination.platform is Platform.DISCORD
+    assert due.platform is Platform.DISCORD
 
 
 def test_new_posts_fan_out_once_per_active_subscription(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.telegram.conftest import GROUP, PRIVATE, Bridge, BridgeFactory, reads
 
 
@@ -31,7 +33,9 @@ async def test_existing_posts_are_not_announced(start_bridge: BridgeFactory) -> 
     bridge: Bridge = await start_bridge(feeds=[feed("bob", PRIVATE)])
     bridge.sim.add_profile("bob", followers=5000)
     for n in range(5):
-        bridge.sim.add_post("bob", text=f"old news {n}")
+        bridge.sim.add_post(
+            "bob", text=f"old news {n}", timestamp=bridge.sim.now() - timedelta(minutes=5)
+        )
 
     await bridge.poll("bob")
     await bridge.poll("bob")

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from html import unescape
 
 from adapters.telegram.render import (
     CAPTION_LIMIT,
     MESSAGE_LIMIT,
     WORD_JOINER,
+    _header,
     render_item,
     unmention,
     utf16_length,
 )
 from bot.events import FeedItem, Media, MediaKind, Post, Profile
+from bot.render import Relation, view_of
 from tests.feed_items import feed_item, images
 
 BOB = Profile("1", "bob", name="Bob <B>")
@@ -127,3 +130,22 @@ def test_at_names_are_defused_but_links_and_addresses_kept() -> None:
     kept = "mail me@example.com or see https://www.threads.com/@bob/post/X and www.x.io/@a"
     assert unmention(kept) == kept
     assert unmention("@ alone") == "@ alone"
+
+
+def test_the_icon_follows_the_relation_not_the_wording_of_the_context_line() -> None:
+    # The renderer switches on PostView.relation; reworded (or translated) context lines
+    # keep their icon.
+    original = Post(id="1", kind=MediaKind.TEXT, text="x", username="carol")
+    reply = FeedItem(
+        Post(id="4", kind=MediaKind.TEXT, text="agreed", username="bob", is_reply=True),
+        BOB,
+        original,
+    )
+    view = view_of(reply)
+    assert view.relation is Relation.REPLY
+    assert visible(_header(replace(view, context="Antwort an @carol"))).splitlines()[1] == (
+        "↩️ Antwort an @carol"
+    )
+    for relation, icon in [(Relation.QUOTE, "💬"), (Relation.REPOST, "🔁")]:
+        header = _header(replace(view, relation=relation))
+        assert visible(header).splitlines()[1] == f"{icon} Replying to @carol"

@@ -48,3 +48,27 @@ async def test_a_config_feed_started_during_an_outage_misses_nothing(
     (message,) = await second.delivered(PRIVATE, 1)
 
     assert "posted during the outage" in (message.visible_text or "")
+
+
+async def test_a_prompt_first_listing_still_announces_posts_stamped_after_the_watch(
+    start_bridge: BridgeFactory,
+) -> None:
+    # The first listing of a watch can come after "Now watching" and a post made since (its
+    # request retried through 5xx answers, all within one poll): what the profile shows then
+    # is the baseline only as far as it was posted before the watch began.
+    bridge: Bridge = await start_bridge()
+    bridge.sim.add_profile("bob", followers=5000)
+    bridge.sim.add_post("bob", text="old news", timestamp=bridge.sim.now() - timedelta(hours=1))
+    bridge.sim.add_post(
+        "bob", text="posted after Now watching", timestamp=bridge.sim.now() + timedelta(seconds=5)
+    )
+    bridge.sim.fail_next("GET", "/profile_posts", kind="server_error", times=2)  # then it answers
+
+    watched = await bridge.command(PRIVATE, PUBLISHER, "/watch bob")
+    await bridge.poll("bob")
+    await bridge.app.delivery.idle()
+
+    texts = [m.visible_text or "" for m in bridge.tg.sent_to(PRIVATE)]
+    assert watched.visible_text.startswith("Now watching")
+    assert [t for t in texts if "posted after Now watching" in t] != []
+    assert [t for t in texts if "old news" in t] == []
