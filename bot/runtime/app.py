@@ -56,12 +56,33 @@ class BridgeApp:
         demo's console);
         `health_port` overrides `server.health_port`; `discord_ready_timeout` is how long
         discord.py waits for more servers after the last one before it calls itself ready."""
+        # No I/O here (issue 9): the database and the token are opened by `open()`, which
+        # `start()` calls; constructing an app touches neither disk nor network.
         self.config = config
+        self._threads = threads
+        self._extra_adapters = extra_adapters
+        self._extra_publishers = extra_publishers
+        self._discord_ready_timeout = discord_ready_timeout
+        self._health_port = health_port if health_port is not None else config.server.health_port
+        self._opened = False
+        self._stopped = False
+
+    def open(self) -> None:
+        """Open the database, adopt the token and build the parts (idempotent). `start()`
+        calls it; the demo calls it first to seed its subscriptions before anything starts."""
+        if self._opened:
+            return
+        config = self.config
         redact(*configured_secrets(config))
         self.store = Store.open(config.storage.path)
-        token = require_token(config, self.store)
+        try:
+            token = require_token(config, self.store)
+        except BaseException:
+            self.store.close()
+            raise
+        self._opened = True
         redact(token.token)
-        self.threads = threads or threads_client(config, token.token)
+        self.threads = self._threads or threads_client(config, token.token)
         self.threads.set_error_listener(self._api_error)
         self.publisher = Publisher(self.threads)
         self.poller = SourcePoller(
@@ -80,14 +101,16 @@ class BridgeApp:
             publishers={
                 "telegram": frozenset(str(u) for u in config.telegram.publishers),
                 "discord": frozenset(str(u) for u in config.discord.publishers),
-                **(extra_publishers or {}),
+                **(self._extra_publishers or {}),
             },
             publisher_roles={"discord": frozenset(str(r) for r in config.discord.publisher_roles)},
         )
         self.bridge = Bridge(self.ctx)
         self.adapters = [
-            *build_adapters(config, self.bridge, discord_ready_timeout=discord_ready_timeout),
-            *(make(self.bridge) for make in extra_adapters),
+            *build_adapters(
+                config, self.bridge, discord_ready_timeout=self._discord_ready_timeout
+            ),
+            *(make(self.bridge) for make in self._extra_adapters),
         ]
         self.delivery = DeliveryWorker(self.store, {a.platform: a for a in self.adapters})
         self.alerts = Alerts(self._notify, admin_destinations(config))
@@ -101,13 +124,12 @@ class BridgeApp:
             scheduler_running=lambda: self.scheduler.running,
             adapters=self.adapter_health,
         )
-        self._health_port = health_port if health_port is not None else config.server.health_port
-        self._stopped = False
 
     def adapter_health(self) -> dict[str, bool]:
         return {adapter.platform: adapter.connected for adapter in self.adapters}
 
     async def start(self) -> None:
+        self.open()
         self.ctx.me, rejected = await self._connected_account()
         reconcile_feeds(
             self.store, self.config.feeds, self.ctx.me.username if self.ctx.me else None
@@ -139,7 +161,7 @@ class BridgeApp:
         """Stop everything in reverse order of start. Jobs, polls and sends in progress get
         `grace` seconds to finish first. Each step is guarded: one that fails is logged and
         the steps after it still run, so nothing is left running or open."""
-        if self._stopped:
+        if self._stopped or not self._opened:  # never opened: nothing to stop or close
             return
         self._stopped = True
         steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [

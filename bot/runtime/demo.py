@@ -130,6 +130,7 @@ async def _run_bridge(
         extra_publishers={TERMINAL.platform: frozenset({YOU.id})},
         health_port=health_port,
     )
+    app.open()  # the database, so the demo's subscriptions exist before anything starts
     for username in PROFILES:
         source = app.store.sources.ensure(SourceKind.PROFILE, username)
         app.store.subscriptions.add(source, TERMINAL, origin="chat", created_by=YOU.id)

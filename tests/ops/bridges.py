@@ -69,10 +69,12 @@ def console_app(
     def console(bridge: Bridge) -> ConsoleAdapter:
         return ConsoleAdapter(bridge, out=out, read_commands=False)
 
-    return BridgeApp(
+    app = BridgeApp(
         config,
         threads=threads or ThreadsClient(account.token, api_base=sim.base_url, retry=FAST_RETRY),
         extra_adapters=[console],
         health_port=health_port,
         discord_ready_timeout=discord_ready_timeout,
     )
+    app.open()  # the tests seed subscriptions in the database before they start the app
+    return app
