@@ -5,6 +5,8 @@ continue there and `/reply` to a bridged post still finds the post."""
 
 from __future__ import annotations
 
+import time
+
 from sqlite_utils import Database
 
 from bot.events import Destination
@@ -22,6 +24,11 @@ class ChatMoves:
         owed the new chat is delivered once."""
         platform, old = chat.platform, chat.chat_id
         with self._db.atomic():
+            self._db.execute(
+                "INSERT OR REPLACE INTO chat_moves (platform, old_chat_id, new_chat_id, moved_at) "
+                "VALUES (?, ?, ?, ?)",
+                [platform, old, new_chat_id, time.time()],
+            )
             subscriptions = many(
                 self._db,
                 "SELECT id, source_id, topic_id, paused_reason FROM subscriptions "
@@ -50,6 +57,20 @@ class ChatMoves:
                 [new_chat_id, platform, old],
             )
         return len(subscriptions)
+
+    def current(self, chat: Destination) -> Destination:
+        """Where `chat` lives now: follows the recorded moves (a chat may move twice)."""
+        seen = {chat.chat_id}
+        while True:
+            row = one(
+                self._db,
+                "SELECT new_chat_id FROM chat_moves WHERE platform = ? AND old_chat_id = ?",
+                [chat.platform, chat.chat_id],
+            )
+            if row is None or row["new_chat_id"] in seen:
+                return chat
+            seen.add(row["new_chat_id"])
+            chat = Destination(chat.platform, row["new_chat_id"], chat.topic_id)
 
     def _merge(self, old_id: int, twin_id: int, *, active: bool) -> None:
         self._db.execute(

@@ -225,3 +225,18 @@ def m004_outbox_ids_never_reused(db: Database) -> None:
     problems = db.execute("PRAGMA foreign_key_check(outbox)").fetchall()
     if problems:
         raise RuntimeError(f"outbox rebuild: {len(problems)} rows reference no subscription")
+
+
+@migrations()
+def m005_chat_moves(db: Database) -> None:
+    # A chat that changed id (group -> supergroup) is remembered, so a config entry still
+    # naming the old id is mapped to the new one instead of re-subscribing a dead chat.
+    db.execute(
+        """CREATE TABLE chat_moves (
+            platform TEXT NOT NULL,
+            old_chat_id TEXT NOT NULL,
+            new_chat_id TEXT NOT NULL,
+            moved_at REAL NOT NULL,
+            PRIMARY KEY (platform, old_chat_id)
+        )"""
+    )

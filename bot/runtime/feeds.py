@@ -49,7 +49,18 @@ def reconcile_feeds(store: Store, feeds: Sequence[FeedConfig], me_username: str 
     wanted: set[tuple[int, Destination]] = set()
     for feed in feeds:
         source = source_of(store, feed.profile, me_username)
-        for destination in feed_destinations(feed):
+        for configured in feed_destinations(feed):
+            destination = store.chat_moves.current(configured)
+            if destination != configured:
+                log.warning(
+                    "the configuration names %s chat %s, which moved to %s: "
+                    "write %s in the feed for %s instead",
+                    configured.platform,
+                    configured.chat_id,
+                    destination.chat_id,
+                    destination.chat_id,
+                    feed.profile,
+                )
             wanted.add((source.id, destination))
             _, created = store.subscriptions.add(
                 source, destination, origin="config", created_by=None

@@ -3,8 +3,12 @@ to the new chat id (Telegram answers the old id with 400 and migrate_to_chat_id)
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from tests.fakes.telegram import FakeTelegram
-from tests.telegram.conftest import ADMIN, MEMBER, PUBLISHER, Bridge, reads
+from tests.telegram.conftest import ADMIN, MEMBER, PUBLISHER, Bridge, BridgeFactory, reads
 
 OLD_GROUP = -4001
 SUPERGROUP = -1004001
@@ -42,3 +46,32 @@ async def test_deliveries_follow_a_group_that_became_a_supergroup(
         "telegram", str(SUPERGROUP), str(before.message_id)
     )
     assert moved == first.id
+
+
+async def test_a_config_feed_naming_the_old_group_follows_the_move_after_a_restart(
+    start_bridge: BridgeFactory, tg: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    tg.add_chat(OLD_GROUP, "group", title="Book club")
+    feeds = [{"profile": "carol", "telegram_chat": OLD_GROUP}]
+    first: Bridge = await start_bridge(feeds=feeds)
+    first.sim.add_profile("carol", followers=5000)
+    await first.poll("carol")
+    tg.migrate_chat(OLD_GROUP, SUPERGROUP)
+    first.sim.add_post("carol", text="moves the feed")
+    await first.poll("carol")
+    await first.delivered(SUPERGROUP, 1)
+    await first.app.stop()
+
+    caplog.set_level(logging.WARNING, logger="bot.runtime.feeds")
+    second: Bridge = await start_bridge(feeds=feeds)  # the file still names the old group
+    assert second.app.store.subscriptions.for_chat("telegram", str(OLD_GROUP)) == []
+    second.sim.add_post("carol", text="after the restart")
+    await second.poll("carol")
+    delivered = await second.delivered(SUPERGROUP, 2)
+    await second.app.delivery.idle()
+
+    assert "after the restart" in reads(delivered[1])
+    assert len(tg.sent_to(SUPERGROUP)) == 2
+    assert len([c for c in tg.calls_to("sendMessage") if c.status == 400]) == 1
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(str(SUPERGROUP) in w and str(OLD_GROUP) in w for w in warnings)
