@@ -7,12 +7,11 @@ adapter into the outcomes the worker acts on.
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.events import Destination, FeedItem
 
 
@@ -72,8 +71,9 @@ class ChatHolds:
     way round.
     """
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
+    def __init__(self, clock: Clock = SYSTEM_CLOCK) -> None:
+        self._clock = clock.monotonic
+        self._sleep = clock.sleep
         self._until: dict[str, float] = {}
 
     def hold(self, chat_id: str, seconds: float) -> None:
@@ -96,8 +96,8 @@ class ChatHolds:
         """Return once `chat_id` may receive (at once when it is not held)."""
         # Looped: another 429 may lengthen the hold while we sleep. Sleeping is the point
         # here (a deadline, not an event), hence the noqa.
-        while (left := self.remaining(chat_id)) > 0:  # noqa: ASYNC110
-            await asyncio.sleep(left)
+        while (left := self.remaining(chat_id)) > 0:
+            await self._sleep(left)
 
 
 PartT = TypeVar("PartT")

@@ -17,10 +17,10 @@ import asyncio
 import contextlib
 import logging
 import random
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.events import Delivery, Destination
 from bot.outbound import (
     DeliveryFailed,
@@ -37,6 +37,8 @@ from storage.store import Store
 
 log = logging.getLogger(__name__)
 
+IDLE_RECHECK = 30.0  # seconds: look at the outbox at least this often, woken or not
+
 
 class DeliveryWorker:
     def __init__(
@@ -47,19 +49,22 @@ class DeliveryWorker:
         max_attempts: int = 8,
         backoff_base: float = 5.0,
         backoff_max: float = 600.0,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self._store = store
         self._outlets = dict(outlets)
         self._max_attempts = max_attempts
         self._backoff_base = backoff_base
         self._backoff_max = backoff_max
-        self._clock = clock  # wall time, as stored in outbox.next_attempt
-        self._pacers = {name: Pacer(o.limits.per_second) for name, o in self._outlets.items()}
+        self._clock = clock
+        self._now = clock.time  # wall time, as stored in outbox.next_attempt
+        self._pacers = {
+            name: Pacer(o.limits.per_second, clock) for name, o in self._outlets.items()
+        }
         self._in_flight = {
             name: asyncio.Semaphore(o.limits.max_in_flight) for name, o in self._outlets.items()
         }
-        self._spacing = ChatSpacing()
+        self._spacing = ChatSpacing(clock)
         self._active: dict[Destination, asyncio.Task[None]] = {}
         # Destinations stopped by an error outside any row: when they may start again, and how
         # many times in a row they stopped (for the backoff).
@@ -103,7 +108,7 @@ class DeliveryWorker:
         later do not count)."""
 
         def settled() -> bool:
-            now = self._clock()
+            now = self._now()
             due = self._store.outbox.due_destinations(list(self._outlets), now, 10_000)
             return not self._active and not [d for d in due if not self._is_held(d, now)]
 
@@ -114,7 +119,7 @@ class DeliveryWorker:
         platforms = list(self._outlets)
         while not self._stopping:
             self._wake.clear()
-            now = self._clock()
+            now = self._now()
             try:
                 due = self._store.outbox.due_destinations(platforms, now, limit=10_000)
             except Exception:
@@ -130,13 +135,16 @@ class DeliveryWorker:
     async def _sleep_until_due(self, platforms: list[str]) -> None:
         """Until woken (new rows, a destination task ended) or a retry falls due. Rows that
         are due now belong to destinations being drained, which wake us when they end."""
-        now = self._clock()
+        now = self._now()
         wakeup = self._store.outbox.next_wakeup(platforms, after=now)
         held_until = [at for at, _ in self._held.values() if at > now]
-        timeout = min([at - now for at in [*held_until, wakeup] if at is not None] + [30.0])
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(timeout):
-                await self._wake.wait()
+        due_in = [at - now for at in [*held_until, wakeup] if at is not None]
+        if due_in:
+            await self._clock.wait(self._wake, min(*due_in, IDLE_RECHECK))
+        else:
+            # Nothing is scheduled: this is a safety net (a row that came without a wake),
+            # not a deadline, so it runs on real time whatever clock paces the sends.
+            await SYSTEM_CLOCK.wait(self._wake, IDLE_RECHECK)
 
     def _is_held(self, destination: Destination, now: float) -> bool:
         held = self._held.get(destination)
@@ -146,7 +154,7 @@ class DeliveryWorker:
         try:
             while not self._stopping:
                 try:
-                    delivery = self._store.outbox.next_due(destination, self._clock())
+                    delivery = self._store.outbox.next_due(destination, self._now())
                 except UnreadableDelivery as row:
                     log.error("stored post %s cannot be read: %s", row.post_id, row.reason)
                     self._fail(row.outbox_id, row.post_id, destination, row.attempts, row.reason)
@@ -218,7 +226,7 @@ class DeliveryWorker:
             self._spacing.hold(chat, exc.seconds)
             self._pacers[destination.platform].hold(min(exc.seconds, 5.0))
             self._store.outbox.retry_later(
-                delivery.id, self._clock() + exc.seconds, exc.reason, count_attempt=False
+                delivery.id, self._now() + exc.seconds, exc.reason, count_attempt=False
             )
         except DestinationMoved as exc:  # the row stays due and goes out at the new id
             log.warning("%s moved to chat %s: %s", destination, exc.chat_id, exc.reason)
@@ -247,7 +255,7 @@ class DeliveryWorker:
         refused): starting it again at once would repeat the error in a tight loop."""
         _, times = self._held.get(destination, (0.0, 0))
         delay = min(self._backoff_max, self._backoff_base * 2**times)
-        self._held[destination] = (self._clock() + delay, times + 1)
+        self._held[destination] = (self._now() + delay, times + 1)
         log.error(
             "delivery to %s stopped (%r); trying again in %.0fs",
             destination,
@@ -286,6 +294,4 @@ class DeliveryWorker:
             attempts,
             delay,
         )
-        self._store.outbox.retry_later(
-            outbox_id, self._clock() + delay, reason, count_attempt=True
-        )
+        self._store.outbox.retry_later(outbox_id, self._now() + delay, reason, count_attempt=True)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections import deque
+
+from bot.clock import SYSTEM_CLOCK, Clock
 
 # How late a send may reach the platform after it left: network jitter, and a busy event
 # loop (a garbage collection, a slow callback) that wakes several senders late and at once.
@@ -20,7 +21,8 @@ class Pacer:
     window check catches senders that woke late and together.
     """
 
-    def __init__(self, per_second: float) -> None:
+    def __init__(self, per_second: float, clock: Clock = SYSTEM_CLOCK) -> None:
+        self._clock = clock
         self._window = 1.0 + ARRIVAL_SLACK
         self._limit = max(1, int(per_second))
         self._interval = self._window / self._limit
@@ -28,38 +30,37 @@ class Pacer:
         self._next = 0.0
 
     async def wait(self) -> None:
-        loop = asyncio.get_running_loop()
-        now = loop.time()
+        clock = self._clock
+        now = clock.monotonic()
         slot = max(now, self._next)
         self._next = slot + self._interval
         if slot > now:
-            await asyncio.sleep(slot - now)
+            await clock.sleep(slot - now)
         while len(self._recent) == self._limit:
-            free_in = self._recent[0] + self._window - loop.time()
+            free_in = self._recent[0] + self._window - clock.monotonic()
             if free_in <= 0:
                 break
-            await asyncio.sleep(free_in)
-        self._recent.append(loop.time())
+            await clock.sleep(free_in)
+        self._recent.append(clock.monotonic())
 
     def hold(self, seconds: float) -> None:
         """Give out no slot for `seconds` (after a flood-control answer)."""
-        now = asyncio.get_running_loop().time()
-        self._next = max(self._next, now + seconds)
+        self._next = max(self._next, self._clock.monotonic() + seconds)
 
 
 class ChatSpacing:
     """The earliest time each chat may receive its next message."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock = SYSTEM_CLOCK) -> None:
+        self._clock = clock
         self._ready_at: dict[object, float] = {}
 
     async def wait(self, key: object, interval: float) -> None:
-        loop = asyncio.get_running_loop()
         ready_at = self._ready_at.get(key, 0.0)
-        if ready_at > loop.time():
-            await asyncio.sleep(ready_at - loop.time())
-        self._ready_at[key] = loop.time() + interval
+        if ready_at > self._clock.monotonic():
+            await self._clock.sleep(ready_at - self._clock.monotonic())
+        self._ready_at[key] = self._clock.monotonic() + interval
 
     def hold(self, key: object, seconds: float) -> None:
-        loop = asyncio.get_running_loop()
-        self._ready_at[key] = max(self._ready_at.get(key, 0.0), loop.time() + seconds)
+        until = self._clock.monotonic() + seconds
+        self._ready_at[key] = max(self._ready_at.get(key, 0.0), until)

@@ -25,6 +25,7 @@ from adapters.telegram.ordering import PerChatOrder
 from adapters.telegram.render import TelegramMessage, render_item, render_notice
 from adapters.telegram.translate import command_of, with_role
 from bot.bridge import Bridge
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.events import Destination, FeedItem, Platform, Reply, Role
 from bot.outbound import ChatHolds, RateLimits, RetryAfter
 
@@ -52,12 +53,13 @@ class TelegramAdapter:
         api_base: str = "https://api.telegram.org/bot",
         file_api_base: str | None = None,
         poll_timeout: int = 10,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self._bridge = bridge
         self._poll_timeout = poll_timeout
         # Telegram's flood waits are per chat and bind every send to it: deliveries, command
         # answers and notices all honour (and record) the same one.
-        self._holds = ChatHolds()
+        self._holds = ChatHolds(clock)
         # No PTB JobQueue: polling and delivery have their own scheduler and worker.
         # Updates of different chats run concurrently: a /post waiting for Threads must not
         # hold up another chat's /help (one chat's updates still go in order).

@@ -11,6 +11,7 @@ from contextlib import suppress
 
 from adapters.base import ChatAdapter
 from bot.bridge import Bridge
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.commands import Context
 from bot.config import Config
 from bot.events import Destination, Profile
@@ -50,12 +51,15 @@ class BridgeApp:
         extra_publishers: Mapping[str, frozenset[str]] | None = None,
         health_port: int | None = None,
         discord_ready_timeout: float = 2.0,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         """`threads` replaces the client built from the config (tests pass one with quick
         retries); `extra_adapters` build adapters that run beside the configured ones (the
         demo's console);
         `health_port` overrides `server.health_port`; `discord_ready_timeout` is how long
-        discord.py waits for more servers after the last one before it calls itself ready."""
+        discord.py waits for more servers after the last one before it calls itself ready;
+        `clock` is what pacing, chat spacing, flood waits and delivery retries wait on (tests
+        pass one that skips over waits)."""
         # No I/O here (issue 9): the database and the token are opened by `open()`, which
         # `start()` calls; constructing an app touches neither disk nor network.
         self.config = config
@@ -63,6 +67,7 @@ class BridgeApp:
         self._extra_adapters = extra_adapters
         self._extra_publishers = extra_publishers
         self._discord_ready_timeout = discord_ready_timeout
+        self.clock = clock
         self._health_port = health_port if health_port is not None else config.server.health_port
         self._opened = False
         self._stopped = False
@@ -108,11 +113,16 @@ class BridgeApp:
         self.bridge = Bridge(self.ctx)
         self.adapters = [
             *build_adapters(
-                config, self.bridge, discord_ready_timeout=self._discord_ready_timeout
+                config,
+                self.bridge,
+                discord_ready_timeout=self._discord_ready_timeout,
+                clock=self.clock,
             ),
             *(make(self.bridge) for make in self._extra_adapters),
         ]
-        self.delivery = DeliveryWorker(self.store, {a.platform: a for a in self.adapters})
+        self.delivery = DeliveryWorker(
+            self.store, {a.platform: a for a in self.adapters}, clock=self.clock
+        )
         self.alerts = Alerts(self._notify, admin_destinations(config))
         self.maintenance = Maintenance(self.store, self.threads, self.alerts)
         self.maintenance.use_token(token.token)

@@ -7,13 +7,14 @@ from collections.abc import Iterator
 
 from adapters.base import ChatAdapter
 from bot.bridge import Bridge
+from bot.clock import Clock
 from bot.config import Config
 from bot.events import Destination, Platform
 from bot.links import parse_webhook_url
 
 
 def build_adapters(
-    config: Config, bridge: Bridge, *, discord_ready_timeout: float
+    config: Config, bridge: Bridge, *, discord_ready_timeout: float, clock: Clock
 ) -> list[ChatAdapter]:
     adapters: list[ChatAdapter] = []
     telegram = config.telegram
@@ -21,7 +22,9 @@ def build_adapters(
         from adapters.telegram import TelegramAdapter
 
         adapters.append(
-            TelegramAdapter(telegram.token.reveal(), bridge, api_base=telegram.api_base)
+            TelegramAdapter(
+                telegram.token.reveal(), bridge, api_base=telegram.api_base, clock=clock
+            )
         )
     discord = config.discord
     if discord.token is not None:

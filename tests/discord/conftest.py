@@ -18,6 +18,7 @@ from tests.conftest import FAST_RETRY
 from tests.fakes.discord import FakeDiscord, SentInteraction, SentMessage, patched_discord
 from tests.fakes.discord.harness import ALICE, BOB, FORUM, GUILD, NEWS, TEXT, populate
 from tests.harness import poll_now
+from tests.virtual_time import SkipAheadClock
 
 PUBLISHER = 1_300_000_000_000_000_203  # listed in discord.publishers
 EDITOR = 1_300_000_000_000_000_204  # has the publisher role
@@ -26,8 +27,15 @@ __all__ = ["ALICE", "BOB", "EDITOR", "FORUM", "GUILD", "NEWS", "PUBLISHER", "TEX
 
 
 @pytest.fixture
-async def discord_fake() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as fake, patched_discord(fake):
+def clock() -> SkipAheadClock:
+    """The time the bridge's delivery waits and the fake's rate limits share: spacing is
+    kept as both count it, without costing real seconds."""
+    return SkipAheadClock()
+
+
+@pytest.fixture
+async def discord_fake(clock: SkipAheadClock) -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord(clock=clock.monotonic) as fake, patched_discord(fake):
         populate(fake)
         fake.add_member(GUILD, PUBLISHER, "pat")
         fake.add_role(GUILD, EDITORS_ROLE, "editors")
@@ -102,7 +110,11 @@ BridgeFactory = Callable[..., Any]
 
 @pytest.fixture
 async def start_bridge(
-    tmp_path: Path, sim: ThreadsSimulator, discord_fake: FakeDiscord, alice: SimUser
+    tmp_path: Path,
+    sim: ThreadsSimulator,
+    discord_fake: FakeDiscord,
+    alice: SimUser,
+    clock: SkipAheadClock,
 ) -> AsyncIterator[Callable[..., Any]]:
     started: list[BridgeApp] = []
 
@@ -126,7 +138,9 @@ async def start_bridge(
         raw["discord"].update(extra.pop("discord", {}))
         raw.update(extra)
         threads = ThreadsClient(alice.token, api_base=sim.base_url, retry=FAST_RETRY)
-        app = BridgeApp(parse_config(raw, env={}), threads=threads, discord_ready_timeout=0.1)
+        app = BridgeApp(
+            parse_config(raw, env={}), threads=threads, discord_ready_timeout=0.1, clock=clock
+        )
         started.append(app)
         await app.start()
         return Bridge(app, sim, discord_fake)

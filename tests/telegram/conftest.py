@@ -17,6 +17,7 @@ from simulator import SimUser, ThreadsSimulator
 from tests.conftest import FAST_RETRY
 from tests.fakes.telegram import FakeTelegram, SentMessage
 from tests.harness import poll_now
+from tests.virtual_time import SkipAheadClock
 
 PUBLISHER = 1001  # a Telegram user allowed to publish
 MEMBER = 1002  # an ordinary user
@@ -26,8 +27,15 @@ PRIVATE = PUBLISHER
 
 
 @pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
+def clock() -> SkipAheadClock:
+    """The time the bridge's waits and the fake's flood limits share: spacing and flood
+    waits are kept as both count them, without costing real seconds."""
+    return SkipAheadClock()
+
+
+@pytest.fixture
+async def tg(clock: SkipAheadClock) -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram(clock=clock.monotonic) as fake:
         fake.add_user(PUBLISHER, "Pat", username="pat")
         fake.add_user(MEMBER, "Mel", username="mel")
         fake.add_user(ADMIN, "Ada", username="ada")
@@ -103,14 +111,14 @@ def reads(message: SentMessage) -> str:
 
 @pytest.fixture
 async def start_bridge(
-    tmp_path: Path, sim: ThreadsSimulator, tg: FakeTelegram, alice: SimUser
+    tmp_path: Path, sim: ThreadsSimulator, tg: FakeTelegram, alice: SimUser, clock: SkipAheadClock
 ) -> AsyncIterator[Callable[..., Any]]:
     started: list[BridgeApp] = []
 
     async def start(*, health_port: int | None = None, **extra: Any) -> Bridge:
         config = bridge_config(tmp_path, sim, tg, alice, **extra)
         threads = ThreadsClient(alice.token, api_base=sim.base_url, retry=FAST_RETRY)
-        app = BridgeApp(config, threads=threads, health_port=health_port)
+        app = BridgeApp(config, threads=threads, health_port=health_port, clock=clock)
         started.append(app)
         await app.start()
         return Bridge(app, sim, tg)

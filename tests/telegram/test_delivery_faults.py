@@ -13,8 +13,8 @@ import pytest
 
 from adapters.telegram import TelegramAdapter
 from jobs.delivery import DeliveryWorker
-from simulator.clock import SimClock
 from tests.telegram.conftest import PRIVATE, Bridge, BridgeFactory
+from tests.virtual_time import SkipAheadClock
 
 OTHER_CHAT = 1004  # another private chat, fed from another profile
 ATTEMPTS = 3
@@ -46,19 +46,21 @@ def store_json(db_path: Path, post_id: str, text: str) -> None:
         db.execute("UPDATE posts SET json = ? WHERE id = ?", [text, post_id])
 
 
-async def run_worker(bridge: Bridge, clock: SimClock) -> DeliveryWorker:
+async def run_worker(bridge: Bridge, clock: SkipAheadClock) -> DeliveryWorker:
     """The bridge's own adapter and store with a worker on a clock the test moves: each
     retry falls due when the test says, not after minutes of backoff."""
     (adapter,) = [a for a in bridge.app.adapters if isinstance(a, TelegramAdapter)]
     worker = DeliveryWorker(
-        bridge.app.store, {"telegram": adapter}, max_attempts=ATTEMPTS, clock=clock.now
+        bridge.app.store, {"telegram": adapter}, max_attempts=ATTEMPTS, clock=clock
     )
     bridge.app.delivery = worker  # the app wakes, and at the end stops, this one
     worker.start()
     return worker
 
 
-async def until_nothing_pending(bridge: Bridge, worker: DeliveryWorker, clock: SimClock) -> None:
+async def until_nothing_pending(
+    bridge: Bridge, worker: DeliveryWorker, clock: SkipAheadClock
+) -> None:
     """Let every retry fall due in turn until the outbox has settled every row."""
     for _ in range(ATTEMPTS + 1):
         async with asyncio.timeout(30):  # a row stuck in a loop never lets the worker idle
@@ -71,7 +73,10 @@ async def until_nothing_pending(bridge: Bridge, worker: DeliveryWorker, clock: S
 
 
 async def test_unreadable_stored_post_dies_after_its_attempts_and_the_rest_arrive(
-    start_bridge: BridgeFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    start_bridge: BridgeFactory,
+    clock: SkipAheadClock,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     bridge: Bridge = await start_bridge(feeds=feeds())
     bridge.tg.add_chat(OTHER_CHAT, "private")
@@ -80,7 +85,6 @@ async def test_unreadable_stored_post_dies_after_its_attempts_and_the_rest_arriv
     )
     store_json(tmp_path / "bridge.db", ids["bob"][0], '{"post": {"id": "')  # cut short
     caplog.set_level(logging.INFO, logger="jobs.delivery")
-    clock = SimClock()
 
     worker = await run_worker(bridge, clock)
     await until_nothing_pending(bridge, worker, clock)
@@ -96,7 +100,7 @@ async def test_unreadable_stored_post_dies_after_its_attempts_and_the_rest_arriv
 
 
 async def test_post_stored_by_an_older_release_is_still_delivered(
-    start_bridge: BridgeFactory, tmp_path: Path
+    start_bridge: BridgeFactory, clock: SkipAheadClock, tmp_path: Path
 ) -> None:
     bridge: Bridge = await start_bridge(feeds=feeds())
     bridge.tg.add_chat(OTHER_CHAT, "private")
@@ -109,7 +113,6 @@ async def test_post_stored_by_an_older_release_is_still_delivered(
         "related": None,
     }  # fmt: skip
     store_json(tmp_path / "bridge.db", ids["bob"][0], json.dumps(old))
-    clock = SimClock()
 
     worker = await run_worker(bridge, clock)
     await until_nothing_pending(bridge, worker, clock)
@@ -139,13 +142,15 @@ def free_disk(bridge: Bridge) -> None:
 
 
 async def test_a_send_that_cannot_be_recorded_is_not_repeated(
-    start_bridge: BridgeFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    start_bridge: BridgeFactory,
+    clock: SkipAheadClock,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     bridge: Bridge = await start_bridge(feeds=feeds())
     ids = await queue_posts(bridge, {"bob": ["said once"]})
     fill_disk_on_next_message(tmp_path / "bridge.db", bridge)
     caplog.set_level(logging.INFO, logger="jobs.delivery")
-    clock = SimClock()
 
     worker = await run_worker(bridge, clock)
     for _ in range(3):  # the destination is tried again after each backoff, disk still full

@@ -14,12 +14,16 @@ from tests.telegram.conftest import PRIVATE, PUBLISHER, Bridge, BridgeFactory
 
 
 async def quick_worker(bridge: Bridge) -> DeliveryWorker:
-    """The bridge's own Telegram adapter and store, with a worker that retries in
+    """The bridge's own Telegram adapter, store and clock, with a worker that retries in
     milliseconds rather than minutes."""
     await bridge.app.delivery.stop()
     (adapter,) = [a for a in bridge.app.adapters if isinstance(a, TelegramAdapter)]
     worker = DeliveryWorker(
-        bridge.app.store, {"telegram": adapter}, max_attempts=3, backoff_base=0.05
+        bridge.app.store,
+        {"telegram": adapter},
+        max_attempts=3,
+        backoff_base=0.05,
+        clock=bridge.app.clock,
     )
     bridge.app.delivery = worker  # the app wakes, and at the end stops, this one
     worker.start()

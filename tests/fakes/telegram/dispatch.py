@@ -8,7 +8,6 @@ import asyncio
 import json
 import logging
 import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -72,7 +71,7 @@ class Dispatcher:
         ]
 
     async def handle_api(self, request: web.Request) -> web.Response:
-        started = time.time()
+        started = self.gate.now()  # the clock the flood limits run on
         name = request.match_info["method"]
         params = Params({}, {})
         sent: list[Any] = []

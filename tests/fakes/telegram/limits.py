@@ -45,6 +45,9 @@ class FloodGate:
         self._groups: dict[int, deque[float]] = {}
         self._buckets: dict[int, _Bucket] = {}
 
+    def now(self) -> float:
+        return self._clock()
+
     def reset(self) -> None:
         """Forget all history (as if the bot had been quiet for a minute)."""
         self._overall.clear()

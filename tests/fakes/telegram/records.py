@@ -18,7 +18,7 @@ class RecordedCall:
     uploads: tuple[str, ...]
     status: int
     description: str | None
-    time: float
+    time: float  # when the call arrived, on the clock of the fake's flood limits
 
     @property
     def ok(self) -> bool:
