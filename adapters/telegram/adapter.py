@@ -28,6 +28,7 @@ from bot.bridge import Bridge
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.events import Destination, FeedItem, Platform, Reply, Role
 from bot.outbound import ChatHolds, RateLimits, RetryAfter
+from bot.tls import tls_context
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,9 @@ class TelegramAdapter:
             .job_queue(None)
             .concurrent_updates(PerChatOrder())
         )
-        builder = builder.get_updates_request(_PollRequest(self._poll_answered))
+        builder = builder.request(
+            HTTPXRequest(connection_pool_size=256, httpx_kwargs={"verify": tls_context()})
+        ).get_updates_request(_PollRequest(self._poll_answered))
         if file_api_base:
             builder = builder.base_file_url(file_api_base)
         self._app: Application = builder.build()  # type: ignore[type-arg]
@@ -281,7 +284,7 @@ class _PollRequest(HTTPXRequest):
     (python-telegram-bot reports failures, but not the recovery)."""
 
     def __init__(self, answered: Callable[[bool], None]) -> None:
-        super().__init__(connection_pool_size=1)
+        super().__init__(connection_pool_size=1, httpx_kwargs={"verify": tls_context()})
         self._answered = answered
 
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:

@@ -21,6 +21,7 @@ from bot.runtime.credentials import threads_client
 from bot.runtime.preflight import delivery_notice, health_problem, storage_problem_of
 from bot.runtime.runlock import running_pid
 from bot.threads.errors import AuthError, PermissionDenied, ThreadsError, TransientError
+from bot.tls import tls_context
 from storage.database import StorageError, open_readonly
 from storage.tokens import Tokens
 
@@ -154,7 +155,7 @@ async def _check_telegram(config: Config) -> AsyncIterator[Check]:
     # Plain HTTP rather than python-telegram-bot: the core never imports a chat library. The
     # Bot API URL carries the token; httpx's request log is off and our logs redact it.
     base = _telegram_base(config.telegram.api_base, config.telegram.token.reveal())
-    async with httpx.AsyncClient(timeout=10) as http:
+    async with httpx.AsyncClient(timeout=10, verify=tls_context()) as http:
         try:
             me = await http.post(f"{base}/getMe")
         except httpx.HTTPError as exc:
@@ -219,7 +220,7 @@ async def _check_discord(config: Config) -> AsyncIterator[Check]:
     assert config.discord.token is not None
     headers = {"Authorization": f"Bot {config.discord.token.reveal()}"}
     base = config.discord.api_base.rstrip("/")
-    async with httpx.AsyncClient(headers=headers, timeout=10) as http:
+    async with httpx.AsyncClient(headers=headers, timeout=10, verify=tls_context()) as http:
         try:
             response = await http.get(f"{base}/users/@me")
         except httpx.HTTPError as exc:
@@ -268,7 +269,7 @@ async def _check_webhooks(config: Config) -> AsyncIterator[Check]:
     """A webhook answers GET with its channel while it exists; a deleted one answers 404.
     Asked without the bot token: the webhook's own token is its credential."""
     base = config.discord.api_base.rstrip("/")
-    async with httpx.AsyncClient(timeout=10) as http:
+    async with httpx.AsyncClient(timeout=10, verify=tls_context()) as http:
         for index, feed in enumerate(config.feeds):
             if feed.discord_webhook is None:
                 continue
