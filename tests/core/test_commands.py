@@ -12,7 +12,7 @@ from bot.bridge import UNEXPECTED, Bridge
 from bot.commands import ALL_COMMANDS
 from bot.commands.explain import explain
 from bot.commands.help import INTRO
-from bot.events import Command, Platform, Role
+from bot.events import Command, Destination, Platform, Role
 from bot.threads.errors import (
     AuthError,
     ContainerFailed,
@@ -304,3 +304,21 @@ async def test_the_recording_adapter_sees_one_reply_per_command(
         Platform.TELEGRAM,
     )
     assert refused.private
+
+
+async def test_autocomplete_offers_what_these_chats_watch(
+    sim: ThreadsSimulator, telegram_chat: RecordingAdapter, discord_chat: RecordingAdapter
+) -> None:
+    other_channel = Destination(Platform.DISCORD, "4002")
+    for name in ("carol", "bob"):
+        sim.add_profile(name)
+        await discord_chat.send(CHANNEL, DISCORD_MEMBER, f"/watch {name}", role=Role.ADMIN)
+    await discord_chat.send(other_channel, DISCORD_MEMBER, "/watch me", role=Role.ADMIN)
+    await telegram_chat.send(GROUP, ADMIN, "/watch bob", role=Role.ADMIN)
+    bridge = discord_chat.bridge
+
+    assert bridge.watched_usernames("discord", [CHANNEL.chat_id]) == ["bob", "carol"]
+    both = [CHANNEL.chat_id, other_channel.chat_id]
+    assert bridge.watched_usernames("discord", both) == ["alice", "bob", "carol"]
+    assert bridge.watched_usernames("telegram", [CHANNEL.chat_id]) == []
+    assert bridge.watched_usernames("discord", []) == []
