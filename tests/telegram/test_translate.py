@@ -181,6 +181,17 @@ def test_a_reply_thread_outside_a_forum_is_not_a_topic() -> None:
     assert command.reply_to_message_id == "90"
 
 
+def test_a_reply_in_a_basic_group_names_the_message_answered() -> None:
+    basic = {"id": -4000000001, "type": "group", "title": "Friends"}
+    earlier = {"message_id": 12, "date": DATE - 5, "chat": basic, "from": MEL, "text": "look"}
+
+    command = translate(message("/reply wow", basic, reply_to_message=earlier))
+
+    assert command is not None
+    assert command.chat == Destination(Platform.TELEGRAM, "-4000000001")
+    assert (command.reply_to_message_id, command.role) == ("12", Role.MEMBER)
+
+
 def test_an_anonymous_admin_writes_as_the_group() -> None:
     payload = message("/watch bob", GROUP, sender=GROUP_ANONYMOUS_BOT, sender_chat=GROUP)
 
