@@ -187,8 +187,6 @@ def _refused_chat_token(exc: Exception) -> str | None:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "run":
-        from bot.runtime.app import BridgeApp
-
         config = _config(args.config, require_token=False)  # `auth` may have stored one
         # What `check` reports, refused here before anything starts; the lock comes after the
         # storage path is known to be usable, and before the port (a running bridge holds it).
@@ -197,6 +195,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             require(health_problem(config, args.health_port))
             if (notice := delivery_notice(config)) is not None:
                 log.warning("%s", notice)
+            # Imported only now: a `run` refused above answers without loading the chat
+            # libraries (about 0.3 s).
+            from bot.runtime.app import BridgeApp
+
             asyncio.run(BridgeApp(config, health_port=args.health_port).run())
         return 0
     if args.command == "demo":

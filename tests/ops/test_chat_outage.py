@@ -114,6 +114,9 @@ async def test_telegram_going_down_later_is_reported_and_ridden_out(
             await terminal.wait_for("while Telegram is away")
 
             await tg.start("127.0.0.1", port)
+            # Someone writes meanwhile: the poll held by the server answers at once, rather
+            # than at its 10 s timeout.
+            tg.send_text(CHAT, CHAT, "anyone there?")
             await logs.wait_for("Telegram is reachable again", within=40)
             await tg.wait_for(lambda fake: bool(fake.sent_to(CHAT)), timeout=30)
             up = await health(app)
