@@ -14,6 +14,7 @@ from tests.fakes.telegram import FakeTelegram
 from tests.harness import seed_baseline, start_bridge_process
 
 FANS = [7000 + n for n in range(10)]
+POSTS = 4  # per chat: 4 s of delivery at 1 message/s, killed a third of the way
 
 
 def write_config(path: Path, sim: ThreadsSimulator, tg: FakeTelegram, account: SimUser) -> Path:
@@ -60,7 +61,7 @@ async def test_kill_9_mid_delivery_loses_nothing_and_repeats_only_in_flight(
 ) -> None:
     sim.add_profile("bob", followers=5000)
     seed_baseline(tmp_path / "bridge.db", "telegram", FANS)
-    for n in range(6):
+    for n in range(POSTS):
         sim.add_post("bob", text=f"post {n}")
     async with FakeTelegram() as tg:
         tg.latency = (0.05, 0.15)
@@ -70,7 +71,7 @@ async def test_kill_9_mid_delivery_loses_nothing_and_repeats_only_in_flight(
         config = write_config(tmp_path, sim, tg, alice)
 
         first = await start_bridge_process(config, log=tmp_path / "log")
-        await tg.wait_for(lambda fake: len(fake.sent) >= 20, timeout=60)
+        await tg.wait_for(lambda fake: len(fake.sent) >= 12, timeout=60)
         first.kill()  # SIGKILL: no chance to clean up
         await first.wait()
         before_restart = len(tg.sent)
@@ -79,7 +80,7 @@ async def test_kill_9_mid_delivery_loses_nothing_and_repeats_only_in_flight(
         try:
             await tg.wait_for(
                 lambda fake: all(
-                    {f"post {n}" for n in range(6)}
+                    {f"post {n}" for n in range(POSTS)}
                     <= {m.visible_text.split("\n\n")[1] for m in fake.sent_to(fan)}
                     for fan in FANS
                 ),
@@ -89,10 +90,10 @@ async def test_kill_9_mid_delivery_loses_nothing_and_repeats_only_in_flight(
             second.send_signal(signal.SIGTERM)
             await asyncio.wait_for(second.wait(), 15)
 
-    assert before_restart < 6 * len(FANS), "the kill came too late to test anything"
+    assert before_restart < POSTS * len(FANS), "the kill came too late to test anything"
     for fan in FANS:
         texts = [m.visible_text.split("\n\n")[1] for m in tg.sent_to(fan)]
-        assert sorted(set(texts)) == [f"post {n}" for n in range(6)]
+        assert sorted(set(texts)) == [f"post {n}" for n in range(POSTS)]
         # Each chat receives in order; a repeat can only be the message in flight at the kill.
-        assert list(dict.fromkeys(texts)) == [f"post {n}" for n in range(6)]
+        assert list(dict.fromkeys(texts)) == [f"post {n}" for n in range(POSTS)]
         assert sum(count - 1 for count in Counter(texts).values()) <= 1
