@@ -4,7 +4,6 @@ simulator's OAuth endpoints."""
 from __future__ import annotations
 
 import asyncio
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -14,6 +13,7 @@ import pytest
 
 from bot.config import ConfigError, parse_config
 from bot.runtime import credentials
+from bot.runtime.cli import main
 from bot.threads.client import ThreadsClient
 from bot.threads.errors import AuthError
 from simulator import SimUser, ThreadsSimulator
@@ -140,7 +140,9 @@ async def test_refresh_after_a_day_and_not_once_expired(
             await credentials.refresh_stored(client, store)
 
 
-async def test_the_auth_commands(tmp_path: Path, sim: ThreadsSimulator, alice: SimUser) -> None:
+async def test_the_auth_commands(
+    tmp_path: Path, sim: ThreadsSimulator, alice: SimUser, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "config.toml"
     path.write_text(
         f'[threads]\napi_base = "{sim.base_url}"\napp_id = "sim-app"\n'
@@ -148,19 +150,10 @@ async def test_the_auth_commands(tmp_path: Path, sim: ThreadsSimulator, alice: S
     )
 
     async def auth(*args: str) -> tuple[int, str]:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "auth",
-            *args,
-            "--config",
-            str(path),
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        out, _ = await asyncio.wait_for(process.communicate(), 30)
-        return process.returncode or 0, out.decode()
+        """`threads-bridge auth ARGS`: the CLI's main, in a thread (it runs its own event
+        loop while the simulator answers on this one)."""
+        code = await asyncio.to_thread(main, ["auth", *args, "--config", str(path)])
+        return code, capsys.readouterr().out
 
     code, url_output = await auth("url")
     assert code == 0 and f"{sim.root_url}/oauth/authorize?client_id=sim-app" in url_output

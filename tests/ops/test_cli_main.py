@@ -5,6 +5,7 @@ itself is the point: kill -9, SIGTERM, the run lock, another user's files.)"""
 from __future__ import annotations
 
 import asyncio
+import socket
 from importlib import metadata
 from pathlib import Path
 
@@ -129,3 +130,27 @@ async def test_check_fails_with_status_1_when_threads_refuses_the_token(
     out = capsys.readouterr().out.splitlines()
     assert status == 1, out
     assert any(line.startswith("FAIL  threads: ") for line in out), out
+
+
+def test_run_refuses_a_health_port_in_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "bridge.db"
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        config = write(
+            tmp_path,
+            threads_section(None) + f'[storage]\npath = "{db}"\n[server]\nhealth_port = {port}\n',
+        )
+
+        status = main(["run", "--config", config])
+
+    assert status == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: server.health_port: cannot listen on 127.0.0.1 port {port} (Address already "
+        "in use); stop what holds it or choose another port"
+    ]
+    with hold_run_lock(db):  # the refused run let go of the database
+        pass
