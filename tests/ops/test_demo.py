@@ -7,7 +7,6 @@ import asyncio
 import os
 import signal
 import sys
-import time
 from pathlib import Path
 from typing import IO
 
@@ -58,10 +57,9 @@ async def test_posts_flow_commands_answer_and_ctrl_c_stops(
     demo: asyncio.subprocess.Process,
 ) -> None:
     assert demo.stdout is not None and demo.stdin is not None
-    started = time.monotonic()
     try:
+        # The demo's first post comes a few seconds after start (its script, not a margin).
         first = await read_until(demo.stdout, "https://www.threads.com/@", within=20)
-        took = time.monotonic() - started
         demo.stdin.write(b"/post Hello from the terminal\n/list\n")
         await demo.stdin.drain()
         published = await read_until(demo.stdout, "Published on Threads:", within=15)
@@ -69,7 +67,6 @@ async def test_posts_flow_commands_answer_and_ctrl_c_stops(
     finally:
         code = await stop(demo)
 
-    assert took < 20
     assert "#1  " in first and ("@nova_photos" in first or "@river_notes" in first)
     assert "https://www.threads.com/@demo/post/" in published
     assert "This chat watches:\n• @nova_photos\n• @river_notes" in listed
