@@ -41,6 +41,12 @@ class ThreadsConfig:
     app_secret: Secret | None = field(default=None, metadata={"env": "THREADS_APP_SECRET"})
     poll_interval: float = field(default=300.0, metadata={"min": 1.0})
     redirect_uri: str | None = None
+    # Meta's Profile Discovery budget (profile_posts + profile_lookup, per rolling 24 h), the
+    # part of it kept for people's commands, and the slowest a public profile is polled
+    # while the budget allows.
+    discovery_budget: int = field(default=1000, metadata={"min": 1})
+    discovery_reserve: int = field(default=100, metadata={"min": 0})
+    max_poll_interval: float = field(default=3600.0, metadata={"min": 1.0})
 
 
 @dataclass(frozen=True, slots=True)

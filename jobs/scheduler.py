@@ -18,8 +18,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.events import Source
+from bot.events import Source, SourceKind
 from jobs.polling import SourcePoller
 
 log = logging.getLogger(__name__)
@@ -31,17 +32,30 @@ def _job_id(source: Source) -> str:
     return f"poll-source-{source.id}"
 
 
+def _jitter(interval: float) -> int:
+    """A little jitter keeps many sources from polling in the same second."""
+    return max(1, min(int(interval * 0.1), 30))
+
+
 class PollScheduler:
     """Keeps exactly one polling job per watched source (the bridge's SourceWatcher)."""
 
     def __init__(
-        self, poller: SourcePoller, *, interval: float, start_spread: float = 5.0
+        self,
+        poller: SourcePoller,
+        *,
+        interval: float,
+        interval_of: Callable[[Source], float] | None = None,
+        start_spread: float = 5.0,
     ) -> None:
+        """`interval_of` gives each source its own interval (the discovery plan); without
+        it every source is polled every `interval` seconds."""
         self._poller = poller
         self._interval = interval
-        # A little jitter keeps many sources from polling in the same second.
-        self._jitter = max(1, min(int(interval * 0.1), 30))
+        self._interval_of = interval_of or (lambda source: interval)
         self._start_spread = start_spread
+        self._sources: dict[int, Source] = {}  # polled sources, by id
+        self._intervals: dict[int, float] = {}
         self._scheduler = AsyncIOScheduler(timezone="UTC")
         self._in_progress: dict[asyncio.Task[Any], str] = {}  # job runs -> the job's name
         self._stopping = False
@@ -55,7 +69,7 @@ class PollScheduler:
         if not self._scheduler.running:
             self._scheduler.start()
         for source in sources:
-            delay = random.uniform(0, min(self._start_spread, self._interval))
+            delay = random.uniform(0, min(self._start_spread, self._interval_of(source)))
             self._add(source, datetime.now().astimezone() + timedelta(seconds=delay))
 
     async def stop(self, grace: float) -> None:
@@ -85,9 +99,58 @@ class PollScheduler:
             self._add(source, datetime.now().astimezone())
 
     def unwatch(self, source: Source) -> None:
+        self._sources.pop(source.id, None)
+        self._intervals.pop(source.id, None)
         if self._scheduler.get_job(_job_id(source)) is not None:
             self._scheduler.remove_job(_job_id(source))
             log.info("stopped polling %s", source.label)
+
+    def polled(self, kind: SourceKind) -> list[Source]:
+        return [s for s in self._sources.values() if s.kind is kind]
+
+    def interval(self, source: Source) -> float | None:
+        """The interval `source` is polled at now (None: it is not polled)."""
+        return self._intervals.get(source.id)
+
+    def retime(self) -> None:
+        """Give every source the interval `interval_of` says now (after a re-plan). A
+        source's next poll never moves later than its new interval from now, so re-planning
+        often cannot starve a slowly polled source."""
+        now = datetime.now().astimezone()
+        for source in list(self._sources.values()):
+            seconds = self._interval_of(source)
+            if abs(seconds - self._intervals[source.id]) < 0.02 * self._intervals[source.id]:
+                continue
+            job = self._scheduler.get_job(_job_id(source))
+            if job is None:
+                continue
+            soonest = now + timedelta(seconds=seconds)
+            next_run = job.next_run_time
+            self._intervals[source.id] = seconds
+            job.modify(
+                trigger=IntervalTrigger(seconds=seconds, jitter=_jitter(seconds), timezone="UTC"),
+                misfire_grace_time=int(seconds),
+                **({"next_run_time": min(next_run, soonest)} if next_run is not None else {}),
+            )
+            log.info("polling %s every %.0fs", source.label, seconds)
+
+    def pause(self, kind: SourceKind) -> None:
+        """Stop polling every source of `kind` until `resume` (Meta said stop)."""
+        for source in self.polled(kind):
+            if self._scheduler.get_job(_job_id(source)) is not None:
+                self._scheduler.pause_job(_job_id(source))
+
+    def resume(self, kind: SourceKind) -> None:
+        """Poll every source of `kind` again, now: what was posted meanwhile is caught up."""
+        now = datetime.now().astimezone()
+        for n, source in enumerate(self.polled(kind)):
+            job = self._scheduler.get_job(_job_id(source))
+            if job is not None:
+                job.modify(next_run_time=now + timedelta(seconds=n))  # one a second
+
+    def run_once(self, job: Job, *, name: str, after: float) -> None:
+        """`job` once, `after` seconds from now (replacing a pending run of that name)."""
+        self._add_once(job, name=name, when=datetime.now().astimezone() + timedelta(seconds=after))
 
     def run_soon(self, name: str) -> None:
         """Run the job called `name` (a housekeeping job) now, through the scheduler, rather
@@ -110,17 +173,33 @@ class PollScheduler:
         self._add_job(job, job_id=name, name=name, seconds=seconds, first_run=first)
 
     def _add(self, source: Source, first_run: datetime) -> None:
+        seconds = self._interval_of(source)
+        self._sources[source.id] = source
+        self._intervals[source.id] = seconds
         self._add_job(
             self._poller.poll,
             job_id=_job_id(source),
             name=f"poll {source.label}",
-            seconds=self._interval,
+            seconds=seconds,
             first_run=first_run,
             args=[source.id],
-            jitter=self._jitter,
-            misfire_grace_time=int(self._interval),
+            jitter=_jitter(seconds),
+            misfire_grace_time=int(seconds),
         )
-        log.info("polling %s every %.0fs", source.label, self._interval)
+        log.info("polling %s every %.0fs", source.label, seconds)
+
+    def _add_once(self, job: Job, *, name: str, when: datetime) -> None:
+        if not inspect.iscoroutinefunction(job):
+            raise TypeError(f"scheduled job {name!r} must be a coroutine function (async def)")
+        self._scheduler.add_job(
+            functools.partial(self._run, name, job),
+            "date",
+            id=name,
+            name=name,
+            run_date=when,
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
 
     def _add_job(
         self,

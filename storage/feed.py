@@ -137,3 +137,17 @@ class Feed:
     def post_by_shortcode(self, shortcode: str) -> FeedItem | None:
         row = one(self._db, "SELECT json FROM posts WHERE shortcode = ? LIMIT 1", [shortcode])
         return decode_item(row["json"]) if row else None
+
+    def activity(self, source_id: int, since: float) -> tuple[int, float | None]:
+        """(posts seen since `since`, the newest post's timestamp) for the discovery plan.
+        The baseline does not count as activity, but its newest post does as the last one."""
+        row = one(
+            self._db,
+            """SELECT COUNT(CASE WHEN baseline = 0 AND seen_at > ? THEN 1 END) AS n,
+                      MAX(timestamp) AS last
+               FROM posts WHERE source_id = ?""",
+            [since, source_id],
+        )
+        if row is None:
+            return 0, None
+        return int(row["n"] or 0), float(row["last"]) if row["last"] is not None else None

@@ -240,3 +240,17 @@ def m005_chat_moves(db: Database) -> None:
             PRIMARY KEY (platform, old_chat_id)
         )"""
     )
+
+
+@migrations()
+def m006_discovery_ledger(db: Database) -> None:
+    # Every profile-discovery request the bridge sent, kept a day: Meta counts them over a
+    # rolling 24 h and reports no remainder, so the bridge keeps its own count, across restarts.
+    db.execute(
+        """CREATE TABLE discovery_calls (
+            id INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            endpoint TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX discovery_calls_at ON discovery_calls (at)")

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from storage.chat_moves import ChatMoves
 from storage.database import open_database
+from storage.discovery import DiscoveryLedger
 from storage.feed import Feed
 from storage.outbox import Outbox
 from storage.publications import Audit, Publications
@@ -34,6 +35,7 @@ class Store:
         self.audit = Audit(db)
         self.tokens = Tokens(db)
         self.chat_moves = ChatMoves(db)
+        self.discovery = DiscoveryLedger(db)
 
     @classmethod
     def open(cls, path: str | Path) -> Store:

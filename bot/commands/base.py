@@ -33,6 +33,25 @@ class SourceWatcher(Protocol):
         """Stop polling the source (nobody watches it any more)."""
 
 
+class DiscoveryView(Protocol):
+    """Meta's profile-discovery budget as commands report it (jobs/discovery.py)."""
+
+    budget: int
+    paused: bool  # Meta refused discovery calls; profile polling waits for a probe
+
+    def used(self) -> int:
+        """Discovery requests in the last 24 h."""
+
+    def interval(self, source: Source) -> float:
+        """Seconds between polls of `source`."""
+
+    def profiles(self) -> list[Source]:
+        """The public profiles polled (each spends from the budget)."""
+
+    def fits(self) -> bool:
+        """Whether every profile gets at least one poll per max_poll_interval."""
+
+
 @dataclass
 class Context:
     """Collaborators of the handlers; built once by the composition root."""
@@ -44,6 +63,7 @@ class Context:
     publishers: Mapping[str, frozenset[str]]  # platform -> user ids allowed to publish
     publisher_roles: Mapping[str, frozenset[str]] = field(default_factory=dict)
     me: Profile | None = None  # the connected account, once known
+    discovery: DiscoveryView | None = None  # None: intervals are not planned (tests)
 
     def is_publisher(self, command: Command) -> bool:
         platform = command.chat.platform

@@ -6,6 +6,7 @@ import time
 from datetime import UTC, datetime
 
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
+from bot.commands.discovery_words import budget_line, every
 from bot.events import Command, Reply, SourceKind
 from bot.links import parse_username, profile_url
 from bot.render import profile_title
@@ -42,7 +43,12 @@ async def status(ctx: Context, command: Command) -> Reply:
         problem = (
             f"; failing: {source.last_error}" if source.failures and source.last_error else ""
         )
-        lines.append(f"• {label}: {polled}{problem}")
+        checked = f"checked {every(ctx.discovery.interval(source))}, " if ctx.discovery else ""
+        _, last_post = ctx.store.feed.activity(source.id, now)
+        posted = f", last post {_ago(now - last_post)}" if last_post else ""
+        lines.append(f"• {label}: {checked}{polled}{posted}{problem}")
+    if ctx.discovery is not None:
+        lines.append(budget_line(ctx.discovery))
     lines.append(f"Deliveries waiting: {ctx.store.outbox.depth()}")
     try:
         limit = await ctx.threads.publishing_limit()

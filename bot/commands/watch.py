@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
+from bot.commands.discovery_words import watch_notice
 from bot.events import Command, Reply, Source, SourceKind
 from bot.links import parse_username
 from bot.render import profile_title
@@ -45,7 +46,10 @@ async def watch(ctx: Context, command: Command) -> Reply:
     source, described = await _source_for(ctx, username)
     ctx.store.subscriptions.add(source, command.chat, origin="chat", created_by=command.user.id)
     ctx.watcher.watch(source)
-    return Reply(f"Now watching {described}. New posts will appear here.")
+    text = f"Now watching {described}. New posts will appear here."
+    if source.kind is SourceKind.PROFILE and ctx.discovery is not None:
+        text += "\n" + watch_notice(ctx.discovery, source)
+    return Reply(text)
 
 
 async def unwatch(ctx: Context, command: Command) -> Reply:

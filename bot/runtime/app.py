@@ -28,6 +28,8 @@ from bot.threads.client import ThreadsClient
 from bot.threads.errors import AuthError, ThreadsError
 from bot.threads.publish import Publisher
 from jobs.delivery import DeliveryWorker
+from jobs.discovery import DiscoveryBudget, PlannedPolling
+from jobs.discovery_pause import DiscoveryPause
 from jobs.maintenance import Maintenance
 from jobs.polling import PollOutcome, SourcePoller
 from jobs.scheduler import PollScheduler
@@ -97,12 +99,23 @@ class BridgeApp:
             connected_account=lambda: self.ctx.me,
             on_polled=self._polled,
         )
-        self.scheduler = PollScheduler(self.poller, interval=config.threads.poll_interval)
+        # Meta's profile-discovery budget: every discovery request counted in the ledger,
+        # each public profile's interval planned to fit, a pause when Meta says stop.
+        self.discovery = DiscoveryBudget(self.store, config.threads)
+        self.threads.set_discovery_listener(self.discovery.record)
+        self.scheduler = PollScheduler(
+            self.poller, interval=config.threads.poll_interval, interval_of=self.discovery.interval
+        )
+        self.polling = PlannedPolling(self.scheduler, self.discovery)
+        self.discovery_pause = DiscoveryPause(
+            self.scheduler, self.poller, on_change=self._discovery_refused
+        )
         self.ctx = Context(
             store=self.store,
             threads=self.threads,
             publisher=self.publisher,
-            watcher=self.scheduler,
+            watcher=self.polling,
+            discovery=self.discovery,
             publishers={
                 "telegram": frozenset(str(u) for u in config.telegram.publishers),
                 "discord": frozenset(str(u) for u in config.discord.publishers),
@@ -166,6 +179,7 @@ class BridgeApp:
         add(m.pick_up_stored_token, seconds=60, name="pick up stored token")
         add(m.snapshot_quota, seconds=600, name="quota snapshot", first_in=1)
         add(m.prune, seconds=24 * HOUR, name="prune outbox", first_in=HOUR)
+        add(self.polling.replan_job, seconds=600, name="discovery plan")
 
     async def stop(self, grace: float = STOP_GRACE) -> None:
         """Stop everything in reverse order of start. Jobs, polls and sends in progress get
@@ -215,8 +229,23 @@ class BridgeApp:
 
     def _polled(self, outcome: PollOutcome) -> None:
         self.metrics.record_poll(new_posts=outcome.new_posts, failed=outcome.error is not None)
+        self.discovery_pause.outcome(outcome)
         if isinstance(outcome.error, AuthError):
             spawn(self.maintenance.token_rejected(outcome.error), name="alert: token rejected")
+
+    def _discovery_refused(self, paused: bool, probe_in: float) -> None:
+        self.discovery.paused = paused
+        if not paused:
+            self.alerts.clear("discovery")
+            return
+        text = (
+            "Meta refuses profile lookups for this account (its "
+            f"{self.discovery.budget:,} a day may have been spent by another app or an earlier "
+            "run). Public profiles are paused and tried "
+            f"again in {probe_in:.0f} s, then less often; nothing posted meanwhile is lost. "
+            "The connected account keeps flowing."
+        )
+        spawn(self.alerts.raise_alert("discovery", text), name="alert: discovery refused")
 
     def _api_error(self, error: ThreadsError) -> None:
         self.metrics.record_api_error(error)

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 DEFAULT_API_BASE = "https://graph.threads.net/v1.0"
 DEFAULT_PAGE_LIMIT = 25  # what Graph sends when no `limit` is given
 MAX_PAGES = 50  # an iterator stops here whatever the server says: no endless walk
+# The Profile Discovery API: these share 1,000 requests per user per rolling 24 h.
+DISCOVERY_ENDPOINTS = frozenset({"profile_lookup", "profile_posts"})
 T = TypeVar("T")
 When = datetime | int | None
 PageFetcher = Callable[[str | None], Awaitable[Page[T]]]
@@ -85,6 +87,20 @@ class ThreadsClient:
     def set_error_listener(self, listener: Callable[[ThreadsError], None] | None) -> None:
         """Who hears of every failed request attempt (metrics)."""
         self._graph.on_error = listener
+
+    def set_discovery_listener(self, listener: Callable[[str], None] | None) -> None:
+        """Who hears of every request that spends the profile-discovery budget: each one
+        that reached (or may have reached) Meta, answered or not, retries included."""
+        if listener is None:
+            self._graph.on_sent = None
+            return
+
+        def sent(path: str) -> None:
+            endpoint = path.rstrip("/").rsplit("/", 1)[-1]
+            if endpoint in DISCOVERY_ENDPOINTS:
+                listener(endpoint)
+
+        self._graph.on_sent = sent
 
     # -- profiles -------------------------------------------------------------------------
 

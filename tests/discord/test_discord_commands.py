@@ -29,9 +29,10 @@ async def test_watch_needs_manage_server_and_refusals_are_ephemeral(bridge: Brid
     )
     assert accepted.callbacks == [DEFERRED] and not accepted.ephemeral
     # Markdown is escaped, so the underscore shows instead of starting italics.
-    assert (
-        accepted.text
-        == "Now watching Bob (@bob\\_builds), 5,000 followers. New posts will appear here."
+    assert accepted.text == (
+        "Now watching Bob (@bob\\_builds), 5,000 followers. New posts will appear here.\n"
+        "@bob\\_builds will be checked about every 1 h: the only profile drawing on Meta's "
+        "1,000 daily lookups."
     )
     (subscription,) = bridge.app.store.subscriptions.for_chat("discord", str(TEXT))
     assert subscription.source.key == "bob_builds"

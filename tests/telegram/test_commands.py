@@ -41,7 +41,9 @@ async def test_watch_needs_a_chat_admin(bridge: Bridge) -> None:
 
     assert reads(refused) == "Only chat admins can change what this chat watches."
     assert reads(accepted) == (
-        "Now watching Bob (@bob), 5,000 followers. New posts will appear here."
+        "Now watching Bob (@bob), 5,000 followers. New posts will appear here.\n"
+        "@bob will be checked about every 1 h: the only profile drawing on Meta's 1,000 "
+        "daily lookups."
     )
     assert reads(again) == "This chat already watches @bob."
     subscriptions = bridge.app.store.subscriptions.for_chat("telegram", str(GROUP))
@@ -209,9 +211,18 @@ async def test_status(start_bridge: BridgeFactory) -> None:
 
     lines = reads(answer).splitlines()
     assert lines[0] == "Watching 1 Threads source."
-    assert lines[1].startswith("• @bob: last polled ")
-    assert lines[2] == "Deliveries waiting: 0"
-    assert lines[3] == "Publishing quota left today: 249 of 250 posts, 1000 of 1000 replies"
+    assert lines[1].startswith("• @bob: checked every 1 h, last polled ")
+    # Every discovery request the simulator saw is counted by the bridge.
+    lookups = [
+        r for r in bridge.sim.requests if r.path.endswith(("/profile_posts", "/profile_lookup"))
+    ]
+    assert lookups
+    assert lines[2] == (
+        f"Profile lookups (Meta allows 1,000 a day): {len(lookups)} used in the last 24 h, "
+        f"{1000 - len(lookups)} left"
+    )
+    assert lines[3] == "Deliveries waiting: 0"
+    assert lines[4] == "Publishing quota left today: 249 of 250 posts, 1000 of 1000 replies"
 
 
 async def test_threads_errors_in_plain_words(bridge: Bridge) -> None:

@@ -1,0 +1,111 @@
+"""Meta's profile-discovery budget, kept: every discovery request recorded in the ledger, each
+public profile's poll interval planned to fit (jobs/discovery_plan.py), and the numbers
+/watch, /status and /metrics report."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from bot.config import ThreadsConfig
+from bot.events import Source, SourceKind
+from jobs.discovery_plan import DAY, Activity, Plan, plan_intervals
+from jobs.scheduler import PollScheduler
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+WEEK = 7 * DAY
+
+
+class DiscoveryBudget:
+    def __init__(
+        self, store: Store, settings: ThreadsConfig, *, clock: Callable[[], float] = time.time
+    ) -> None:
+        self._store = store
+        self.budget = settings.discovery_budget
+        self.reserve = min(settings.discovery_reserve, settings.discovery_budget - 1)
+        self.poll_interval = settings.poll_interval
+        self.max_poll_interval = max(settings.max_poll_interval, settings.poll_interval)
+        self._clock = clock
+        self._plan: Plan | None = None
+        self.paused = False  # set while Meta refuses discovery (jobs/discovery_pause.py)
+
+    def record(self, endpoint: str) -> None:
+        """A discovery request went out (the ThreadsClient's discovery listener)."""
+        try:
+            self._store.discovery.record(self._clock(), endpoint)
+        except Exception:  # a full disk must not fail the request itself
+            log.exception("could not record a discovery request")
+
+    def used(self) -> int:
+        return self._store.discovery.used(self._clock())
+
+    def left(self) -> int:
+        return max(0, self.budget - self.used())
+
+    def fits(self) -> bool:
+        return self.plan.fits
+
+    def profiles(self) -> list[Source]:
+        return [s for s in self._store.sources.active() if s.kind is SourceKind.PROFILE]
+
+    def replan(self) -> Plan:
+        now = self._clock()
+        activity = []
+        for source in self.profiles():
+            posts, last = self._store.feed.activity(source.id, now - WEEK)
+            activity.append(Activity(source.key, posts, last))
+        self._plan = plan_intervals(
+            activity,
+            now=now,
+            budget=self.budget,
+            reserve=self.reserve,
+            # Everything the last 24 h spent, though it leaves the window as the next 24 h go
+            # by: a cautious plan, which the next re-plan loosens as those calls age.
+            used_last_day=self._store.discovery.used(now),
+            poll_interval=self.poll_interval,
+            max_poll_interval=self.max_poll_interval,
+        )
+        return self._plan
+
+    @property
+    def plan(self) -> Plan:
+        return self._plan if self._plan is not None else self.replan()
+
+    def interval(self, source: Source) -> float:
+        """Seconds between polls of `source`: the connected account costs no discovery."""
+        if source.kind is not SourceKind.PROFILE:
+            return self.poll_interval
+        planned = self.plan.interval(source.key)
+        if planned is None:  # watched since the last plan
+            planned = self.replan().interval(source.key)
+        return planned if planned is not None else self.max_poll_interval
+
+
+class PlannedPolling:
+    """The SourceWatcher the commands use: the scheduler, with the discovery plan redone
+    whenever a source is added or removed (every profile's share changes)."""
+
+    def __init__(self, scheduler: PollScheduler, budget: DiscoveryBudget) -> None:
+        self._scheduler = scheduler
+        self._budget = budget
+
+    def watch(self, source: Source) -> None:
+        self._budget.replan()
+        self._scheduler.watch(source)
+        self._scheduler.retime()
+
+    def unwatch(self, source: Source) -> None:
+        self._scheduler.unwatch(source)
+        self.replan()
+
+    def replan(self) -> None:
+        """Plan again from the ledger and the profiles' activity, and apply it."""
+        self._budget.replan()
+        self._scheduler.retime()
+
+    async def replan_job(self) -> None:
+        """The periodic re-plan (activity changes, spent calls leave the window)."""
+        self.replan()

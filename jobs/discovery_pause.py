@@ -1,0 +1,87 @@
+"""When Meta refuses discovery calls anyway: another app, or an earlier run, may have spent the
+same user's budget, and no endpoint says so before it is gone.
+
+On a rate-limit answer (Graph codes 4, 17, 32, 613) to a profile poll, all profile polling
+pauses at once; one probe poll runs after a backoff (60 s, doubling, at most 1 h); the first
+probe that gets through resumes every profile, and each then catches up from where it stopped
+(its cursor did not move while it failed), so the posts made meanwhile arrive in order. The
+connected account is read through /me/threads, which costs no discovery: it keeps flowing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from bot.events import SourceKind
+from bot.threads.errors import RateLimited
+from jobs.polling import PollOutcome, SourcePoller
+from jobs.scheduler import PollScheduler
+
+log = logging.getLogger(__name__)
+
+FIRST_PROBE = 60.0
+LAST_PROBE = 3600.0
+PROBE_JOB = "discovery probe"
+
+
+class DiscoveryPause:
+    def __init__(
+        self,
+        scheduler: PollScheduler,
+        poller: SourcePoller,
+        *,
+        on_change: Callable[[bool, float], None] = lambda paused, probe_in: None,
+    ) -> None:
+        """`on_change(paused, probe_in)` hears when the pause begins and when it ends."""
+        self._scheduler = scheduler
+        self._poller = poller
+        self._on_change = on_change
+        self.paused = False
+        self._backoff = FIRST_PROBE
+        self._probing = False
+
+    def outcome(self, outcome: PollOutcome) -> None:
+        """Every poll's outcome (the poller's on_polled)."""
+        if outcome.source.kind is not SourceKind.PROFILE:
+            return
+        refused = isinstance(outcome.error, RateLimited)
+        if refused and not self.paused:
+            self.paused = True
+            self._backoff = FIRST_PROBE
+            self._scheduler.pause(SourceKind.PROFILE)
+            log.warning(
+                "Meta refuses profile discovery (%s): polling of public profiles paused; "
+                "trying one again in %.0fs",
+                outcome.error,
+                self._backoff,
+            )
+            self._schedule_probe()
+            self._on_change(True, self._backoff)
+        elif refused and self._probing:
+            self._backoff = min(self._backoff * 2, LAST_PROBE)
+            log.info("profile discovery still refused; next try in %.0fs", self._backoff)
+            self._schedule_probe()
+        elif refused:
+            # A poll that was under way at the pause, or a profile watched since: keep every
+            # profile paused until a probe gets through.
+            self._scheduler.pause(SourceKind.PROFILE)
+        elif outcome.error is None and self.paused:
+            self.paused = False
+            self._scheduler.resume(SourceKind.PROFILE)
+            log.info("profile discovery answers again: polling of public profiles resumed")
+            self._on_change(False, 0.0)
+
+    def _schedule_probe(self) -> None:
+        self._scheduler.run_once(self._probe, name=PROBE_JOB, after=self._backoff)
+
+    async def _probe(self) -> None:
+        profiles = self._scheduler.polled(SourceKind.PROFILE)
+        if not profiles:  # nobody to poll any more: nothing to pause
+            self.paused = False
+            return
+        self._probing = True
+        try:
+            await self._poller.poll(profiles[0].id)  # its outcome comes back to outcome()
+        finally:
+            self._probing = False
