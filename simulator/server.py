@@ -18,6 +18,7 @@ from .control import control_routes
 from .dispatch import GraphDispatcher
 from .failures import FailurePlan
 from .models import Container, ContainerStatus, RecordedRequest, SimPost, SimUser
+from .quotas import Quota
 from .state import SimState
 from .usage import APP_ID, APP_SECRET
 
@@ -61,6 +62,11 @@ class ThreadsSimulator(WebServer):
         dispatcher = GraphDispatcher(self.state, self.failures, self._requests, self._released)
         app.router.add_route("*", "/{tail:.*}", dispatcher.handle)
         return app
+
+    def set_quota(self, quota: Quota, limit: int) -> None:
+        """Lower (or raise) one of Meta's rolling 24 h limits, e.g. a small discovery budget
+        so that a test or the demo reaches it quickly."""
+        self.state.quotas.limits[quota] = limit
 
     async def before_stop(self) -> None:
         self._released.set()  # held ("timeout") requests end now

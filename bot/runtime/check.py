@@ -8,6 +8,7 @@ opened read-only (no migration, no chmod, no file created), and only when it exi
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,13 +17,17 @@ from typing import Any
 import httpx
 
 from bot.config import Config
+from bot.events import SourceKind
 from bot.links import parse_webhook_url
 from bot.runtime.credentials import threads_client
 from bot.runtime.preflight import delivery_notice, health_problem, storage_problem_of
 from bot.runtime.runlock import running_pid
 from bot.threads.errors import AuthError, PermissionDenied, ThreadsError, TransientError
 from bot.tls import tls_context
+from jobs.discovery_plan import Activity, plan_intervals
 from storage.database import StorageError, open_readonly
+from storage.discovery import DiscoveryLedger
+from storage.sources import Sources
 from storage.tokens import Tokens
 
 
@@ -74,7 +79,51 @@ def _local_checks(config: Config, health_port: int | None) -> list[Check]:
     notice = delivery_notice(config)
     if notice is not None:
         checks.append(Check("chat", True, notice, warning=True))
+    short = _discovery_shortfall(config)
+    if short is not None:
+        checks.append(Check("threads.discovery_budget", True, short, warning=True))
     return checks
+
+
+def _discovery_shortfall(config: Config) -> str | None:
+    """A warning when the public profiles to watch (the [[feeds]] and the database's) cannot
+    all be checked once per max_poll_interval within the discovery budget."""
+    settings = config.threads
+    profiles = {f.profile.lower().lstrip("@") for f in config.feeds} - {"me"}
+    used = 0
+    path = Path(config.storage.path)
+    if path.is_file():
+        try:
+            db = open_readonly(path)
+        except StorageError:
+            db = None  # the storage line says what is wrong
+        if db is not None:
+            try:
+                now = time.time()
+                used = DiscoveryLedger(db).used(now)
+                profiles |= {s.key for s in Sources(db).active() if s.kind is SourceKind.PROFILE}
+            except sqlite3.Error:
+                pass  # a database from before the ledger: `run` migrates it
+            finally:
+                db.close()
+    plan = plan_intervals(
+        [Activity(key) for key in sorted(profiles)],
+        now=time.time(),
+        budget=settings.discovery_budget,
+        reserve=min(settings.discovery_reserve, settings.discovery_budget - 1),
+        used_last_day=used,
+        poll_interval=settings.poll_interval,
+        max_poll_interval=max(settings.max_poll_interval, settings.poll_interval),
+    )
+    if plan.fits:
+        return None
+    slowest = max(plan.intervals.values())
+    return (
+        f"{len(profiles)} public profiles cannot all be checked every "
+        f"{settings.max_poll_interval:.0f} s within {settings.discovery_budget:,} lookups a "
+        f"day ({used:,} used in the last 24 h); they will be checked about every "
+        f"{slowest / 60:.0f} min. Watch fewer, or raise threads.max_poll_interval"
+    )
 
 
 def _stored_or_configured_token(config: Config) -> str | None:

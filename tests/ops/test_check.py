@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import httpx
 from aiohttp import web
 
 from bot.config import parse_config
+from bot.events import Destination, SourceKind
 from bot.runtime.check import Check, run_checks
 from bot.runtime.web_server import WebServer
 from simulator import SimUser, ThreadsSimulator
@@ -239,3 +241,28 @@ async def test_check_changes_nothing_on_disk(
 
     assert "OK    threads: connected as @alice" in output
     assert snapshot(folder) == before
+
+
+async def test_a_discovery_budget_too_small_for_the_watched_profiles_is_a_warning(
+    tmp_path: Path, sim: ThreadsSimulator, alice: SimUser
+) -> None:
+    store = Store.open(tmp_path / "bridge.db")  # 30 profiles watched from chats
+    for n in range(30):
+        source = store.sources.ensure(SourceKind.PROFILE, f"p{n}")
+        chat = Destination("telegram", str(GROUP))
+        store.subscriptions.add(source, chat, origin="chat", created_by=None)
+    store.discovery.record(time.time() - 60, "profile_posts")
+    store.close()
+    threads = {"access_token": alice.token, "api_base": sim.base_url}
+
+    small = await lines(
+        config(tmp_path, sim, alice.token, threads={**threads, "discovery_budget": 300})
+    )
+    enough = await lines(config(tmp_path, sim, alice.token, threads=threads))
+
+    (warning,) = [line for line in small if "discovery_budget" in line]
+    assert warning.startswith(
+        "WARN  threads.discovery_budget: 30 public profiles cannot all be checked every 3600 s "
+        "within 300 lookups a day (1 used in the last 24 h)"
+    )
+    assert not [line for line in enough if "discovery_budget" in line]

@@ -60,6 +60,7 @@ def bridge_config(
         "telegram": {"token": tg.token, "api_base": tg.base_url, "publishers": [PUBLISHER]},
     }
     raw["telegram"].update(extra.pop("telegram", {}))
+    raw["threads"].update(extra.pop("threads", {}))
     raw.update(extra)
     return parse_config(raw, env={})
 
