@@ -148,6 +148,11 @@ class PollScheduler:
             if job is not None:
                 job.modify(next_run_time=now + timedelta(seconds=n))  # one a second
 
+    def next_run(self, name: str) -> datetime | None:
+        """When the job called `name` runs next (None: paused or not scheduled)."""
+        job = self._scheduler.get_job(name)
+        return job.next_run_time if job is not None else None
+
     def run_once(self, job: Job, *, name: str, after: float) -> None:
         """`job` once, `after` seconds from now (replacing a pending run of that name)."""
         self._add_once(job, name=name, when=datetime.now().astimezone() + timedelta(seconds=after))

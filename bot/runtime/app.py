@@ -140,7 +140,10 @@ class BridgeApp:
         self.maintenance = Maintenance(self.store, self.threads, self.alerts)
         self.maintenance.use_token(token.token)
         self.metrics = Metrics(
-            self.store, quota=lambda: self.maintenance.last_quota, adapters=self.adapter_health
+            self.store,
+            quota=lambda: self.maintenance.last_quota,
+            adapters=self.adapter_health,
+            discovery=self.discovery,
         )
         self.health = HealthServer(
             self.metrics,

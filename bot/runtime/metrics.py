@@ -14,6 +14,7 @@ from prometheus_client.registry import Collector
 
 from bot.threads.errors import ThreadsError
 from bot.threads.models import PublishingLimit
+from jobs.discovery import DiscoveryBudget
 from storage.store import Store
 
 PREFIX = "threads_bridge"
@@ -26,6 +27,7 @@ class Metrics:
         *,
         quota: Callable[[], PublishingLimit | None],
         adapters: Callable[[], Mapping[str, bool]],
+        discovery: DiscoveryBudget | None = None,
     ) -> None:
         self.registry = CollectorRegistry()
         self.polls = Counter(
@@ -44,6 +46,8 @@ class Metrics:
             registry=self.registry,
         )
         self.registry.register(_StateCollector(store, quota, adapters))
+        if discovery is not None:
+            self.registry.register(_DiscoveryCollector(discovery))
 
     def record_poll(self, *, new_posts: int, failed: bool) -> None:
         self.polls.labels(result="error" if failed else "ok").inc()
@@ -108,3 +112,41 @@ class _StateCollector(Collector):
                 "When the Threads access token expires",
                 value=token.expires_at,
             )
+
+
+class _DiscoveryCollector(Collector):
+    """Meta's profile-discovery budget as the bridge counts it, and each source's interval."""
+
+    def __init__(self, discovery: DiscoveryBudget) -> None:
+        self._discovery = discovery
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        used = self._discovery.used()
+        yield GaugeMetricFamily(
+            f"{PREFIX}_discovery_budget",
+            "Profile-discovery requests Meta allows per rolling 24 h (configured)",
+            value=self._discovery.budget,
+        )
+        yield GaugeMetricFamily(
+            f"{PREFIX}_discovery_used",
+            "Profile-discovery requests sent in the last 24 h",
+            value=used,
+        )
+        yield GaugeMetricFamily(
+            f"{PREFIX}_discovery_remaining",
+            "Profile-discovery requests left in the rolling 24 h window",
+            value=max(0, self._discovery.budget - used),
+        )
+        yield GaugeMetricFamily(
+            f"{PREFIX}_discovery_paused",
+            "1 while Meta refuses profile discovery and public profiles wait for a probe",
+            value=1 if self._discovery.paused else 0,
+        )
+        intervals = GaugeMetricFamily(
+            f"{PREFIX}_poll_interval_seconds",
+            "Seconds between polls of each public profile, as planned",
+            labels=["source"],
+        )
+        for source in self._discovery.profiles():
+            intervals.add_metric([source.label], self._discovery.interval(source))
+        yield intervals

@@ -69,6 +69,14 @@ async def test_metrics_count_polls_posts_deliveries_errors_and_quota(
     assert metrics[("threads_bridge_api_errors_total", (("error_class", "RateLimited"),))] == 1
     assert metrics[("threads_bridge_publishing_quota_remaining", (("kind", "posts"),))] == 250
     assert metrics[("threads_bridge_adapter_connected", (("platform", "telegram"),))] == 1
+    # Every discovery request Meta saw, the rate-limited one included, and the pause it caused.
+    spent = sum(
+        r.path.endswith(("/profile_posts", "/profile_lookup")) for r in bridge.sim.requests
+    )
+    assert metrics[("threads_bridge_discovery_used", ())] == spent
+    assert metrics[("threads_bridge_discovery_remaining", ())] == 1000 - spent
+    assert metrics[("threads_bridge_discovery_paused", ())] == 1
+    assert metrics[("threads_bridge_poll_interval_seconds", (("source", "@bob"),))] == 3600
 
 
 @pytest.mark.parametrize("json_lines", [False, True])
