@@ -71,6 +71,13 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _count(text: str) -> int:
+    """A whole number of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
 def _subcommands(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
     found = []
     for action in parser._actions:
@@ -96,6 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="run the bridge on the built-in Threads simulator")
     demo.add_argument("--db", help="keep the demo's database in this file (default: temporary)")
     demo.add_argument("--health-port", type=_port, help="serve /healthz and /metrics here")
+    demo.add_argument(
+        "--discovery-budget",
+        type=_count,
+        default=None,
+        metavar="N",
+        help="profile lookups the demo's Threads allows per 24 h (default: plenty; Meta's "
+        "real budget is 1000)",
+    )
 
     check = commands.add_parser("check", help="validate a configuration and probe each service")
     check.add_argument("--config", required=True, help="path to the TOML configuration")
@@ -204,7 +219,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from bot.runtime.demo import run_demo
 
-        asyncio.run(run_demo(db_path=args.db, health_port=args.health_port, env=os.environ))
+        budget = {"discovery_budget": args.discovery_budget} if args.discovery_budget else {}
+        asyncio.run(
+            run_demo(db_path=args.db, health_port=args.health_port, env=os.environ, **budget)
+        )
         return 0
     if args.command == "check":
         return asyncio.run(_check(args.config, args.health_port))

@@ -23,11 +23,15 @@ from bot.config import parse_config
 from bot.events import SourceKind
 from bot.runtime.app import BridgeApp
 from bot.tasks import spawn
-from simulator import DEMO_TOKEN, ThreadsSimulator, seed_demo
+from simulator import DEMO_TOKEN, Quota, ThreadsSimulator, seed_demo
 
 log = logging.getLogger(__name__)
 
 POLL_INTERVAL = 2.0
+# The demo's simulator allows far more profile lookups than Meta's 1,000 a day, so that its two
+# profiles can be polled every 2 s; `demo --discovery-budget 1000` shows the real budget at work
+# (the plan slows the polls down; a smaller one shows the pause when Meta refuses lookups).
+DEMO_DISCOVERY_BUDGET = 1_000_000
 # Per user: another user's log in a shared /tmp could not be opened.
 DEFAULT_LOG = Path(tempfile.gettempdir()) / f"threads-bridge-demo-{getpass.getuser()}.log"
 PROFILES = ("nova_photos", "river_notes")
@@ -72,17 +76,22 @@ async def generate_posts(
 
 
 async def run_demo(
-    *, db_path: str | None, health_port: int | None, env: Mapping[str, str]
+    *,
+    db_path: str | None,
+    health_port: int | None,
+    env: Mapping[str, str],
+    discovery_budget: int = DEMO_DISCOVERY_BUDGET,
 ) -> None:
     with tempfile.TemporaryDirectory(prefix="threads-bridge-demo-") as scratch:
         log_path = Path(db_path).with_suffix(".log") if db_path else DEFAULT_LOG
         with logs_to(log_path):
             sim = ThreadsSimulator(media_processing_seconds=1.0)
             seed_demo(sim)
+            sim.set_quota(Quota.DISCOVERY, discovery_budget)
             await sim.start()
             try:
                 db = db_path or str(Path(scratch) / "demo.db")
-                await _run_bridge(sim, db, health_port, env, log_path)
+                await _run_bridge(sim, db, health_port, env, log_path, discovery_budget)
             finally:
                 await sim.stop()
 
@@ -113,12 +122,15 @@ async def _run_bridge(
     health_port: int | None,
     env: Mapping[str, str],
     log_path: Path,
+    discovery_budget: int,
 ) -> None:
     raw = {
         "threads": {
             "access_token": DEMO_TOKEN,
             "api_base": sim.base_url,
             "poll_interval": POLL_INTERVAL,
+            "discovery_budget": discovery_budget,
+            "discovery_reserve": min(100, discovery_budget // 10),
         },
         "storage": {"path": db_path},
     }

@@ -154,3 +154,14 @@ def test_run_refuses_a_health_port_in_use(
     ]
     with hold_run_lock(db):  # the refused run let go of the database
         pass
+
+
+def test_a_demo_budget_that_is_not_a_count_is_one_usage_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["demo", "--discovery-budget", "0"])
+
+    assert exit_.value.code == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "--discovery-budget: expected a whole number of at least 1, got '0'" in line
