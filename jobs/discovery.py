@@ -31,6 +31,10 @@ class DiscoveryBudget:
         self._clock = clock
         self._plan: Plan | None = None
         self.paused = False  # set while Meta refuses discovery (jobs/discovery_pause.py)
+        # Learned from a refusal: when Meta stopped us, the requests we did not make (another
+        # app's, an earlier run's) filled the rest of the window. Their times are unknown, so
+        # they are taken as spread over the day before and leaving the window evenly.
+        self._unseen: tuple[int, float] | None = None  # (requests, when refused)
 
     def record(self, endpoint: str) -> None:
         """A discovery request went out (the ThreadsClient's discovery listener)."""
@@ -38,6 +42,20 @@ class DiscoveryBudget:
             self._store.discovery.record(self._clock(), endpoint)
         except Exception:  # a full disk must not fail the request itself
             log.exception("could not record a discovery request")
+
+    def refused(self) -> None:
+        """Meta refused a discovery request although the ledger had room: someone else spent
+        the rest of the budget. The plan counts those requests too until they age out."""
+        unseen = max(0, self.budget - self.used())
+        self._unseen = (unseen, self._clock())
+        log.info("%d lookups spent elsewhere in the last 24 h; planning around them", unseen)
+
+    def spent_elsewhere(self, now: float) -> int:
+        """The unseen requests still inside the rolling window at `now`."""
+        if self._unseen is None:
+            return 0
+        count, at = self._unseen
+        return int(count * max(0.0, 1.0 - (now - at) / DAY) + 0.5)
 
     def used(self) -> int:
         return self._store.discovery.used(self._clock())
@@ -64,7 +82,7 @@ class DiscoveryBudget:
             reserve=self.reserve,
             # Everything the last 24 h spent, though it leaves the window as the next 24 h go
             # by: a cautious plan, which the next re-plan loosens as those calls age.
-            used_last_day=self._store.discovery.used(now),
+            used_last_day=self._store.discovery.used(now) + self.spent_elsewhere(now),
             poll_interval=self.poll_interval,
             max_poll_interval=self.max_poll_interval,
         )

@@ -240,7 +240,9 @@ class BridgeApp:
         self.discovery.paused = paused
         if not paused:
             self.alerts.clear("discovery")
+            self.polling.replan()  # with what the refusal taught: slower, to stay clear
             return
+        self.discovery.refused()
         text = (
             "Meta refuses profile lookups for this account (its "
             f"{self.discovery.budget:,} a day may have been spent by another app or an earlier "

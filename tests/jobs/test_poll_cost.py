@@ -46,6 +46,24 @@ async def test_a_poll_that_finds_new_posts_costs_one_discovery_call(
         assert all("until" not in r.query for r in sim.requests)
 
 
+async def test_a_poll_that_finds_nothing_new_costs_exactly_one_discovery_call(
+    sim: ThreadsSimulator, store: Store, client: ThreadsClient
+) -> None:
+    sim.add_profile("bob", followers=5000)
+    for n in range(3):
+        sim.add_post("bob", text=f"old {n}")
+    source = store.sources.ensure(SourceKind.PROFILE, "bob")
+    store.subscriptions.add(source, Destination("telegram", "1"), origin="chat", created_by=None)
+    poller = SourcePoller(store, client, on_queued=lambda: None, connected_account=lambda: None)
+    await poller.poll(source.id)  # baseline
+    sim.clear_requests()
+
+    for _ in range(10):
+        assert await poller.poll(source.id) == 0
+
+    assert len(discovery_calls(sim)) / 10 == 1.00
+
+
 async def test_an_iterator_over_one_page_asks_once(
     sim: ThreadsSimulator, client: ThreadsClient
 ) -> None:
