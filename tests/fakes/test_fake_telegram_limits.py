@@ -13,6 +13,7 @@ from telegram.error import RetryAfter
 
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.telegram.raw import RawApi, post_api
+from tests.fakes.telegram.updates import UpdateQueue
 
 TOKEN = "123456:TEST-TOKEN"
 Send = Callable[..., Awaitable[tuple[int, dict[str, Any]]]]
@@ -57,7 +58,7 @@ async def fake(clock: ManualClock) -> AsyncIterator[FakeTelegram]:
 
 @pytest.fixture
 async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=fake.base_url, base_file_url=fake.base_file_url) as client:
+    async with Bot(TOKEN, base_url=fake.base_url) as client:
         yield client
 
 
@@ -129,14 +130,14 @@ async def test_groups_and_channels_get_twenty_per_minute(
 async def test_only_sending_methods_count(fake: FakeTelegram, bot: Bot) -> None:
     for _ in range(40):
         await bot.get_chat_member(GROUP, bot.id)
-        await bot.send_chat_action(GROUP, "typing")
+        await bot.get_chat(GROUP)
     await bot.send_media_group(
         GROUP, [InputMediaPhoto(f"https://cdn.example/{n}.jpg") for n in range(10)]
     )
     await bot.send_message(GROUP, "second")
-    ours = await bot.send_message(GROUP, "third")
+    await bot.send_message(GROUP, "third")
     with pytest.raises(RetryAfter):
-        await bot.edit_message_text("edited", chat_id=GROUP, message_id=ours.message_id)
+        await bot.send_message(GROUP, "fourth")
     assert fake.flood_errors == 1
 
 
@@ -155,14 +156,14 @@ async def test_reset_limits_forgets_history(fake: FakeTelegram, send: Send) -> N
 
 
 async def test_latency_delays_sending_methods_only(fake: FakeTelegram, bot: Bot) -> None:
-    fake.latency = (1.0, 1.0)  # far above what a loopback call takes, even on a busy machine
+    fake.latency = (0.05, 0.05)
     loop = asyncio.get_running_loop()
     started = loop.time()
     await bot.send_message(ALICE, "slow")
-    assert loop.time() - started >= 1.0
-    started = loop.time()
-    await bot.get_chat(ALICE)
-    assert loop.time() - started < 1.0
+    assert loop.time() - started >= 0.05
+    fake.latency = (60.0, 60.0)  # a delayed getChat could not answer within the timeout
+    async with asyncio.timeout(5):
+        await bot.get_chat(ALICE)
 
 
 async def test_wait_for_reports_what_was_seen_on_timeout(fake: FakeTelegram, bot: Bot) -> None:
@@ -193,12 +194,22 @@ async def test_held_poll_is_answered_when_an_update_arrives(fake: FakeTelegram) 
     assert fake.held_polls == 0
 
 
-async def test_empty_poll_waits_for_its_timeout(fake: FakeTelegram) -> None:
+async def test_empty_poll_waits_for_its_timeout() -> None:
+    # The queue itself: the Bot API's timeout is whole seconds, the hold it becomes is not.
+    held = asyncio.Event()
+
+    async def on_hold() -> None:
+        held.set()
+
+    queue = UpdateQueue(on_hold=on_hold)
     loop = asyncio.get_running_loop()
     started = loop.time()
-    status, body = await post_api(fake.base_url, TOKEN, "getUpdates", {"timeout": 1})
-    assert (status, body["result"]) == (200, [])
-    assert loop.time() - started >= 0.95
+    poll = asyncio.create_task(queue.poll(offset=None, limit=100, hold=0.05, allowed=None))
+    await held.wait()
+    assert queue.held == 1 and not poll.done()
+    assert await poll == []
+    assert queue.held == 0
+    assert loop.time() - started >= 0.05
 
 
 async def test_offset_confirms_updates(fake: FakeTelegram) -> None:

@@ -20,7 +20,6 @@ from .patching import patched_discord
 from .records import (
     GatewayFrame,
     InteractionReply,
-    MessageEdit,
     Pings,
     RecordedCall,
     SentMessage,
@@ -46,7 +45,6 @@ __all__ = [
     "FakeUser",
     "GatewayFrame",
     "InteractionReply",
-    "MessageEdit",
     "Pings",
     "RateLimits",
     "RecordedCall",

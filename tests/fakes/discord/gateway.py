@@ -1,7 +1,7 @@
 """The gateway WebSocket (JSON text frames; the client's `compress` query is ignored, which
 discord.py accepts): HELLO, heartbeat ACKs, IDENTIFY -> READY + one GUILD_CREATE per guild,
-RESUME with replay of missed events, op 7 RECONNECT, op 8 member chunks, and dispatch of
-events with a sequence number per session."""
+RESUME with replay of missed events, op 7 RECONNECT, and dispatch of events with a sequence
+number per session."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from .state import DiscordState
 log = logging.getLogger(__name__)
 
 DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT = 0, 1, 2, 6, 7
-REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 8, 9, 10, 11
+INVALID_SESSION, HELLO, HEARTBEAT_ACK = 9, 10, 11
 AUTHENTICATION_FAILED, DISALLOWED_INTENTS = 4004, 4014
 GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT = 1 << 1, 1 << 8, 1 << 15
 PRIVILEGED = GUILD_MEMBERS | GUILD_PRESENCES | MESSAGE_CONTENT
@@ -64,10 +64,6 @@ class Gateway:
         self.current: Session | None = None
         self._sockets: set[web.WebSocketResponse] = set()
 
-    @property
-    def connected(self) -> bool:
-        return self.current is not None and self.current.ws is not None
-
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)
@@ -89,8 +85,6 @@ class Gateway:
                     session = await self._identify(ws, data)
                 elif op == RESUME:
                     session = await self._resume(ws, data)
-                elif op == REQUEST_MEMBERS and session is not None:
-                    await self._member_chunk(session, data)
                 await self.recorder.notify()
         finally:
             self._sockets.discard(ws)
@@ -114,13 +108,6 @@ class Gateway:
         """Op 7: the client closes and RESUMEs on resume_gateway_url."""
         session = self._live()
         await self._send(session.ws, session, {"op": RECONNECT, "d": None})
-
-    async def invalidate(self, *, resumable: bool = False) -> None:
-        """Op 9: with resumable=False the client starts a new session (IDENTIFY)."""
-        session = self._live()
-        if not resumable:
-            self.sessions.pop(session.id, None)
-        await self._send(session.ws, session, {"op": INVALID_SESSION, "d": resumable})
 
     async def close_all(self) -> None:
         for ws in list(self._sockets):
@@ -182,19 +169,6 @@ class Gateway:
                 ws, session, {"op": DISPATCH, "t": "RESUMED", "s": session.seq, "d": {}}
             )
         return session
-
-    async def _member_chunk(self, session: Session, data: dict[str, Any]) -> None:
-        guild_id = int(data["guild_id"])
-        wanted = {int(u) for u in data.get("user_ids") or []}
-        members = [
-            self.state.member_payload(guild_id, user_id)
-            for (gid, user_id) in self.state.members
-            if gid == guild_id and (not wanted or user_id in wanted)
-        ]
-        chunk = {"guild_id": str(guild_id), "members": members, "chunk_index": 0, "chunk_count": 1}
-        if data.get("nonce") is not None:
-            chunk["nonce"] = data["nonce"]
-        await self._dispatch(session, "GUILD_MEMBERS_CHUNK", chunk)
 
     async def _dispatch(self, session: Session, event: str, data: dict[str, Any]) -> None:
         async with session.lock:

@@ -1,16 +1,13 @@
 """What people do that reaches the bot over the gateway: slash commands, autocomplete,
-button clicks, modal submits and plain messages. Each helper sends one event and returns
-what it sent."""
+button clicks and modal submits. Each helper sends one event and returns what it sent."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import payloads
 from .backend import Backend
 from .gateway import Gateway
 from .interactions import APPLICATION_COMMAND, AUTOCOMPLETE, PendingInteraction, SentInteraction
-from .messages import Origin
 from .state import DiscordState
 
 
@@ -91,28 +88,12 @@ class InteractionPushes:
             guild_id, channel_id, user_id, custom_id, values, opened
         )
         if opener is not None and opener.message_id is not None:
-            # Opened from a component: Discord sends that message along, and the submit may
-            # then update it (callback 6/7).
+            # Opened from a component: Discord sends that message along.
             stored = self.state.messages.get(opener.message_id)
-            if stored is not None and not stored.deleted:
+            if stored is not None:
                 pending.message_id = opener.message_id
                 data["message"] = stored.payload
         return await self._push(pending, data)
-
-    async def post_message(self, channel_id: int, user_id: int, content: str) -> dict[str, Any]:
-        """A user writes in a channel: MESSAGE_CREATE (content stripped for clients without
-        the MESSAGE_CONTENT intent unless it mentions the bot). Returns the message."""
-        channel = self.state.channel(channel_id)
-        author = self.state.user(user_id)
-        origin = Origin("user", payloads.user(author), user_id)
-        payload = self.backend.messages.create(channel, {"content": content}, origin)
-        await self.backend.echo_message(channel, payload)
-        return payload
-
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send any gateway event (e.g. CHANNEL_UPDATE) to the connected client."""
-        if not await self.gateway.dispatch(event, data):
-            raise RuntimeError("fake Discord: no gateway session to dispatch to")
 
     async def _push(self, pending: PendingInteraction, data: dict[str, Any]) -> SentInteraction:
         if self.gateway.current is None:

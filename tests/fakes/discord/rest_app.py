@@ -1,5 +1,5 @@
-"""Who the bot is and where to connect: the current user, the application, the gateway
-URLs, and application command sync (global and per guild)."""
+"""Who the bot is: the current user, the application, and application command sync (global
+and per guild)."""
 
 from __future__ import annotations
 
@@ -61,50 +61,15 @@ async def get_application(b: Backend, r: Request) -> Reply:
     )
 
 
-@route("GET", "/gateway", bot_auth=False)
-async def get_gateway(b: Backend, r: Request) -> Reply:
-    return Reply({"url": b.gateway_url()})
-
-
-@route("GET", "/gateway/bot")
-async def get_gateway_bot(b: Backend, r: Request) -> Reply:
-    return Reply(
-        {
-            "url": b.gateway_url(),
-            "shards": 1,
-            "session_start_limit": {
-                "total": 1000,
-                "remaining": 999,
-                "reset_after": 14_400_000,
-                "max_concurrency": 1,
-            },
-        }
-    )
-
-
 def _own_application(b: Backend, r: Request) -> None:
     if r.snowflake("application_id") != b.state.application_id:
         raise missing_access()
-
-
-@route("GET", "/applications/{application_id}/commands")
-async def get_global_commands(b: Backend, r: Request) -> Reply:
-    _own_application(b, r)
-    return Reply(b.state.commands.get(None, []))
 
 
 @route("PUT", "/applications/{application_id}/commands")
 async def put_global_commands(b: Backend, r: Request) -> Reply:
     _own_application(b, r)
     return Reply(sync_commands(b.state, None, r.json))
-
-
-@route("GET", "/applications/{application_id}/guilds/{guild_id}/commands")
-async def get_guild_commands(b: Backend, r: Request) -> Reply:
-    _own_application(b, r)
-    guild_id = r.snowflake("guild_id")
-    b.state.guild(guild_id)
-    return Reply(b.state.commands.get(guild_id, []))
 
 
 @route("PUT", "/applications/{application_id}/guilds/{guild_id}/commands")

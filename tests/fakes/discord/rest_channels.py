@@ -1,5 +1,4 @@
-"""Channels, their messages and threads (incl. forum posts), and the guild lookups
-discord.py makes: GET /guilds/{id}/members/{user}, GET /guilds/{id}/roles."""
+"""Channels: fetching one, sending into it, and threads (incl. forum posts)."""
 
 from __future__ import annotations
 
@@ -27,45 +26,10 @@ async def create_message(b: Backend, r: Request) -> Reply:
     if channel.type not in MESSAGEABLE_TYPES:
         raise DiscordError(400, "Cannot send messages in a non-text channel", 50008)
     body = r.body()
-    check_message(body, creating=True, files=len(r.files))
+    check_message(body, files=len(r.files))
     payload = b.messages.create(channel, body, b.messages.bot_origin(), files=r.files)
     await b.echo_message(channel, payload)
     return Reply(payload)
-
-
-@route("GET", "/channels/{channel_id}/messages/{message_id}")
-async def get_message(b: Backend, r: Request) -> Reply:
-    channel = b.state.channel(r.snowflake("channel_id"))
-    return Reply(b.state.message(channel.id, r.snowflake("message_id")).payload)
-
-
-@route("PATCH", "/channels/{channel_id}/messages/{message_id}")
-async def edit_message(b: Backend, r: Request) -> Reply:
-    channel = b.state.channel(r.snowflake("channel_id"))
-    stored = b.state.message(channel.id, r.snowflake("message_id"))
-    if stored.author_id != b.state.bot.id or stored.webhook_id is not None:
-        raise DiscordError(403, "Cannot edit a message authored by another user", 50005)
-    body = r.body()
-    check_message(body, creating=False)
-    payload = b.messages.edit(stored, body, files=r.files)
-    await b.echo_edit(channel.id, payload)
-    return Reply(payload)
-
-
-@route("DELETE", "/channels/{channel_id}/messages/{message_id}")
-async def delete_message(b: Backend, r: Request) -> Reply:
-    channel = b.state.channel(r.snowflake("channel_id"))
-    stored = b.state.message(channel.id, r.snowflake("message_id"))
-    b.messages.delete(stored)
-    await b.publish(
-        "MESSAGE_DELETE",
-        {
-            "id": stored.payload["id"],
-            "channel_id": str(channel.id),
-            "guild_id": str(channel.guild_id),
-        },
-    )
-    return Reply.no_content()
 
 
 @route("POST", "/channels/{channel_id}/threads")
@@ -114,14 +78,3 @@ async def create_thread(b: Backend, r: Request) -> Reply:
     if first is not None:
         await b.echo_message(thread, first)
     return Reply(answer, 201)
-
-
-@route("GET", "/guilds/{guild_id}/members/{user_id}")
-async def get_member(b: Backend, r: Request) -> Reply:
-    return Reply(b.state.member_payload(r.snowflake("guild_id"), r.snowflake("user_id")))
-
-
-@route("GET", "/guilds/{guild_id}/roles")
-async def get_roles(b: Backend, r: Request) -> Reply:
-    guild = b.state.guild(r.snowflake("guild_id"))
-    return Reply([payloads.role(role) for role in b.state.guild_roles(guild.id)])

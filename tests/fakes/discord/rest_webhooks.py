@@ -1,6 +1,6 @@
-"""`/webhooks/{id}/{token}...`: incoming webhooks (execute with ?wait, ?thread_id and
-thread_name for forums; fetch; their messages), and the application webhook that carries
-interaction followups and the original response."""
+"""`/webhooks/{id}/{token}`: incoming webhooks (execute with ?wait, ?thread_id and
+thread_name for forums; fetch), and the application webhook that carries interaction
+followups."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from typing import Any
 
 from . import payloads
 from .backend import Backend, Reply, Request
-from .errors import UNKNOWN_MESSAGE, DiscordError, FormErrors, unknown
+from .errors import DiscordError, FormErrors, unknown
 from .limits import WEBHOOK
 from .messages import Origin
 from .models import GUILD_FORUM, PUBLIC_THREAD, FakeChannel, FakeUser, FakeWebhook
-from .rest_interactions import create_followup, original_or_followup
+from .rest_interactions import create_followup
 from .routes import route
 from .rules import check_message, check_thread_name
 
@@ -32,7 +32,7 @@ async def execute_webhook(b: Backend, r: Request) -> Reply:
     errors = FormErrors()
     _check_username(body.get("username"), errors)
     errors.raise_if_any()
-    check_message(body, creating=True, files=len(r.files))
+    check_message(body, files=len(r.files))
     channel = await _target(b, webhook, r, body)
     payload = b.messages.create(
         channel, _message_fields(body), _webhook_origin(webhook, body), files=r.files
@@ -47,40 +47,6 @@ async def execute_webhook(b: Backend, r: Request) -> Reply:
 async def get_webhook(b: Backend, r: Request) -> Reply:
     webhook = b.state.webhook(r.snowflake("webhook_id"), r.params["webhook_token"])
     return Reply(payloads.webhook(webhook))
-
-
-async def _webhook_message(b: Backend, r: Request, message_id: int | None) -> Reply:
-    webhook_id, token = r.snowflake("webhook_id"), r.params["webhook_token"]
-    if webhook_id == b.state.application_id:
-        pending = b.interaction_by_token(webhook_id, token)
-        return await original_or_followup(b, pending, r, message_id)
-    webhook = b.state.webhook(webhook_id, token)
-    stored = b.state.messages.get(message_id or 0)
-    if stored is None or stored.deleted or stored.webhook_id != webhook.id:
-        raise unknown("Message", UNKNOWN_MESSAGE)
-    if r.method == "GET":
-        return Reply(stored.payload)
-    if r.method == "DELETE":
-        b.messages.delete(stored)
-        return Reply.no_content()
-    body = r.body()
-    check_message(body, creating=False)
-    payload = b.messages.edit(stored, body, files=r.files)
-    await b.echo_edit(stored.channel_id, payload)
-    return Reply(payload)
-
-
-async def original_message(b: Backend, r: Request) -> Reply:
-    return await _webhook_message(b, r, None)
-
-
-async def webhook_message(b: Backend, r: Request) -> Reply:
-    return await _webhook_message(b, r, r.snowflake("message_id"))
-
-
-for _method in ("GET", "PATCH", "DELETE"):
-    route(_method, EXECUTE + "/messages/@original", bot_auth=False)(original_message)
-    route(_method, EXECUTE + "/messages/{message_id}", bot_auth=False)(webhook_message)
 
 
 async def _target(

@@ -128,11 +128,6 @@ class FakeDiscord(DiscordWorld, InteractionPushes, Observation, WebServer):
     # --- gateway control -----------------------------------------------------------------
 
     @property
-    def connected(self) -> bool:
-        """A client holds a live gateway session."""
-        return self.gateway.connected
-
-    @property
     def latency(self) -> tuple[float, float]:
         """How long writes take to answer, as (min, max) seconds; (0, 0) by default."""
         return self._dispatcher.latency
@@ -144,10 +139,6 @@ class FakeDiscord(DiscordWorld, InteractionPushes, Observation, WebServer):
     async def reconnect(self) -> None:
         """Send op 7 RECONNECT: the client reconnects and RESUMEs (missed events replayed)."""
         await self.gateway.reconnect()
-
-    async def invalidate_session(self, *, resumable: bool = False) -> None:
-        """Send op 9 INVALID_SESSION (not resumable: the client IDENTIFYs afresh)."""
-        await self.gateway.invalidate(resumable=resumable)
 
     # --- failures and limits -------------------------------------------------------------
 

@@ -116,10 +116,6 @@ class DiscordWorld:
         """The guild-level permission bits the fake computes for a member."""
         return self.state.permissions(guild_id, user_id)
 
-    def remove_channel(self, channel_id: int) -> None:
-        """The channel is deleted: REST calls on it answer 404 Unknown Channel (10003)."""
-        self.state.removed_channels.add(channel_id)
-
     def forbid_channel(self, channel_id: int, forbidden: bool = True) -> None:
         """The bot loses access: REST calls on it (and its threads) answer 403 (50001)."""
         if forbidden:

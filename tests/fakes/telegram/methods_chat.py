@@ -1,17 +1,15 @@
-"""Non-sending methods: identity, polling, commands, callback answers, chats, members, files."""
+"""Non-sending methods: identity, polling, commands, chats and members."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from .errors import bad_request
-from .models import ADMIN_STATUSES, FakeChat
+from .models import FakeChat
 from .registry import Call, api_method
 
 COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
-CALLBACK_EXPIRED = "query is too old and response timeout expired or query ID is invalid"
 
 
 @api_method("getMe")
@@ -51,14 +49,12 @@ async def get_updates(call: Call) -> list[dict[str, Any]]:
     )
 
 
-def _commands_key(call: Call) -> str:
+def _check_scope(call: Call) -> None:
     scope = call.params.json("scope") or {"type": "default"}
     if not isinstance(scope, dict) or "type" not in scope:
         raise bad_request("can't parse BotCommandScope JSON object")
     if "chat_id" in scope:
-        scope["chat_id"] = call.state.resolve_chat(scope["chat_id"]).id
-    language = call.params.string("language_code") or ""
-    return json.dumps([scope, language], sort_keys=True)
+        call.state.resolve_chat(scope["chat_id"])
 
 
 @api_method("setMyCommands", {"commands", "scope", "language_code"}, {"commands"})
@@ -73,36 +69,7 @@ async def set_my_commands(call: Call) -> bool:
             raise bad_request("BOT_COMMAND_INVALID")
         if not 1 <= len(str(command.get("description", ""))) <= 256:
             raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
-    call.state.commands[_commands_key(call)] = [
-        {"command": c["command"], "description": c["description"]} for c in commands
-    ]
-    return True
-
-
-@api_method("getMyCommands", {"scope", "language_code"})
-async def get_my_commands(call: Call) -> list[dict[str, str]]:
-    return list(call.state.commands.get(_commands_key(call), []))
-
-
-@api_method("deleteMyCommands", {"scope", "language_code"})
-async def delete_my_commands(call: Call) -> bool:
-    call.state.commands.pop(_commands_key(call), None)
-    return True
-
-
-@api_method(
-    "answerCallbackQuery",
-    {"callback_query_id", "text", "show_alert", "url", "cache_time"},
-    {"callback_query_id"},
-)
-async def answer_callback_query(call: Call) -> bool:
-    query_id = call.params.string("callback_query_id") or ""
-    if call.state.callback_queries.get(query_id, True):
-        raise bad_request(CALLBACK_EXPIRED)  # unknown, or already answered
-    if len(call.params.string("text") or "") > 200:
-        raise bad_request("MESSAGE_TOO_LONG")
-    call.params.boolean("show_alert")
-    call.state.callback_queries[query_id] = True
+    _check_scope(call)
     return True
 
 
@@ -125,38 +92,3 @@ async def get_chat_member(call: Call) -> dict[str, Any]:
     if user is None:
         raise bad_request("user not found")
     return call.state.member_to_api(chat.id, user)
-
-
-@api_method("getChatAdministrators", {"chat_id", "return_bots"}, {"chat_id"})
-async def get_chat_administrators(call: Call) -> list[dict[str, Any]]:
-    chat = _chat_for_reading(call)
-    if chat.type == "private":
-        raise bad_request("there are no administrators in the private chat")
-    include_bots = call.params.boolean("return_bots")
-    admins = []
-    for (chat_id, user_id), status in call.state.members.items():
-        if chat_id != chat.id or status not in ADMIN_STATUSES:
-            continue
-        user = call.state.users[user_id]
-        if user.is_bot and user_id != call.state.bot.id and not include_bots:
-            continue
-        admins.append(call.state.member_to_api(chat.id, user))
-    return admins
-
-
-@api_method("getFile", {"file_id"}, {"file_id"})
-async def get_file(call: Call) -> dict[str, Any]:
-    stored = call.state.files.get(call.params.string("file_id") or "")
-    if stored is None:
-        raise bad_request("invalid file_id")
-    return stored.to_api()
-
-
-@api_method("leaveChat", {"chat_id"}, {"chat_id"})
-async def leave_chat(call: Call) -> bool:
-    chat = call.state.resolve_chat(call.params.chat_ref())
-    if chat.type == "private":
-        raise bad_request("chat member status can't be changed in private chats")
-    call.state.require_bot_access(chat)
-    call.state.members[(chat.id, call.state.bot.id)] = "left"
-    return True

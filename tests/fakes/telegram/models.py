@@ -1,4 +1,5 @@
-"""The fake's world: users, chats and stored files, plus their Bot API JSON shapes."""
+"""The fake's world: users, chats and stored files, plus the Bot API JSON shapes of users,
+chats and members."""
 
 from __future__ import annotations
 
@@ -88,23 +89,11 @@ class FakeChat:
 
 @dataclass
 class StoredFile:
-    """A file Telegram holds: uploaded bytes, a fetched URL (no bytes) or test-registered data."""
+    """A file Telegram holds: uploaded bytes, or one fetched by URL (no bytes)."""
 
     file_id: str
     file_unique_id: str
-    file_path: str
     data: bytes | None = None
-    source_url: str | None = None
-
-    def to_api(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "file_id": self.file_id,
-            "file_unique_id": self.file_unique_id,
-            "file_path": self.file_path,
-        }
-        if self.data is not None:
-            data["file_size"] = len(self.data)
-        return data
 
 
 def member_to_api(user: FakeUser, status: str) -> dict[str, Any]:

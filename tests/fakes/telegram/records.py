@@ -27,10 +27,10 @@ class RecordedCall:
 
 @dataclass(frozen=True)
 class SentMessage:
-    """An accepted outgoing message (sendMessage/sendPhoto/sendVideo/sendMediaGroup) or edit
-    (editMessageText). `text` is the text or caption as sent (markup included); `visible_text`
-    is what users see after entity parsing. `media` holds (type, ref) pairs where ref is the URL
-    or file_id sent, or `upload:<file_id>` for uploaded bytes (see FakeTelegram.file_bytes)."""
+    """An accepted outgoing message (sendMessage/sendPhoto/sendVideo/sendMediaGroup). `text`
+    is the text or caption as sent (markup included); `visible_text` is what users see after
+    entity parsing. `media` holds (type, ref) pairs where ref is the URL or file_id sent, or
+    `upload:<file_id>` for uploaded bytes."""
 
     method: str
     chat_id: int
@@ -50,10 +50,6 @@ class SentMessage:
         """The first (for an album) or only message id."""
         return self.message_ids[0]
 
-    @property
-    def caption(self) -> str | None:
-        return self.text if self.media else None
-
 
 class Recorder(Waitable[Owner]):
     """Keeps the records and wakes `wait_for` callers whenever something is recorded."""
@@ -64,11 +60,6 @@ class Recorder(Waitable[Owner]):
         super().__init__()
         self.calls: list[RecordedCall] = []
         self.sent: list[SentMessage] = []
-        self.flood_errors = 0
-
-    def reset(self) -> None:
-        self.calls.clear()
-        self.sent.clear()
         self.flood_errors = 0
 
     async def record(self, call: RecordedCall, sent: list[SentMessage]) -> None:

@@ -36,7 +36,7 @@ class Target:
     reply_to: dict[str, Any] | None
 
 
-def resolve_target(call: Call, *, flood_counted: bool = True, replies: bool = True) -> Target:
+def resolve_target(call: Call, *, flood_counted: bool = True) -> Target:
     """Check chat, bot rights, topic and reply; then count the message against flood limits."""
     p = call.params
     chat = call.state.resolve_chat(p.chat_ref())
@@ -45,7 +45,7 @@ def resolve_target(call: Call, *, flood_counted: bool = True, replies: bool = Tr
     if thread_id is not None and not chat.is_forum:
         raise bad_request("message thread not found")
     reply_to = None
-    if replies and p.has("reply_parameters"):
+    if p.has("reply_parameters"):
         reply_to = replied_message(call, chat)
     if flood_counted:
         call.gate.admit(chat.id, chat.type)
@@ -121,14 +121,14 @@ def resolve_media(call: Call, value: Upload | str | None, kind: str) -> tuple[st
     if isinstance(value, Upload):
         if not value.data:
             raise bad_request("file must be non-empty")
-        stored = state.add_file(value.data, f"{kind}s")
+        stored = state.add_file(value.data)
         return f"upload:{stored.file_id}", stored
     if not value:
         raise bad_request(f"there is no {kind} in the request")
     if value.startswith(("http://", "https://")):
         if value in state.unreachable_urls:
             raise bad_request(state.unreachable_urls[value])
-        return value, state.add_file(None, f"{kind}s", source_url=value)
+        return value, state.add_file(None)
     if value in state.files:
         return value, state.files[value]
     raise bad_request("wrong file identifier/HTTP URL specified")
@@ -137,7 +137,7 @@ def resolve_media(call: Call, value: Upload | str | None, kind: str) -> tuple[st
 def media_content(call: Call, kind: str, stored: StoredFile) -> dict[str, Any]:
     """The photo sizes / video object a media message carries."""
     if kind == "photo":
-        thumb = call.state.add_file(None, "photos")
+        thumb = call.state.add_file(None)
         return {
             "photo": [
                 {

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 class FakeTelegram(TelegramWorld, WebServer):
     """An in-process Telegram Bot API (aiohttp on 127.0.0.1). Point PTB at it with
-    `.base_url(fake.base_url).base_file_url(fake.base_file_url)`."""
+    `.base_url(fake.base_url)`."""
 
     name = "fake Telegram server"
 
@@ -91,10 +91,6 @@ class FakeTelegram(TelegramWorld, WebServer):
         """What `ApplicationBuilder.base_url` takes (PTB appends the token)."""
         return f"{self.url}/bot"
 
-    @property
-    def base_file_url(self) -> str:
-        return f"{self.url}/file/bot"
-
     # --- failures ------------------------------------------------------------------------
 
     def fail_next(
@@ -145,10 +141,6 @@ class FakeTelegram(TelegramWorld, WebServer):
         """Wait until `predicate(fake)` holds, re-checked on every recorded call; on timeout an
         AssertionError lists what the fake saw."""
         await self.recorder.wait_for(self, predicate, within=timeout)
-
-    def reset_records(self) -> None:
-        """Forget calls, sent messages and the flood error count (not the world)."""
-        self.recorder.reset()
 
     def reset_limits(self) -> None:
         """Forget the flood-control history, as after a quiet minute."""

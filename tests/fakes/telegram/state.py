@@ -20,7 +20,7 @@ from .models import (
 
 
 class TelegramState:
-    """Users, chats, memberships (the bot's own included), messages, files, commands."""
+    """Users, chats, memberships (the bot's own included), messages, files."""
 
     def __init__(self, bot: FakeUser, *, privacy_mode: bool = True) -> None:
         self.bot = bot
@@ -33,13 +33,9 @@ class TelegramState:
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.own_messages: set[tuple[int, int]] = set()
         self.files: dict[str, StoredFile] = {}
-        self.file_paths: dict[str, str] = {}
         self.unreachable_urls: dict[str, str] = {}
-        self.commands: dict[str, list[dict[str, str]]] = {}
-        self.callback_queries: dict[str, bool] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._file_seq = itertools.count(1)
-        self._callback_seq = itertools.count(1)
 
     # --- world setup ---------------------------------------------------------------------
 
@@ -177,10 +173,6 @@ class TelegramState:
             self.own_messages.add(key)
         return message
 
-    def forget(self, chat_id: int, message_id: int) -> None:
-        self.messages.pop((chat_id, message_id), None)
-        self.own_messages.discard((chat_id, message_id))
-
     def message(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
         return self.messages.get((chat_id, message_id))
 
@@ -190,25 +182,11 @@ class TelegramState:
 
     # --- files ---------------------------------------------------------------------------
 
-    def add_file(
-        self, data: bytes | None, kind: str = "documents", *, source_url: str | None = None
-    ) -> StoredFile:
+    def add_file(self, data: bytes | None) -> StoredFile:
+        """A file Telegram now holds (uploaded bytes, or None for one fetched by URL)."""
         seq = next(self._file_seq)
-        extension = {"photos": "jpg", "videos": "mp4"}.get(kind, "bin")
         stored = StoredFile(
-            file_id=f"AgACAgIAAxkBAAI{seq:08d}fake",
-            file_unique_id=f"AQAD{seq:08d}",
-            file_path=f"{kind}/file_{seq}.{extension}",
-            data=data,
-            source_url=source_url,
+            file_id=f"AgACAgIAAxkBAAI{seq:08d}fake", file_unique_id=f"AQAD{seq:08d}", data=data
         )
         self.files[stored.file_id] = stored
-        self.file_paths[stored.file_path] = stored.file_id
         return stored
-
-    def file_by_path(self, path: str) -> StoredFile | None:
-        file_id = self.file_paths.get(path)
-        return self.files.get(file_id) if file_id else None
-
-    def new_callback_id(self) -> str:
-        return f"{self.bot.id}{next(self._callback_seq):012d}"

@@ -1,24 +1,16 @@
 """The world-control half of FakeTelegram: who exists, who is where, and what people do
-(messages, commands, channel posts, button presses) that reaches the bot as updates."""
+(messages, commands, channel posts) that reaches the bot as updates."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from .inbound import (
-    bot_membership_change,
-    callback_query,
-    channel_post,
-    command_entities,
-    user_message,
-)
+from .inbound import bot_membership_change, channel_post, command_entities, user_message
 from .models import ACTIVE_STATUSES, ADMIN_STATUSES, FakeChat, FakeUser
 from .state import TelegramState
 from .updates import UpdateQueue
 
 ANONYMOUS_ADMIN = FakeUser(1087968824, "Group", "GroupAnonymousBot", is_bot=True)
-UPLOAD_PREFIX = "upload:"
 
 
 class TelegramWorld:
@@ -57,9 +49,6 @@ class TelegramWorld:
     def member_status(self, chat_id: int, user_id: int) -> str:
         return self.state.status(chat_id, user_id)
 
-    def chat(self, chat_id: int) -> FakeChat:
-        return self.state.require_chat_setup(chat_id)
-
     def remove_bot(
         self, chat_id: int, *, by_user_id: int | None = None, notify: bool = True
     ) -> None:
@@ -87,15 +76,6 @@ class TelegramWorld:
         """Upgrade a group to a supergroup: the old id then answers 400 + migrate_to_chat_id."""
         return self.state.migrate_chat(chat_id, new_chat_id)
 
-    def add_file(self, data: bytes, kind: str = "documents") -> str:
-        """Register bytes Telegram holds; returns the file_id (getFile + download serve it)."""
-        return self.state.add_file(data, kind).file_id
-
-    def file_bytes(self, ref: str) -> bytes | None:
-        """The bytes behind a file_id or a recorded `upload:<file_id>` media ref."""
-        stored = self.state.files.get(ref.removeprefix(UPLOAD_PREFIX))
-        return stored.data if stored else None
-
     def reject_url(self, url: str, description: str = "failed to get HTTP URL content") -> None:
         """Make media sent by this URL fail as when Telegram cannot fetch it (400)."""
         self.state.unreachable_urls[url] = description
@@ -103,11 +83,6 @@ class TelegramWorld:
     def message(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
         """A stored (not deleted) message as the API would show it now."""
         return self.state.message(chat_id, message_id)
-
-    def commands(self, scope: dict[str, Any] | None = None, language_code: str = "") -> Any:
-        """The commands setMyCommands stored for a scope (default scope when None)."""
-        key = json.dumps([scope or {"type": "default"}, language_code], sort_keys=True)
-        return self.state.commands.get(key, [])
 
     # --- inbound updates -----------------------------------------------------------------
 
@@ -169,21 +144,6 @@ class TelegramWorld:
         if delivered:
             self.updates.push({"channel_post": message})
         return message
-
-    def send_callback_query(
-        self, chat_id: int, user_id: int, message_id: int, data: str
-    ) -> dict[str, Any]:
-        """A press on an inline button of a bot message; returns the CallbackQuery dict."""
-        query = callback_query(self.state, chat_id, user_id, message_id, data)
-        self.updates.push({"callback_query": query})
-        return query
-
-    def push_update(self, update: dict[str, Any]) -> dict[str, Any]:
-        """Queue any update as given (update_id assigned if missing); returns it."""
-        query = update.get("callback_query")
-        if isinstance(query, dict) and "id" in query:
-            self.state.callback_queries.setdefault(str(query["id"]), False)
-        return self.updates.push(update)
 
     @property
     def held_polls(self) -> int:
