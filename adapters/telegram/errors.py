@@ -29,6 +29,7 @@ _CHAT_GONE = (
     "topic_deleted",
     "not enough rights",
     "have no rights",
+    "need administrator rights",  # a channel whose admins took the bot's right to post
 )
 
 

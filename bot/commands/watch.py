@@ -24,8 +24,10 @@ async def _source_for(ctx: Context, username: str) -> tuple[Source, str]:
     else is looked up first, so a typo is caught now rather than at every poll.
     """
     if username == "me" or (ctx.me is not None and ctx.me.username.lower() == username):
-        label = f"@{ctx.me.username}" if ctx.me else "the connected account"
-        return ctx.store.sources.ensure(SourceKind.ME, "me"), f"{label} (the connected account)"
+        described = (
+            f"@{ctx.me.username} (the connected account)" if ctx.me else "the connected account"
+        )
+        return ctx.store.sources.ensure(SourceKind.ME, "me"), described
     profile = await ctx.threads.profile_lookup(username)
     ctx.store.sources.save_profile(profile)
     name = profile_title(profile)

@@ -128,9 +128,6 @@ async def test_the_connected_account_is_watched_through_me(
     assert watcher.watched == ["me"]  # no discovery quota: /me/threads, not profile_posts
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="bug: 'the connected account' is said twice"
-)
 async def test_watching_me_before_the_account_is_known_says_it_once(
     ctx: Context, telegram_chat: RecordingAdapter
 ) -> None:

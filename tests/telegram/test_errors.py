@@ -102,11 +102,6 @@ async def test_a_group_that_became_a_supergroup_moves_with_its_new_id() -> None:
     assert "new id" in outcome.reason
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: this channel refusal is taken for a bad message, not a chat that forbids us",
-)
 async def test_a_channel_that_took_away_our_right_to_post() -> None:
     # Telegram's answer in a channel whose admins removed the bot's "Post Messages" right.
     exc = await raised(400, "Bad Request: need administrator rights in the channel chat")
