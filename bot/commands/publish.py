@@ -34,6 +34,8 @@ async def reply(ctx: Context, command: Command) -> Reply:
         )
     first, _, rest = args.partition(" ")
     link = parse_post_link(first) if first else None
+    if link is not None and link.media_id and target is not None:
+        link = None  # answering a bridged post: "/reply 42 of them" starts with text
     if link is not None:
         target, args = await _resolve(ctx, link.username, link.shortcode, link.media_id), rest
     if target is None:

@@ -242,9 +242,6 @@ async def test_a_stranger_s_reply_is_refused_and_audited(
     assert sim.posts_by("alice") == []
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="bug: a leading number is taken for a media id"
-)
 async def test_a_reply_to_a_bridged_post_may_start_with_a_number(
     sim: ThreadsSimulator,
     client: ThreadsClient,
