@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from bot.config import ThreadsConfig
 from bot.events import Source, SourceKind
-from jobs.discovery_plan import DAY, Activity, Plan, plan_intervals
+from jobs.discovery_plan import DAY, Activity, Plan, plan_intervals, sustainable_rate
 from jobs.scheduler import PollScheduler
 from storage.store import Store
 
@@ -30,6 +30,7 @@ class DiscoveryBudget:
         self.max_poll_interval = max(settings.max_poll_interval, settings.poll_interval)
         self._clock = clock
         self._plan: Plan | None = None
+        self._planned_at = float("-inf")
         self.paused = False  # set while Meta refuses discovery (jobs/discovery_pause.py)
         # Learned from a refusal: when Meta stopped us, the requests we did not make (another
         # app's, an earlier run's) filled the rest of the window. Their times are unknown, so
@@ -50,18 +51,17 @@ class DiscoveryBudget:
         self._unseen = (unseen, self._clock())
         log.info("%d lookups spent elsewhere in the last 24 h; planning around them", unseen)
 
-    def spent_elsewhere(self, now: float) -> int:
-        """The unseen requests still inside the rolling window at `now`."""
-        if self._unseen is None:
-            return 0
-        count, at = self._unseen
-        return int(count * max(0.0, 1.0 - (now - at) / DAY) + 0.5)
-
     def used(self) -> int:
         return self._store.discovery.used(self._clock())
 
     def left(self) -> int:
-        return max(0, self.budget - self.used())
+        """What the window has room for now, counting what a refusal said others spent."""
+        now = self._clock()
+        elsewhere = 0.0
+        if self._unseen is not None:
+            count, at = self._unseen
+            elsewhere = count * max(0.0, 1.0 - (now - at) / DAY)
+        return max(0, int(self.budget - self.used() - elsewhere))
 
     def fits(self) -> bool:
         return self.plan.fits
@@ -75,14 +75,16 @@ class DiscoveryBudget:
         for source in self.profiles():
             posts, last = self._store.feed.activity(source.id, now - WEEK)
             activity.append(Activity(source.key, posts, last))
+        self._planned_at = now
         self._plan = plan_intervals(
             activity,
             now=now,
-            budget=self.budget,
-            reserve=self.reserve,
-            # Everything the last 24 h spent, though it leaves the window as the next 24 h go
-            # by: a cautious plan, which the next re-plan loosens as those calls age.
-            used_last_day=self._store.discovery.used(now) + self.spent_elsewhere(now),
+            calls_per_day=sustainable_rate(
+                self._store.discovery.times(now),
+                now=now,
+                limit=self.budget - self.reserve,
+                elsewhere=self._unseen,
+            ),
             poll_interval=self.poll_interval,
             max_poll_interval=self.max_poll_interval,
         )
@@ -97,8 +99,9 @@ class DiscoveryBudget:
         if source.kind is not SourceKind.PROFILE:
             return self.poll_interval
         planned = self.plan.interval(source.key)
-        if planned is None:  # watched since the last plan
-            planned = self.replan().interval(source.key)
+        if planned is None and self._clock() - self._planned_at > 60:
+            planned = self.replan().interval(source.key)  # watched since the last plan
+        # Still not in the plan: a dormant source (its chats paused), which costs nothing.
         return planned if planned is not None else self.max_poll_interval
 
 

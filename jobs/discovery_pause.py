@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from bot.events import SourceKind
+from bot.events import Source, SourceKind
 from bot.threads.errors import RateLimited
 from jobs.polling import PollOutcome, SourcePoller
 from jobs.scheduler import PollScheduler
@@ -31,15 +31,23 @@ class DiscoveryPause:
         scheduler: PollScheduler,
         poller: SourcePoller,
         *,
+        profiles: Callable[[], list[Source]],
         on_change: Callable[[bool, float], None] = lambda paused, probe_in: None,
+        on_refused_again: Callable[[], None] = lambda: None,
     ) -> None:
-        """`on_change(paused, probe_in)` hears when the pause begins and when it ends."""
+        """`profiles` lists the public profiles to probe with; `on_change(paused, probe_in)`
+        hears when the pause begins and ends; `on_refused_again` when the first probe is
+        refused too (a lasting refusal, not a passing throttle: the plan should learn)."""
         self._scheduler = scheduler
         self._poller = poller
+        self._profiles = profiles
         self._on_change = on_change
+        self._on_refused_again = on_refused_again
         self.paused = False
         self._backoff = FIRST_PROBE
         self._probing = False
+        self._probe_settled = False  # the probe's own poll told refused or answered
+        self._learned = False
 
     def outcome(self, outcome: PollOutcome) -> None:
         """Every poll's outcome (the poller's on_polled)."""
@@ -49,6 +57,7 @@ class DiscoveryPause:
         if refused and not self.paused:
             self.paused = True
             self._backoff = FIRST_PROBE
+            self._learned = False
             self._scheduler.pause(SourceKind.PROFILE)
             log.warning(
                 "Meta refuses profile discovery (%s): polling of public profiles paused; "
@@ -58,30 +67,45 @@ class DiscoveryPause:
             )
             self._schedule_probe()
             self._on_change(True, self._backoff)
-        elif refused and self._probing:
-            self._backoff = min(self._backoff * 2, LAST_PROBE)
-            log.info("profile discovery still refused; next try in %.0fs", self._backoff)
-            self._schedule_probe()
-        elif refused:
-            # A poll that was under way at the pause, or a profile watched since: keep every
-            # profile paused until a probe gets through.
+        elif self.paused and not self._probing:
+            # A poll under way when the pause began, or of a profile watched since: keep
+            # every profile paused; only the probe decides when to resume.
             self._scheduler.pause(SourceKind.PROFILE)
+        elif refused:
+            self._probe_settled = True
+            if not self._learned:
+                self._learned = True
+                self._on_refused_again()
+            self._backoff_and_retry("profile discovery still refused")
         elif outcome.error is None and self.paused:
-            self.paused = False
-            self._scheduler.resume(SourceKind.PROFILE)
-            log.info("profile discovery answers again: polling of public profiles resumed")
-            self._on_change(False, 0.0)
+            self._probe_settled = True
+            self._end("profile discovery answers again: polling of public profiles resumed")
+
+    def _backoff_and_retry(self, why: str) -> None:
+        self._backoff = min(self._backoff * 2, LAST_PROBE)
+        log.info("%s; next try in %.0fs", why, self._backoff)
+        self._schedule_probe()
+
+    def _end(self, why: str) -> None:
+        self.paused = False
+        self._scheduler.resume(SourceKind.PROFILE)
+        log.info("%s", why)
+        self._on_change(False, 0.0)
 
     def _schedule_probe(self) -> None:
         self._scheduler.run_once(self._probe, name=PROBE_JOB, after=self._backoff)
 
     async def _probe(self) -> None:
-        profiles = self._scheduler.polled(SourceKind.PROFILE)
+        profiles = self._profiles()
         if not profiles:  # nobody to poll any more: nothing to pause
-            self.paused = False
+            self._end("no public profile is watched any more: the discovery pause ends")
             return
-        self._probing = True
+        self._probing, self._probe_settled = True, False
         try:
             await self._poller.poll(profiles[0].id)  # its outcome comes back to outcome()
         finally:
             self._probing = False
+        if self.paused and not self._probe_settled:
+            # Neither refused nor answered (a timeout, a 5xx, the source went away): try
+            # again later rather than stay paused for good.
+            self._backoff_and_retry("the discovery probe got no answer")

@@ -1,15 +1,18 @@
-"""How often to poll each public profile so that a day of polling fits Meta's discovery budget.
+"""How often to poll each public profile so that polling fits Meta's discovery budget.
 
 `profile_posts` and `profile_lookup` share 1,000 requests per user per rolling 24 h, and every
-request counts, even one that finds nothing. The plan gives each profile a share of the calls
-left for the next 24 h (the budget, minus a reserve kept for people's commands, minus what the
-last 24 h already spent), more to a profile that posts often or posted recently, never faster
-than `poll_interval`, and no slower than `max_poll_interval` while the budget allows. Pure: the
-caller reads the ledger and the activity and applies the intervals.
+request counts, even one that finds nothing. `sustainable_rate` says how many requests a day
+can be made from now on without the rolling window ever holding more than the budget minus a
+reserve kept for people's commands, given when the requests still in the window were made (they
+leave it 24 h later). `plan_intervals` shares that rate out: more to a profile that posts often
+or posted recently, never faster than `poll_interval`, every profile at least once per
+`max_poll_interval` while the rate allows (and at least half an equal share when it does not).
+Pure: the caller reads the ledger and the activity and applies the intervals.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -31,7 +34,7 @@ class Activity:
 @dataclass(frozen=True, slots=True)
 class Plan:
     intervals: Mapping[str, float]  # profile key -> seconds between polls
-    calls_left: int  # what the next 24 h may spend on polls and upkeep
+    calls_per_day: float  # what polls and upkeep may spend, from now on
     fits: bool  # every profile gets at least one poll per max_poll_interval
 
     def interval(self, key: str) -> float | None:
@@ -45,29 +48,58 @@ def weight(activity: Activity, now: float) -> float:
     return (1.0 + per_day) * (2.0 if recent else 1.0)
 
 
+def sustainable_rate(
+    call_times: Sequence[float],
+    *,
+    now: float,
+    limit: int,
+    elsewhere: tuple[int, float] | None = None,
+) -> float:
+    """Requests a day that keep every rolling 24 h window within `limit`, from `now` on.
+
+    `call_times` are the requests of the last 24 h (each leaves the window a day after it was
+    made); `elsewhere` is (count, when) of requests Meta counted that the ledger did not see,
+    taken as leaving evenly over the day after `when`. Just before each moment requests leave,
+    the ones still in the window plus the rate's requests since now must fit in `limit` (plus
+    the one that goes out as soon as a slot frees: requests are whole).
+    """
+    times = sorted(t for t in call_times if t > now - DAY)
+
+    def unseen(x: float) -> float:
+        if elsewhere is None:
+            return 0.0
+        count, at = elsewhere
+        return count * max(0.0, 1.0 - (now + x - at) / DAY)
+
+    moments = [t + DAY - now for t in times] + [DAY * k / 24 for k in range(1, 25)]
+    best = float(limit)
+    for x in moments:
+        if x <= 0:
+            continue
+        still_in = len(times) - bisect.bisect_left(times, now + x - DAY) + unseen(x)
+        best = min(best, (limit + 1 - still_in) * DAY / x)
+    return max(0.0, best)
+
+
 def plan_intervals(
     profiles: Sequence[Activity],
     *,
     now: float,
-    budget: int,
-    reserve: int,
-    used_last_day: int,
+    calls_per_day: float,
     poll_interval: float,
     max_poll_interval: float,
 ) -> Plan:
-    calls_left = max(0, budget - reserve - used_last_day)
     if not profiles:
-        return Plan({}, calls_left, True)
-    polls = max(0.0, float(calls_left - UPKEEP_PER_PROFILE * len(profiles)))
+        return Plan({}, calls_per_day, True)
+    polls = max(0.0, calls_per_day - UPKEEP_PER_PROFILE * len(profiles))
     fastest = DAY / poll_interval  # polls a day at most
     slowest = DAY / max(max_poll_interval, poll_interval)  # polls a day wanted at least
-    if polls < slowest * len(profiles):
-        # Not even the minimum for everyone: an equal share (at least one poll a day each,
-        # which the reserve and the rolling window absorb).
-        each = max(1.0, polls / len(profiles))
-        return Plan({p.key: DAY / min(each, fastest) for p in profiles}, calls_left, False)
-    shares = _share(profiles, now, polls, slowest, fastest)
-    return Plan({key: DAY / n for key, n in shares.items()}, calls_left, True)
+    fits = polls >= slowest * len(profiles)
+    # Short of the minimum for everyone: each still gets half an equal share (and at least one
+    # poll a day), and the rest goes by activity, so a burst is still seen soon.
+    low = slowest if fits else max(1.0, polls / len(profiles) / 2)
+    shares = _share(profiles, now, max(polls, low * len(profiles)), min(low, fastest), fastest)
+    return Plan({key: DAY / n for key, n in shares.items()}, calls_per_day, fits)
 
 
 def _share(

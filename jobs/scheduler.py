@@ -124,7 +124,7 @@ class PollScheduler:
             job = self._scheduler.get_job(_job_id(source))
             if job is None:
                 continue
-            soonest = now + timedelta(seconds=seconds)
+            soonest = now + timedelta(seconds=seconds + random.uniform(0, _jitter(seconds)))
             next_run = job.next_run_time
             self._intervals[source.id] = seconds
             job.modify(

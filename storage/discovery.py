@@ -28,6 +28,13 @@ class DiscoveryLedger:
         )
         return int(row["n"]) if row else 0
 
+    def times(self, now: float) -> list[float]:
+        """When each request of the 24 h up to `now` was made, oldest first."""
+        rows = self._db.execute(
+            "SELECT at FROM discovery_calls WHERE at > ? ORDER BY at", [now - WINDOW]
+        ).fetchall()
+        return [float(at) for (at,) in rows]
+
     def frees_at(self, now: float) -> float | None:
         """When the oldest request in the window leaves it (a call comes free then)."""
         row = one(

@@ -37,10 +37,14 @@ class DiscoveryView(Protocol):
     """Meta's profile-discovery budget as commands report it (jobs/discovery.py)."""
 
     budget: int
+    max_poll_interval: float
     paused: bool  # Meta refused discovery calls; profile polling waits for a probe
 
     def used(self) -> int:
-        """Discovery requests in the last 24 h."""
+        """Discovery requests the bridge sent in the last 24 h."""
+
+    def left(self) -> int:
+        """Requests the rolling window has room for now."""
 
     def interval(self, source: Source) -> float:
         """Seconds between polls of `source`."""

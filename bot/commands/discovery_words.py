@@ -30,8 +30,9 @@ def watch_notice(discovery: DiscoveryView, source: Source) -> str:
     )
     if not discovery.fits():
         line += (
-            " That is not enough to check every watched profile hourly; unwatch some, or "
-            "the operator can raise threads.max_poll_interval."
+            " That is not enough to check every watched profile "
+            f"{every(discovery.max_poll_interval)}; unwatch some, or the operator can raise "
+            "threads.max_poll_interval."
         )
     if discovery.paused:
         line += " Meta is refusing lookups right now; checks resume as soon as it answers."
@@ -39,8 +40,7 @@ def watch_notice(discovery: DiscoveryView, source: Source) -> str:
 
 
 def budget_line(discovery: DiscoveryView) -> str:
-    used = discovery.used()
-    left = max(0, discovery.budget - used)
+    used, left = discovery.used(), discovery.left()
     line = (
         f"Profile lookups (Meta allows {discovery.budget:,} a day): {used:,} used in the "
         f"last 24 h, {left:,} left"

@@ -108,7 +108,11 @@ class BridgeApp:
         )
         self.polling = PlannedPolling(self.scheduler, self.discovery)
         self.discovery_pause = DiscoveryPause(
-            self.scheduler, self.poller, on_change=self._discovery_refused
+            self.scheduler,
+            self.poller,
+            profiles=self.discovery.profiles,
+            on_change=self._discovery_refused,
+            on_refused_again=self.discovery.refused,
         )
         self.ctx = Context(
             store=self.store,
@@ -240,9 +244,8 @@ class BridgeApp:
         self.discovery.paused = paused
         if not paused:
             self.alerts.clear("discovery")
-            self.polling.replan()  # with what the refusal taught: slower, to stay clear
+            self.polling.replan()  # with what a lasting refusal taught: slower, to stay clear
             return
-        self.discovery.refused()
         text = (
             "Meta refuses profile lookups for this account (its "
             f"{self.discovery.budget:,} a day may have been spent by another app or an earlier "

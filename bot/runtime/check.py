@@ -24,7 +24,7 @@ from bot.runtime.preflight import delivery_notice, health_problem, storage_probl
 from bot.runtime.runlock import running_pid
 from bot.threads.errors import AuthError, PermissionDenied, ThreadsError, TransientError
 from bot.tls import tls_context
-from jobs.discovery_plan import Activity, plan_intervals
+from jobs.discovery_plan import Activity, plan_intervals, sustainable_rate
 from storage.database import StorageError, open_readonly
 from storage.discovery import DiscoveryLedger
 from storage.sources import Sources
@@ -90,7 +90,8 @@ def _discovery_shortfall(config: Config) -> str | None:
     all be checked once per max_poll_interval within the discovery budget."""
     settings = config.threads
     profiles = {f.profile.lower().lstrip("@") for f in config.feeds} - {"me"}
-    used = 0
+    now = time.time()
+    calls: list[float] = []
     path = Path(config.storage.path)
     if path.is_file():
         try:
@@ -99,28 +100,28 @@ def _discovery_shortfall(config: Config) -> str | None:
             db = None  # the storage line says what is wrong
         if db is not None:
             try:
-                now = time.time()
-                used = DiscoveryLedger(db).used(now)
+                calls = DiscoveryLedger(db).times(now)
                 profiles |= {s.key for s in Sources(db).active() if s.kind is SourceKind.PROFILE}
             except sqlite3.Error:
                 pass  # a database from before the ledger: `run` migrates it
             finally:
                 db.close()
+    reserve = min(settings.discovery_reserve, settings.discovery_budget - 1)
     plan = plan_intervals(
         [Activity(key) for key in sorted(profiles)],
-        now=time.time(),
-        budget=settings.discovery_budget,
-        reserve=min(settings.discovery_reserve, settings.discovery_budget - 1),
-        used_last_day=used,
+        now=now,
+        calls_per_day=sustainable_rate(calls, now=now, limit=settings.discovery_budget - reserve),
         poll_interval=settings.poll_interval,
         max_poll_interval=max(settings.max_poll_interval, settings.poll_interval),
     )
+    used = len(calls)
     if plan.fits:
         return None
     slowest = max(plan.intervals.values())
+    slowest_wanted = max(settings.max_poll_interval, settings.poll_interval)
     return (
         f"{len(profiles)} public profiles cannot all be checked every "
-        f"{settings.max_poll_interval:.0f} s within {settings.discovery_budget:,} lookups a "
+        f"{slowest_wanted:.0f} s within {settings.discovery_budget:,} lookups a "
         f"day ({used:,} used in the last 24 h); they will be checked about every "
         f"{slowest / 60:.0f} min. Watch fewer, or raise threads.max_poll_interval"
     )

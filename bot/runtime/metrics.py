@@ -135,7 +135,7 @@ class _DiscoveryCollector(Collector):
         yield GaugeMetricFamily(
             f"{PREFIX}_discovery_remaining",
             "Profile-discovery requests left in the rolling 24 h window",
-            value=max(0, self._discovery.budget - used),
+            value=self._discovery.left(),
         )
         yield GaugeMetricFamily(
             f"{PREFIX}_discovery_paused",

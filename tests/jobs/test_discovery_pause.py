@@ -36,6 +36,7 @@ async def test_refusals_pause_every_profile_and_probes_back_off_to_an_hour(
         chat = Destination("telegram", "1")
         store.subscriptions.add(source, chat, origin="chat", created_by=None)
     changes: list[bool] = []
+    learned: list[bool] = []
     polled = asyncio.Queue[PollOutcome]()
 
     def on_polled(outcome: PollOutcome) -> None:
@@ -46,7 +47,13 @@ async def test_refusals_pause_every_profile_and_probes_back_off_to_an_hour(
         store, client, on_queued=lambda: None, connected_account=lambda: None, on_polled=on_polled
     )
     scheduler = PollScheduler(poller, interval=3600, start_spread=0)
-    pause = DiscoveryPause(scheduler, poller, on_change=lambda paused, _: changes.append(paused))
+    pause = DiscoveryPause(
+        scheduler,
+        poller,
+        profiles=lambda: sources[:2],
+        on_change=lambda paused, _: changes.append(paused),
+        on_refused_again=lambda: learned.append(True),
+    )
     scheduler.start([])
     for source in sources:
         scheduler.watch(source)
@@ -66,8 +73,16 @@ async def test_refusals_pause_every_profile_and_probes_back_off_to_an_hour(
             waits.append(seconds_until(scheduler.next_run(PROBE_JOB)))
 
         assert [round(w / 10) * 10 for w in waits] == [60, 120, 240, 480, 960, 1920, 3600, 3600]
+        assert learned == [True]  # a lasting refusal (the first probe refused too), told once
 
+        # A probe that gets no answer at all (a 5xx) is tried again, not left paused.
         sim.set_quota(Quota.DISCOVERY, 1000)
+        sim.fail_next("GET", "/profile_posts", kind="server_error", times=3)
+        scheduler.run_soon(PROBE_JOB)
+        await asyncio.wait_for(polled.get(), 10)
+        assert pause.paused
+        assert round(seconds_until(scheduler.next_run(PROBE_JOB)) / 10) * 10 == 3600
+
         scheduler.run_soon(PROBE_JOB)
         await asyncio.wait_for(polled.get(), 10)
 
@@ -100,7 +115,7 @@ async def test_a_refused_poll_of_the_connected_account_pauses_nothing(
     poller = SourcePoller(
         store, client, on_queued=lambda: None, connected_account=lambda: None, on_polled=on_polled
     )
-    pause = DiscoveryPause(PollScheduler(poller, interval=3600), poller)
+    pause = DiscoveryPause(PollScheduler(poller, interval=3600), poller, profiles=lambda: [])
     sim.fail_next("GET", "/me/threads", kind="rate_limit")
 
     await poller.poll(me.id)
