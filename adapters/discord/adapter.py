@@ -22,6 +22,7 @@ from adapters.discord.errors import classify
 from adapters.discord.render import DiscordMessage, render_item
 from adapters.discord.translate import command_of
 from adapters.discord.views import ReplyButton, ReplyModal, post_buttons
+from adapters.link import Link
 from adapters.reconnect import Reconnector
 from bot.bridge import Bridge, RefusalWording
 from bot.events import Destination, FeedItem, Platform
@@ -93,6 +94,7 @@ class DiscordAdapter:
         self._guild_ready_timeout = guild_ready_timeout
         self._client = _Client(self, guild_ready_timeout)
         self._commands_synced = False
+        self._link = Link(lambda: self.connected)
         self._connection = Reconnector(
             self.platform,
             self._session,
@@ -134,6 +136,7 @@ class DiscordAdapter:
             await asyncio.wait({runner, ready}, return_when=asyncio.FIRST_COMPLETED)
             if ready.done():
                 up()
+                self._link.changed()
                 log.info("Discord bot %s is up in %d guilds", client.user, len(client.guilds))
             await runner  # until the connection is lost (it raises) or the client closes
         except discord.ConnectionClosed as exc:
@@ -144,6 +147,7 @@ class DiscordAdapter:
             for task in (ready, runner):
                 task.cancel()
             await asyncio.gather(ready, runner, return_exceptions=True)
+            self._link.changed()
 
     async def _close_client(self) -> None:
         await self._client.close()
@@ -181,7 +185,7 @@ class DiscordAdapter:
         return True
 
     async def send(self, destination: Destination, part: DiscordMessage) -> list[str]:
-        if not self.connected:
+        if not await self._link.wait_usable(NOT_CONNECTED_RETRY):
             # Not counted as a failed attempt: an outage of any length loses nothing.
             raise RetryAfter("Discord is not connected", NOT_CONNECTED_RETRY)
         try:

@@ -19,6 +19,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes, filters
 from telegram.request import HTTPXRequest
 
+from adapters.link import Link
 from adapters.reconnect import Reconnector, describe
 from adapters.telegram.errors import classify, is_media_fetch_failure, seconds
 from adapters.telegram.ordering import PerChatOrder
@@ -83,6 +84,7 @@ class TelegramAdapter:
         self._app.add_error_handler(self._on_error)
         _updater_log.addFilter(_network_errors_in_one_line)
         self._initialized = self._started = False
+        self._link = Link(lambda: self.connected)
         self._polling_ok = False  # the last getUpdates reached Telegram
         self._connection = Reconnector(
             self.platform,
@@ -125,6 +127,7 @@ class TelegramAdapter:
         await self._app.start()
         self._started = self._polling_ok = True
         up()
+        self._link.changed()
         log.info("Telegram bot @%s is up", self._app.bot.username)
         # From here python-telegram-bot's updater rides out outages itself (retrying
         # getUpdates with its own backoff); `connected` follows its polls.
@@ -138,10 +141,12 @@ class TelegramAdapter:
         if self._initialized:
             await self._app.shutdown()
         self._started = self._initialized = self._polling_ok = False
+        self._link.changed()
 
     def _poll_failed(self, error: tg.TelegramError) -> None:
         # Replaces python-telegram-bot's traceback per failed poll with one line.
         self._polling_ok = False
+        self._link.changed()
         log.warning("Telegram is not reachable (%s); polling again shortly", describe(error))
 
     def _poll_answered(self, ok: bool) -> None:
@@ -150,6 +155,7 @@ class TelegramAdapter:
         if ok and not self._polling_ok:
             log.info("Telegram is reachable again")
         self._polling_ok = ok
+        self._link.changed()
 
     # -- delivery --------------------------------------------------------------------------
 
@@ -160,7 +166,7 @@ class TelegramAdapter:
         return destination.chat_id.startswith("-")  # groups, supergroups and channels
 
     async def send(self, destination: Destination, part: TelegramMessage) -> list[str]:
-        if not self.connected:
+        if not await self._link.wait_usable(NOT_CONNECTED_RETRY):
             # Not counted as a failed attempt: an outage of any length loses nothing.
             raise RetryAfter("Telegram is not connected", NOT_CONNECTED_RETRY)
         held = self._holds.remaining(destination.chat_id)
