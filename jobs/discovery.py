@@ -17,6 +17,7 @@ from storage.store import Store
 log = logging.getLogger(__name__)
 
 WEEK = 7 * DAY
+UNSEEN_KEY = "discovery spent elsewhere"
 
 
 class DiscoveryBudget:
@@ -35,7 +36,10 @@ class DiscoveryBudget:
         # Learned from a refusal: when Meta stopped us, the requests we did not make (another
         # app's, an earlier run's) filled the rest of the window. Their times are unknown, so
         # they are taken as spread over the day before and leaving the window evenly.
-        self._unseen: tuple[int, float] | None = None  # (requests, when refused)
+        saved = store.state.get(UNSEEN_KEY)
+        self._unseen: tuple[int, float] | None = (
+            (int(saved[0]), float(saved[1])) if saved else None
+        )
 
     def record(self, endpoint: str) -> None:
         """A discovery request went out (the ThreadsClient's discovery listener)."""
@@ -49,6 +53,10 @@ class DiscoveryBudget:
         the rest of the budget. The plan counts those requests too until they age out."""
         unseen = max(0, self.budget - self.used())
         self._unseen = (unseen, self._clock())
+        try:
+            self._store.state.put(UNSEEN_KEY, list(self._unseen))
+        except Exception:
+            log.exception("could not save what the refusal taught")
         log.info("%d lookups spent elsewhere in the last 24 h; planning around them", unseen)
 
     def used(self) -> int:

@@ -17,12 +17,14 @@ from bot.events import Source, SourceKind
 from bot.threads.errors import RateLimited
 from jobs.polling import PollOutcome, SourcePoller
 from jobs.scheduler import PollScheduler
+from storage.bridge_state import BridgeState
 
 log = logging.getLogger(__name__)
 
 FIRST_PROBE = 60.0
 LAST_PROBE = 3600.0
 PROBE_JOB = "discovery probe"
+STATE_KEY = "discovery pause"
 
 
 class DiscoveryPause:
@@ -34,10 +36,12 @@ class DiscoveryPause:
         profiles: Callable[[], list[Source]],
         on_change: Callable[[bool, float], None] = lambda paused, probe_in: None,
         on_refused_again: Callable[[], None] = lambda: None,
+        state: BridgeState | None = None,
     ) -> None:
         """`profiles` lists the public profiles to probe with; `on_change(paused, probe_in)`
         hears when the pause begins and ends; `on_refused_again` when the first probe is
-        refused too (a lasting refusal, not a passing throttle: the plan should learn)."""
+        refused too (a lasting refusal, not a passing throttle: the plan should learn).
+        `state` keeps the pause across a restart (see `restore`)."""
         self._scheduler = scheduler
         self._poller = poller
         self._profiles = profiles
@@ -48,6 +52,33 @@ class DiscoveryPause:
         self._probing = False
         self._probe_settled = False  # the probe's own poll told refused or answered
         self._learned = False
+        self._state = state
+
+    def restore(self) -> bool:
+        """After a restart in the middle of a pause: pause the profiles again at once (each
+        would otherwise spend a refused request) and probe after the first backoff. True
+        when a pause was restored; nobody is told again."""
+        saved = self._state.get(STATE_KEY) if self._state is not None else None
+        if not saved:
+            return False
+        self.paused = True
+        self._backoff = float(saved.get("backoff", FIRST_PROBE))
+        self._learned = bool(saved.get("learned", False))
+        self._scheduler.pause(SourceKind.PROFILE)
+        self._scheduler.run_once(self._probe, name=PROBE_JOB, after=FIRST_PROBE)
+        log.warning("profile discovery was refused before the restart: public profiles wait")
+        return True
+
+    def _save(self) -> None:
+        if self._state is None:
+            return
+        try:
+            if self.paused:
+                self._state.put(STATE_KEY, {"backoff": self._backoff, "learned": self._learned})
+            else:
+                self._state.forget(STATE_KEY)
+        except Exception:  # a full disk: the pause still works, only not across a restart
+            log.exception("could not save the discovery pause")
 
     def outcome(self, outcome: PollOutcome) -> None:
         """Every poll's outcome (the poller's on_polled)."""
@@ -66,6 +97,7 @@ class DiscoveryPause:
                 self._backoff,
             )
             self._schedule_probe()
+            self._save()
             self._on_change(True, self._backoff)
         elif self.paused and not self._probing:
             # A poll under way when the pause began, or of a profile watched since: keep
@@ -85,9 +117,11 @@ class DiscoveryPause:
         self._backoff = min(self._backoff * 2, LAST_PROBE)
         log.info("%s; next try in %.0fs", why, self._backoff)
         self._schedule_probe()
+        self._save()
 
     def _end(self, why: str) -> None:
         self.paused = False
+        self._save()
         self._scheduler.resume(SourceKind.PROFILE)
         log.info("%s", why)
         self._on_change(False, 0.0)

@@ -254,3 +254,10 @@ def m006_discovery_ledger(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX discovery_calls_at ON discovery_calls (at)")
+
+
+@migrations()
+def m007_settings(db: Database) -> None:
+    # Small pieces of the bridge's own state that must survive a restart (the discovery pause,
+    # what a refusal taught the plan), as JSON by name.
+    db.execute("CREATE TABLE bridge_state (name TEXT PRIMARY KEY, json TEXT NOT NULL)")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from storage.bridge_state import BridgeState
 from storage.chat_moves import ChatMoves
 from storage.database import open_database
 from storage.discovery import DiscoveryLedger
@@ -36,6 +37,7 @@ class Store:
         self.tokens = Tokens(db)
         self.chat_moves = ChatMoves(db)
         self.discovery = DiscoveryLedger(db)
+        self.state = BridgeState(db)
 
     @classmethod
     def open(cls, path: str | Path) -> Store:

@@ -113,6 +113,7 @@ class BridgeApp:
             profiles=self.discovery.profiles,
             on_change=self._discovery_refused,
             on_refused_again=self.discovery.refused,
+            state=self.store.state,
         )
         self.ctx = Context(
             store=self.store,
@@ -171,6 +172,7 @@ class BridgeApp:
         await settle_publications(self.store, self.publisher, self._notify)
         self.delivery.start()
         self.scheduler.start(self.store.sources.active())
+        self.discovery.paused = self.discovery_pause.restore()
         self._schedule_housekeeping()
         if self._health_port is not None:  # 0: any free port (see self.health.port)
             await self.health.start(self.config.server.health_host, self._health_port)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from jobs.discovery_pause import PROBE_JOB
 from simulator import Quota, ThreadsSimulator
 from tests.fakes.telegram import FakeTelegram
+from tests.logwait import watching_logs
 from tests.telegram.conftest import PRIVATE, PUBLISHER, Bridge, BridgeFactory, reads
 
 ADMIN_CHAT = PUBLISHER  # the admin's private chat with the bot (where PRIVATE's feed goes too)
@@ -117,3 +118,33 @@ async def test_refused_lookups_pause_profiles_and_posts_arrive_in_order_after_a_
     assert not bridge.app.discovery_pause.paused
     notices = [t for t in texts(tg, ADMIN_CHAT) if t.startswith("Meta refuses profile lookups")]
     assert len(notices) == 1  # told once
+
+
+async def test_a_pause_and_what_it_taught_survive_a_restart(
+    start_bridge: BridgeFactory, tg: FakeTelegram
+) -> None:
+    feeds = [{"profile": "bob", "telegram_chat": PRIVATE}]
+    first: Bridge = await start_bridge(feeds=feeds, telegram={"admins": [PUBLISHER]})
+    sim = first.sim
+    sim.add_profile("bob", followers=5000)
+    await first.poll("bob")
+    sim.set_quota(Quota.DISCOVERY, lookups(sim))  # spent elsewhere
+    await first.poll("bob")  # refused: the pause begins
+    with watching_logs() as logs:
+        first.app.scheduler.run_soon(PROBE_JOB)  # refused again: a lasting refusal
+        await logs.wait_for("profile discovery still refused")
+    await tg.wait_for(
+        lambda fake: any(t.startswith("Meta refuses") for t in texts(fake, ADMIN_CHAT)), 15
+    )
+    await first.app.stop()
+    spent = lookups(sim)
+
+    second: Bridge = await start_bridge(feeds=feeds, telegram={"admins": [PUBLISHER]})
+    status = reads(await second.command(PRIVATE, PUBLISHER, "/status"))
+
+    assert second.app.discovery_pause.paused
+    assert "paused: Meta refuses them" in status
+    assert lookups(sim) == spent  # no profile was polled into another refusal
+    notices = [t for t in texts(tg, ADMIN_CHAT) if t.startswith("Meta refuses profile lookups")]
+    assert len(notices) == 1  # and nobody was told again
+    assert second.app.discovery.left() < 1000 - second.app.discovery.used()  # still learned
