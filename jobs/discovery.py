@@ -10,7 +10,14 @@ from collections.abc import Callable
 
 from bot.config import ThreadsConfig
 from bot.events import Source, SourceKind
-from jobs.discovery_plan import DAY, Activity, Plan, plan_intervals, sustainable_rate
+from jobs.discovery_plan import (
+    DAY,
+    Activity,
+    Plan,
+    plan_intervals,
+    still_counted,
+    sustainable_rate,
+)
 from jobs.scheduler import PollScheduler
 from storage.store import Store
 
@@ -64,11 +71,7 @@ class DiscoveryBudget:
 
     def left(self) -> int:
         """What the window has room for now, counting what a refusal said others spent."""
-        now = self._clock()
-        elsewhere = 0.0
-        if self._unseen is not None:
-            count, at = self._unseen
-            elsewhere = count * max(0.0, 1.0 - (now - at) / DAY)
+        elsewhere = still_counted(self._unseen, self._clock())
         return max(0, int(self.budget - self.used() - elsewhere))
 
     def fits(self) -> bool:

@@ -70,10 +70,7 @@ def sustainable_rate(
     times = sorted(t for t in call_times if t > now - DAY)
 
     def unseen(x: float) -> float:
-        if elsewhere is None:
-            return 0.0
-        count, at = elsewhere
-        return count * max(0.0, 1.0 - (now + x - at) / DAY)
+        return still_counted(elsewhere, now + x)
 
     moments = [t + DAY - now for t in times] + [DAY * k / 24 for k in range(1, 25)]
     best = float(limit)
@@ -83,6 +80,15 @@ def sustainable_rate(
         still_in = len(times) - bisect.bisect_left(times, now + x - DAY) + unseen(x)
         best = min(best, (limit + 1 - still_in) * DAY / x)
     return max(0.0, best)
+
+
+def still_counted(elsewhere: tuple[int, float] | None, moment: float) -> float:
+    """How many of the requests Meta counted but the ledger did not, (count, when refused),
+    are still inside the rolling window at `moment`: they leave evenly over the day after."""
+    if elsewhere is None:
+        return 0.0
+    count, at = elsewhere
+    return count * max(0.0, 1.0 - (moment - at) / DAY)
 
 
 def plan_intervals(
