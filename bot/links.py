@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 PROFILE_BASE = "https://www.threads.com"
 _USERNAME = re.compile(r"[A-Za-z0-9._]{1,30}")
@@ -42,6 +43,22 @@ def parse_post_link(text: str) -> PostLink | None:
     if text.isdigit():
         return PostLink(None, media_id=text)
     return None
+
+
+INTENT_URL = "https://www.threads.com/intent/post"
+
+
+def intent_links(permalink: str | None) -> tuple[tuple[str, str], ...]:
+    """("Reply on Threads", url), ("Quote on Threads", url) for a post's permalink: Threads
+    Web Intents, which open Threads for whoever clicks, as themselves (no token of ours)."""
+    link = parse_post_link(permalink) if permalink else None
+    if link is None or not link.shortcode:
+        return ()
+    code = quote(link.shortcode, safe="")
+    return (
+        ("Reply on Threads", f"{INTENT_URL}?reply_post_shortcode={code}"),
+        ("Quote on Threads", f"{INTENT_URL}?quote_post_shortcode={code}"),
+    )
 
 
 def profile_url(username: str) -> str:

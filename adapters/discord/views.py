@@ -1,5 +1,6 @@
-"""The buttons under a delivered post: "Open on Threads" (a link) and "Reply" (a modal whose
-text is published as a Threads reply, for publishers)."""
+"""The buttons under a delivered post: "Open on Threads", "Reply on Threads" and "Quote on
+Threads" (links) and "Reply" (a modal whose text is published as a Threads reply, for
+publishers)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, runtime_checkable
 
 import discord
+
+from bot.links import intent_links
 
 ReplySubmit = Callable[[discord.Interaction, str, str], Awaitable[None]]
 
@@ -61,9 +64,13 @@ class ReplyModal(discord.ui.Modal, title="Reply on Threads"):
 
 
 def post_buttons(post_id: str, permalink: str | None, *, with_reply: bool) -> discord.ui.View:
+    """Open on Threads; Reply / Quote on Threads (Web Intents: anyone, as themselves); and,
+    for the bridge's publishers, the bridge's own Reply."""
     view = discord.ui.View(timeout=None)
     if permalink:
         view.add_item(discord.ui.Button(label="Open on Threads", url=permalink))
+    for label, url in intent_links(permalink):
+        view.add_item(discord.ui.Button(label=label, url=url))
     if with_reply:
         view.add_item(ReplyButton(post_id))
     return view

@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
     InputMediaPhoto,
     InputMediaVideo,
     LinkPreviewOptions,
@@ -204,11 +206,13 @@ class TelegramAdapter:
         thread = int(destination.topic_id) if destination.topic_id else None
         common = {"chat_id": chat_id, "message_thread_id": thread}
         sent: Message | tuple[Message, ...]
+        markup = _link_buttons(part.buttons)
         if part.kind == "text":
             sent = await bot.send_message(
                 text=part.html,
                 parse_mode=ParseMode.HTML,
                 link_preview_options=NO_PREVIEW,
+                reply_markup=markup,
                 **common,
             )
         elif part.kind == "photo":
@@ -216,6 +220,7 @@ class TelegramAdapter:
                 photo=part.media[0][1],
                 caption=part.html or None,
                 parse_mode=ParseMode.HTML,
+                reply_markup=markup,
                 **common,
             )
         elif part.kind == "video":
@@ -223,6 +228,7 @@ class TelegramAdapter:
                 video=part.media[0][1],
                 caption=part.html or None,
                 parse_mode=ParseMode.HTML,
+                reply_markup=markup,
                 **common,
             )
         else:
@@ -301,6 +307,12 @@ class _PollRequest(HTTPXRequest):
             raise
         self._answered(code < 500)
         return code, payload
+
+
+def _link_buttons(buttons: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, url=url) for label, url in buttons]])
 
 
 def _input_media(part: TelegramMessage) -> list[InputMediaPhoto | InputMediaVideo]:

@@ -16,6 +16,7 @@ from html import escape, unescape
 from typing import Literal
 
 from bot.events import FeedItem, Media, MediaKind
+from bot.links import intent_links
 from bot.render import PostView, Relation, excerpt, view_of
 
 MESSAGE_LIMIT = 4096
@@ -40,6 +41,7 @@ class TelegramMessage:
     html: str = ""  # the text, or the caption (of the first item for a media group)
     media: tuple[MediaRef, ...] = field(default=())
     fallback_html: str = ""  # what to send instead when Telegram cannot fetch the media
+    buttons: tuple[tuple[str, str], ...] = ()  # (label, url) link buttons under the message
 
 
 def utf16_length(text: str) -> int:
@@ -47,7 +49,17 @@ def utf16_length(text: str) -> int:
 
 
 def render_item(item: FeedItem) -> list[TelegramMessage]:
+    """The messages for a post; the last one carries the Reply/Quote on Threads buttons (a
+    media group cannot carry any: an album-only post goes without)."""
     view = _unmentionable(view_of(item))
+    parts = _render(view)
+    buttons = intent_links(view.permalink)
+    if parts and parts[-1].kind != "media_group" and buttons:
+        parts[-1] = replace(parts[-1], buttons=buttons)
+    return parts
+
+
+def _render(view: PostView) -> list[TelegramMessage]:
     header, footer = _header(view), _footer(view)
     media = [m for m in view.media if m.url and m.kind in (MediaKind.IMAGE, MediaKind.VIDEO)]
     if not media:

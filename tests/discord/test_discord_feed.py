@@ -54,8 +54,17 @@ async def test_post_reaches_a_channel_once_as_an_embed_that_pings_nobody(
     assert "timestamp" in embed
     assert message.allowed_mentions == {"parse": []}
     assert not message.pings.anyone
-    link, reply = buttons(message)
+    link, reply_intent, quote_intent, reply = buttons(message)
     assert (link["label"], link["url"]) == ("Open on Threads", post.permalink)
+    code = post.permalink.rsplit("/", 1)[1]
+    assert (reply_intent["label"], reply_intent["url"]) == (
+        "Reply on Threads",
+        f"https://www.threads.com/intent/post?reply_post_shortcode={code}",
+    )
+    assert (quote_intent["label"], quote_intent["url"]) == (
+        "Quote on Threads",
+        f"https://www.threads.com/intent/post?quote_post_shortcode={code}",
+    )
     assert (reply["label"], reply["custom_id"]) == ("Reply", f"threads:reply:{post.id}")
     assert len(bridge.feed_messages(TEXT)) == 1
 

@@ -7,6 +7,7 @@ from adapters.discord.views import ReplyButton, post_buttons
 
 POST = "18000000000000001"
 PERMALINK = "https://www.threads.com/@bob/post/AbC"
+INTENT = "https://www.threads.com/intent/post"
 
 
 def buttons(components: list[dict[str, object]]) -> list[dict[str, object]]:
@@ -23,6 +24,9 @@ async def test_a_post_gets_open_on_threads_and_reply() -> None:
 
     assert buttons(view.to_components()) == [
         {"style": 5, "label": "Open on Threads", "url": PERMALINK},  # a link button
+        # Threads Web Intents: anyone replies or quotes as themselves, with no token of ours.
+        {"style": 5, "label": "Reply on Threads", "url": f"{INTENT}?reply_post_shortcode=AbC"},
+        {"style": 5, "label": "Quote on Threads", "url": f"{INTENT}?quote_post_shortcode=AbC"},
         {"style": 2, "label": "Reply", "custom_id": f"threads:reply:{POST}"},
     ]
     # Persistent: the Reply button still works on posts delivered before a restart.
@@ -36,9 +40,10 @@ async def test_without_a_permalink_only_reply() -> None:
     ]
 
 
-async def test_without_reply_only_the_link() -> None:
+async def test_without_reply_only_the_links() -> None:
     view = post_buttons(POST, PERMALINK, with_reply=False)
-    assert [b["label"] for b in buttons(view.to_components())] == ["Open on Threads"]
+    labels = [b["label"] for b in buttons(view.to_components())]
+    assert labels == ["Open on Threads", "Reply on Threads", "Quote on Threads"]
 
 
 async def test_a_click_s_custom_id_names_the_post() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import timedelta
 
 from tests.telegram.conftest import GROUP, PRIVATE, Bridge, BridgeFactory, reads
@@ -167,3 +169,41 @@ async def test_connected_account_is_read_without_discovery(start_bridge: BridgeF
 
     assert "my own news" in message.visible_text
     assert not [r for r in bridge.sim.requests if "profile_" in r.path]
+
+
+def link_buttons(call_params: Mapping[str, str]) -> list[tuple[str, str]]:
+    markup = json.loads(call_params.get("reply_markup", "null")) or {"inline_keyboard": []}
+    return [(b["text"], b["url"]) for row in markup["inline_keyboard"] for b in row]
+
+
+async def test_every_post_carries_reply_and_quote_on_threads_for_anyone(
+    start_bridge: BridgeFactory,
+) -> None:
+    bridge: Bridge = await start_bridge(feeds=[{"profile": "bob", "telegram_chat": PRIVATE}])
+    bridge.sim.add_profile("bob", followers=5000)
+    await bridge.poll("bob")
+    text_post = bridge.sim.add_post("bob", text="words only")
+    photo_post = bridge.sim.add_post(
+        "bob", text="a view", media_type="IMAGE", media_urls=("https://c.ex/1.jpg",)
+    )
+    bridge.sim.add_post(
+        "bob",
+        text="an album",
+        media_type="CAROUSEL_ALBUM",
+        media_urls=("https://c.ex/a.jpg", "https://c.ex/b.jpg"),
+    )
+
+    await bridge.poll("bob")
+    await bridge.delivered(PRIVATE, 3)
+
+    intent = "https://www.threads.com/intent/post"
+    for method, post in (("sendMessage", text_post), ("sendPhoto", photo_post)):
+        (call,) = [c for c in bridge.tg.calls_to(method) if c.ok]
+        code = post.permalink.rsplit("/", 1)[1]
+        assert link_buttons(call.params) == [
+            ("Reply on Threads", f"{intent}?reply_post_shortcode={code}"),
+            ("Quote on Threads", f"{intent}?quote_post_shortcode={code}"),
+        ]
+    # Telegram takes no buttons on an album: it goes without rather than failing.
+    (album,) = bridge.tg.calls_to("sendMediaGroup")
+    assert album.ok and "reply_markup" not in album.params
