@@ -45,6 +45,18 @@ def parse_post_link(text: str) -> PostLink | None:
     return None
 
 
+# A topic tag as people write it: `#` after a space or the start, up to 50 characters, none of
+# them a period or an ampersand (Meta refuses those), nor space or punctuation that ends it.
+_TAG_CHAR = r"[^\s#.&,;:!?()\[\]{}<>\"'`]"
+_TOPIC_TAG = re.compile(rf"(?<![\w/#&])#({_TAG_CHAR}{{1,50}})(?!{_TAG_CHAR})")
+
+
+def first_topic_tag(text: str) -> str | None:
+    """The first `#tag` of a text, without the `#`: what Threads takes as the post's topic."""
+    match = _TOPIC_TAG.search(text)
+    return match.group(1) if match else None
+
+
 INTENT_URL = "https://www.threads.com/intent/post"
 
 

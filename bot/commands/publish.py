@@ -8,7 +8,7 @@ from dataclasses import asdict, replace
 
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
 from bot.events import Command, Reply
-from bot.links import parse_post_link, profile_url
+from bot.links import first_topic_tag, parse_post_link, profile_url
 from bot.threads.containers import ContainerRequest
 from bot.threads.errors import InvalidParameter, ThreadsError
 from bot.threads.publish import ChainIncomplete, ContainerHook, Published
@@ -103,7 +103,10 @@ async def _publish_text(
 ) -> list[Published]:
     """One post, or a reply chain when the text is over the limit."""
     try:
-        published = await ctx.publisher.chain(text, reply_to_id=reply_to_id, on_container=hook)
+        # The first #tag becomes the post's topic; the text keeps it as written.
+        published = await ctx.publisher.chain(
+            text, reply_to_id=reply_to_id, topic_tag=first_topic_tag(text), on_container=hook
+        )
     except ChainIncomplete as exc:
         _record_published(ctx, publication_id, exc.published)
         # The answer lists what went out: as links people can open, not raw media ids.
@@ -149,7 +152,7 @@ COMMANDS = (
     CommandSpec(
         "post",
         "TEXT",
-        "publish TEXT to Threads (long text becomes a reply chain)",
+        "publish TEXT to Threads (long text becomes a reply chain; the first #tag is its topic)",
         Permission.PUBLISHER,
         post,
     ),

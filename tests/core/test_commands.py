@@ -45,7 +45,8 @@ HELP_LINES = [
     "/watch USERNAME - deliver a Threads profile's new posts to this chat (chat admins only)",
     "/unwatch USERNAME - stop delivering a profile's posts here (chat admins only)",
     "/list - the profiles this chat watches",
-    "/post TEXT - publish TEXT to Threads (long text becomes a reply chain) (publishers only)",
+    "/post TEXT - publish TEXT to Threads (long text becomes a reply chain; the first #tag is "
+    "its topic) (publishers only)",
     "/reply [LINK] TEXT - reply on Threads: answer a bridged post's message, or give the "
     "post's link (publishers only)",
     "/profile USERNAME - a Threads profile's card",

@@ -98,13 +98,33 @@ async def test_a_long_post_becomes_a_chain(
     assert publication is not None and publication["state"] == "published"
 
 
+async def test_the_first_hashtag_becomes_the_posts_topic_and_stays_in_the_text(
+    sim: ThreadsSimulator, telegram_chat: RecordingAdapter
+) -> None:
+    answer = await telegram_chat.send(
+        PRIVATE, PUBLISHER, "/post Fresh loaves today #Sourdough #baking"
+    )
+    long = await telegram_chat.send(PRIVATE, PUBLISHER, f"/post #Threads {LONG}")
+
+    assert answer.ok and long.ok
+    chain = list(reversed(sim.posts_by("alice")))
+    post, first, *rest = chain
+    assert (post.text, post.spec.topic_tag) == (
+        "Fresh loaves today #Sourdough #baking",
+        "Sourdough",
+    )
+    assert first.spec.topic_tag == "Threads"  # a chain carries its topic on the first part only
+    assert rest and all(part.spec.topic_tag is None for part in rest)
+
+
 @pytest.mark.parametrize("args", ["", "   "])
 async def test_post_without_text_answers_its_usage(
     sim: ThreadsSimulator, telegram_chat: RecordingAdapter, store: Store, args: str
 ) -> None:
     answer = await telegram_chat.send(PRIVATE, PUBLISHER, f"/post {args}")
     assert answer.text == (
-        "Usage: /post TEXT\nPublish TEXT to Threads (long text becomes a reply chain)."
+        "Usage: /post TEXT\nPublish TEXT to Threads (long text becomes a reply chain; the "
+        "first #tag is its topic)."
     )
     assert not answer.ok
     assert sim.posts_by("alice") == []
