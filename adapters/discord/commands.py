@@ -45,6 +45,16 @@ def build_threads_group(run: Run, suggest: Suggest) -> app_commands.Group:
     async def reply(interaction: discord.Interaction, link: str, text: str) -> None:
         await run(interaction, "reply", f"{link} {text}")
 
+    @group.command(name="quote", description="Quote a Threads post (publishers only)")
+    @app_commands.describe(link="The post's link (threads.com/@user/post/...)", text="Your words")
+    async def quote(interaction: discord.Interaction, link: str, text: str) -> None:
+        await run(interaction, "quote", f"{link} {text}")
+
+    @group.command(name="repost", description="Repost a Threads post (publishers only)")
+    @app_commands.describe(link="The post's link (threads.com/@user/post/...)")
+    async def repost(interaction: discord.Interaction, link: str) -> None:
+        await run(interaction, "repost", link)
+
     @group.command(name="profile", description="A Threads profile's card")
     @app_commands.describe(username="Threads username")
     async def profile(interaction: discord.Interaction, username: str) -> None:

@@ -1,4 +1,5 @@
-"""/post and /reply: publishing to Threads from chat (configured publishers only)."""
+"""/post, /reply, /quote and /repost: publishing to Threads from chat (configured publishers
+only)."""
 
 from __future__ import annotations
 
@@ -20,12 +21,60 @@ async def post(ctx: Context, command: Command) -> Reply:
     text = command.args.strip()
     if not text:
         raise UsageError
-    published = await _publish(ctx, command, "post", text, reply_to_id=None)
+    published = await _publish(ctx, command, "post", text)
     return _answer("Published", await _with_links(ctx, published))
 
 
 async def reply(ctx: Context, command: Command) -> Reply:
     """`/reply TEXT` answering a bridged post's message, or `/reply LINK TEXT`."""
+    try:
+        target, text = await _target(ctx, command)
+    except NotBridged:
+        return _not_bridged(command)
+    if not text:
+        raise UsageError
+    published = await _publish(ctx, command, "reply", text, reply_to_id=target)
+    return _answer("Replied", await _with_links(ctx, published))
+
+
+async def quote(ctx: Context, command: Command) -> Reply:
+    """`/quote TEXT` answering a bridged post's message, or `/quote LINK TEXT`."""
+    try:
+        target, text = await _target(ctx, command)
+    except NotBridged:
+        return _not_bridged(command)
+    if not text:
+        raise UsageError
+    published = await _publish(ctx, command, "quote", text, quote_post_id=target)
+    return _answer("Quoted", await _with_links(ctx, published))
+
+
+async def repost(ctx: Context, command: Command) -> Reply:
+    """`/repost` answering a bridged post's message, or `/repost LINK`."""
+    try:
+        target, rest = await _target(ctx, command)
+    except NotBridged:
+        return _not_bridged(command)
+    if rest:
+        raise UsageError  # a repost carries no text: that would be /quote
+    detail = f"repost of {target}"
+    publication_id = ctx.store.publications.start(command.chat, command.user, "repost", detail)
+    try:
+        repost_id = await ctx.threads.repost(target)
+    except ThreadsError as exc:
+        ctx.store.publications.finish(publication_id, error=exc.reason)
+        ctx.store.audit.record(command.chat, command.user, "repost", detail, "error", exc.reason)
+        raise
+    ctx.store.publications.add_published(publication_id, repost_id, None)
+    ctx.store.publications.finish(publication_id)
+    ctx.store.audit.record(command.chat, command.user, "repost", detail, "ok", None)
+    (original,) = await _with_links(ctx, [Published(target, "", None)])
+    return Reply(f"Reposted on Threads: {original.permalink or f'post {target}'}")
+
+
+async def _target(ctx: Context, command: Command) -> tuple[str, str]:
+    """The post a /reply, /quote or /repost is about, and the rest of the arguments: the
+    bridged post whose message the command answers, or a LINK as the first argument."""
     args = command.args.strip()
     target: str | None = None
     if command.reply_to_message_id is not None:
@@ -40,16 +89,21 @@ async def reply(ctx: Context, command: Command) -> Reply:
         target, args = await _resolve(ctx, link.username, link.shortcode, link.media_id), rest
     if target is None:
         if command.reply_to_message_id is not None and link is None:
-            return Reply(
-                "That message is not a bridged Threads post. Reply to a post the bridge "
-                "delivered, or use /reply LINK TEXT.",
-                ok=False,
-            )
+            raise NotBridged
         raise UsageError
-    if not args.strip():
-        raise UsageError
-    published = await _publish(ctx, command, "reply", args.strip(), reply_to_id=target)
-    return _answer("Replied", await _with_links(ctx, published))
+    return target, args.strip()
+
+
+class NotBridged(Exception):
+    """The command answers a message that is not a post the bridge delivered."""
+
+
+def _not_bridged(command: Command) -> Reply:
+    return Reply(
+        "That message is not a bridged Threads post. Reply to a post the bridge delivered, "
+        f"or use /{command.name} LINK{'' if command.name == 'repost' else ' TEXT'}.",
+        ok=False,
+    )
 
 
 async def _resolve(
@@ -77,7 +131,13 @@ async def _resolve(
 
 
 async def _publish(
-    ctx: Context, command: Command, kind: str, text: str, *, reply_to_id: str | None
+    ctx: Context,
+    command: Command,
+    kind: str,
+    text: str,
+    *,
+    reply_to_id: str | None = None,
+    quote_post_id: str | None = None,
 ) -> list[Published]:
     publications = ctx.store.publications
     publication_id = publications.start(command.chat, command.user, kind, text)
@@ -86,9 +146,17 @@ async def _publish(
         publications.add_container(publication_id, container_id, json.dumps(asdict(request)))
 
     hook: ContainerHook = record_container
-    detail = text if reply_to_id is None else f"reply to {reply_to_id}: {text}"
+    detail = (
+        f"reply to {reply_to_id}: {text}"
+        if reply_to_id
+        else f"quote of {quote_post_id}: {text}"
+        if quote_post_id
+        else text
+    )
     try:
-        published = await _publish_text(ctx, text, reply_to_id, hook, publication_id)
+        published = await _publish_text(
+            ctx, text, hook, publication_id, reply_to_id=reply_to_id, quote_post_id=quote_post_id
+        )
     except ThreadsError as exc:
         publications.finish(publication_id, error=exc.reason)
         ctx.store.audit.record(command.chat, command.user, kind, detail, "error", exc.reason)
@@ -99,13 +167,23 @@ async def _publish(
 
 
 async def _publish_text(
-    ctx: Context, text: str, reply_to_id: str | None, hook: ContainerHook, publication_id: int
+    ctx: Context,
+    text: str,
+    hook: ContainerHook,
+    publication_id: int,
+    *,
+    reply_to_id: str | None,
+    quote_post_id: str | None,
 ) -> list[Published]:
     """One post, or a reply chain when the text is over the limit."""
     try:
         # The first #tag becomes the post's topic; the text keeps it as written.
         published = await ctx.publisher.chain(
-            text, reply_to_id=reply_to_id, topic_tag=first_topic_tag(text), on_container=hook
+            text,
+            reply_to_id=reply_to_id,
+            quote_post_id=quote_post_id,
+            topic_tag=first_topic_tag(text),
+            on_container=hook,
         )
     except ChainIncomplete as exc:
         _record_published(ctx, publication_id, exc.published)
@@ -162,5 +240,19 @@ COMMANDS = (
         "reply on Threads: answer a bridged post's message, or give the post's link",
         Permission.PUBLISHER,
         reply,
+    ),
+    CommandSpec(
+        "quote",
+        "[LINK] TEXT",
+        "quote a post on Threads: answer a bridged post's message, or give the post's link",
+        Permission.PUBLISHER,
+        quote,
+    ),
+    CommandSpec(
+        "repost",
+        "[LINK]",
+        "repost a post on Threads: answer a bridged post's message, or give the post's link",
+        Permission.PUBLISHER,
+        repost,
     ),
 )

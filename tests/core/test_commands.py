@@ -49,6 +49,10 @@ HELP_LINES = [
     "its topic) (publishers only)",
     "/reply [LINK] TEXT - reply on Threads: answer a bridged post's message, or give the "
     "post's link (publishers only)",
+    "/quote [LINK] TEXT - quote a post on Threads: answer a bridged post's message, or give "
+    "the post's link (publishers only)",
+    "/repost [LINK] - repost a post on Threads: answer a bridged post's message, or give the "
+    "post's link (publishers only)",
     "/profile USERNAME - a Threads profile's card",
     "/status - what the bridge watches, its queue and publishing quota",
     "/help - this list",
@@ -65,6 +69,8 @@ def test_every_command_is_covered_here() -> None:
         "list",
         "post",
         "reply",
+        "quote",
+        "repost",
         "profile",
         "status",
     ]

@@ -277,3 +277,55 @@ async def test_a_reply_to_a_bridged_post_may_start_with_a_number(
     assert answer.ok, answer.text
     (reply,) = sim.posts_by("alice")
     assert (reply.text, reply.reply_to) == ("42 of them", original.id)
+
+
+async def test_quote_a_bridged_post_by_answering_it_or_by_its_link(
+    sim: ThreadsSimulator,
+    client: ThreadsClient,
+    telegram_chat: RecordingAdapter,
+    store: Store,
+) -> None:
+    original = await deliver_post(sim, store, client, GROUP, "worth quoting")
+
+    answered = await telegram_chat.send(
+        GROUP, PUBLISHER, "/quote So true #Wisdom", reply_to=BRIDGED_MESSAGE
+    )
+    linked = await telegram_chat.send(GROUP, PUBLISHER, f"/quote {original.permalink} Again")
+
+    assert answered.ok and answered.text.startswith("Quoted on Threads: https://www.threads")
+    assert linked.ok
+    second, first = sim.posts_by("alice")
+    assert (first.text, first.spec.quote_of, first.spec.topic_tag) == (
+        "So true #Wisdom",
+        original.id,
+        "Wisdom",
+    )
+    assert (second.text, second.spec.quote_of) == ("Again", original.id)
+    assert [row[1:] for row in audit_rows(store)][-2:] == [
+        ("quote", f"quote of {original.id}: So true #Wisdom", "ok"),
+        ("quote", f"quote of {original.id}: Again", "ok"),
+    ]
+
+
+async def test_repost_a_bridged_post_and_nothing_else(
+    sim: ThreadsSimulator,
+    client: ThreadsClient,
+    telegram_chat: RecordingAdapter,
+    store: Store,
+) -> None:
+    original = await deliver_post(sim, store, client, GROUP, "worth sharing")
+
+    reposted = await telegram_chat.send(GROUP, PUBLISHER, "/repost", reply_to=BRIDGED_MESSAGE)
+    with_text = await telegram_chat.send(GROUP, PUBLISHER, f"/repost {original.permalink} hi")
+    refused = await telegram_chat.send(GROUP, MEMBER, f"/repost {original.permalink}")
+    not_ours = await telegram_chat.send(GROUP, PUBLISHER, "/repost", reply_to="12345")
+
+    assert reposted.text == f"Reposted on Threads: {original.permalink}"
+    assert [p.spec.repost_of for p in sim.posts_by("alice")] == [original.id]
+    assert not with_text.ok and with_text.text.startswith("Usage: /repost [LINK]")
+    assert not refused.ok and refused.text.startswith("Only configured publishers")
+    assert not_ours.text == (
+        "That message is not a bridged Threads post. Reply to a post the bridge delivered, "
+        "or use /repost LINK."
+    )
+    assert ("repost", f"repost of {original.id}", "ok") in [row[1:] for row in audit_rows(store)]

@@ -20,6 +20,8 @@ async def test_commands_are_synced_to_the_guild(bridge: Bridge) -> None:
         "list",
         "post",
         "reply",
+        "quote",
+        "repost",
         "profile",
         "status",
     ]
