@@ -40,6 +40,25 @@ def build_threads_group(run: Run, suggest: Suggest) -> app_commands.Group:
     async def post(interaction: discord.Interaction, text: str) -> None:
         await run(interaction, "post", text)
 
+    @group.command(name="poll", description="Publish a question with a poll (publishers only)")
+    @app_commands.describe(
+        question="What to ask",
+        answer_a="First answer (up to 25 characters)",
+        answer_b="Second answer",
+        answer_c="Third answer (optional)",
+        answer_d="Fourth answer (optional)",
+    )
+    async def poll(
+        interaction: discord.Interaction,
+        question: str,
+        answer_a: str,
+        answer_b: str,
+        answer_c: str | None = None,
+        answer_d: str | None = None,
+    ) -> None:
+        answers = [a for a in (answer_a, answer_b, answer_c, answer_d) if a]
+        await run(interaction, "poll", " | ".join([question, *answers]))
+
     @group.command(name="reply", description="Reply to a Threads post (publishers only)")
     @app_commands.describe(link="The post's link (threads.com/@user/post/...)", text="Your reply")
     async def reply(interaction: discord.Interaction, link: str, text: str) -> None:

@@ -1,10 +1,11 @@
-"""/post, /reply, /quote and /repost: publishing to Threads from chat (configured publishers
+"""/post, /poll, /reply, /quote and /repost: publishing to Threads from chat (configured publishers
 only)."""
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict, replace
 
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
@@ -22,6 +23,17 @@ async def post(ctx: Context, command: Command) -> Reply:
     if not text:
         raise UsageError
     published = await _publish(ctx, command, "post", text)
+    return _answer("Published", await _with_links(ctx, published))
+
+
+async def poll(ctx: Context, command: Command) -> Reply:
+    """`/poll QUESTION | ANSWER | ANSWER [| ANSWER | ANSWER]`: a post asking QUESTION, with a
+    Threads poll of its 2 to 4 answers."""
+    question, *answers = [piece.strip() for piece in command.args.split("|")]
+    answers = [answer for answer in answers if answer]
+    if not question or not 2 <= len(answers) <= 4:
+        raise UsageError
+    published = await _publish(ctx, command, "poll", question, poll_options=answers)
     return _answer("Published", await _with_links(ctx, published))
 
 
@@ -138,6 +150,7 @@ async def _publish(
     *,
     reply_to_id: str | None = None,
     quote_post_id: str | None = None,
+    poll_options: Sequence[str] = (),
 ) -> list[Published]:
     publications = ctx.store.publications
     publication_id = publications.start(command.chat, command.user, kind, text)
@@ -151,11 +164,19 @@ async def _publish(
         if reply_to_id
         else f"quote of {quote_post_id}: {text}"
         if quote_post_id
+        else f"{text} | {' | '.join(poll_options)}"
+        if poll_options
         else text
     )
     try:
         published = await _publish_text(
-            ctx, text, hook, publication_id, reply_to_id=reply_to_id, quote_post_id=quote_post_id
+            ctx,
+            text,
+            hook,
+            publication_id,
+            reply_to_id=reply_to_id,
+            quote_post_id=quote_post_id,
+            poll_options=poll_options,
         )
     except ThreadsError as exc:
         publications.finish(publication_id, error=exc.reason)
@@ -174,6 +195,7 @@ async def _publish_text(
     *,
     reply_to_id: str | None,
     quote_post_id: str | None,
+    poll_options: Sequence[str],
 ) -> list[Published]:
     """One post, or a reply chain when the text is over the limit."""
     try:
@@ -183,6 +205,7 @@ async def _publish_text(
             reply_to_id=reply_to_id,
             quote_post_id=quote_post_id,
             topic_tag=first_topic_tag(text),
+            poll_options=poll_options,
             on_container=hook,
         )
     except ChainIncomplete as exc:
@@ -233,6 +256,13 @@ COMMANDS = (
         "publish TEXT to Threads (long text becomes a reply chain; the first #tag is its topic)",
         Permission.PUBLISHER,
         post,
+    ),
+    CommandSpec(
+        "poll",
+        "QUESTION | ANSWER | ANSWER [| ANSWER | ANSWER]",
+        "publish a question with a Threads poll of 2 to 4 answers",
+        Permission.PUBLISHER,
+        poll,
     ),
     CommandSpec(
         "reply",

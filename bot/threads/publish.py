@@ -180,10 +180,11 @@ class Publisher:
         reply_to_id: str | None = None,
         quote_post_id: str | None = None,
         topic_tag: str | None = None,
+        poll_options: Sequence[str] = (),
         on_container: ContainerHook | None = None,
     ) -> list[Published]:
         """A text of any length as a chain: each part replies to the one before it (the
-        quote and the topic tag go with the first)."""
+        quote, the topic tag and a poll go with the first)."""
         parts = split_for_chain(text)
         if not parts:
             raise InvalidParameter("There is nothing to post.")
@@ -195,6 +196,7 @@ class Publisher:
                     reply_to_id=published[-1].id if published else reply_to_id,
                     quote_post_id=quote_post_id if index == 0 else None,
                     topic_tag=topic_tag if index == 0 else None,
+                    poll_options=poll_options if index == 0 else (),
                     on_container=on_container,
                 )
             except ThreadsError as exc:

@@ -47,6 +47,8 @@ HELP_LINES = [
     "/list - the profiles this chat watches",
     "/post TEXT - publish TEXT to Threads (long text becomes a reply chain; the first #tag is "
     "its topic) (publishers only)",
+    "/poll QUESTION | ANSWER | ANSWER [| ANSWER | ANSWER] - publish a question with a Threads "
+    "poll of 2 to 4 answers (publishers only)",
     "/reply [LINK] TEXT - reply on Threads: answer a bridged post's message, or give the "
     "post's link (publishers only)",
     "/quote [LINK] TEXT - quote a post on Threads: answer a bridged post's message, or give "
@@ -68,6 +70,7 @@ def test_every_command_is_covered_here() -> None:
         "unwatch",
         "list",
         "post",
+        "poll",
         "reply",
         "quote",
         "repost",

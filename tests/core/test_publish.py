@@ -329,3 +329,17 @@ async def test_repost_a_bridged_post_and_nothing_else(
         "or use /repost LINK."
     )
     assert ("repost", f"repost of {original.id}", "ok") in [row[1:] for row in audit_rows(store)]
+
+
+async def test_a_poll_is_its_question_with_two_to_four_answers(
+    sim: ThreadsSimulator, telegram_chat: RecordingAdapter
+) -> None:
+    answer = await telegram_chat.send(PRIVATE, PUBLISHER, "/poll Tea or coffee? | Tea | Coffee ")
+    too_few = await telegram_chat.send(PRIVATE, PUBLISHER, "/poll Just one? | Yes")
+    too_long = await telegram_chat.send(PRIVATE, PUBLISHER, "/poll Which? | " + "a" * 26 + " | b")
+
+    assert answer.ok and answer.text.startswith("Published on Threads: ")
+    (post,) = sim.posts_by("alice")
+    assert (post.text, post.spec.poll_options) == ("Tea or coffee?", ("Tea", "Coffee"))
+    assert not too_few.ok and too_few.text.startswith("Usage: /poll QUESTION | ANSWER | ANSWER")
+    assert not too_long.ok and "25" in too_long.text  # said before anything reaches Threads
