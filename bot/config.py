@@ -111,12 +111,20 @@ class ServerConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class PublishingConfig:
+    # A /post longer than one Threads post (500): a reply chain of posts, or one post whose
+    # first part is the text and the rest a text attachment (up to 10,000 characters).
+    long_text: str = field(default="chain", metadata={"choices": ("chain", "attachment")})
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     threads: ThreadsConfig = field(default_factory=ThreadsConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     server: ServerConfig = field(default_factory=ServerConfig)
+    publishing: PublishingConfig = field(default_factory=PublishingConfig)
     feeds: tuple[FeedConfig, ...] = ()
 
 
@@ -281,6 +289,9 @@ def _convert(
         raise ConfigError(f"{key}: must be at least {meta['min']}, got {value!r}")
     if "max" in meta and converted > meta["max"]:
         raise ConfigError(f"{key}: must be at most {meta['max']}, got {value!r}")
+    if "choices" in meta and converted not in meta["choices"]:
+        choices = " or ".join(f'"{choice}"' for choice in meta["choices"])
+        raise ConfigError(f"{key}: expected {choices}, got {value!r}")
     if "url" in meta and not _is_url(converted, meta["url"]):
         schemes = " or ".join(f"{scheme}://" for scheme in meta["url"])
         raise ConfigError(f"{key}: expected a URL starting with {schemes}, got {value!r}")

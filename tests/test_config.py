@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_config
+from bot.config import ConfigError, load_config, parse_config
 from bot.secret import Secret
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -166,3 +166,15 @@ def test_example_documents_every_key() -> None:
         assert is_dataclass(kind)
         expected |= {f"{section_field.name}.{key.name}" for key in fields(kind)}
     assert expected == documented
+
+
+def test_long_text_is_chain_or_attachment() -> None:
+    assert parse_config({}, env={}).publishing.long_text == "chain"
+    chosen = parse_config({"publishing": {"long_text": "attachment"}}, env={})
+    assert chosen.publishing.long_text == "attachment"
+    with pytest.raises(ConfigError) as error:
+        parse_config({"publishing": {"long_text": "thread"}}, env={})
+    assert (
+        str(error.value)
+        == 'publishing.long_text: expected "chain" or "attachment", got \'thread\''
+    )

@@ -68,6 +68,7 @@ class Context:
     publisher_roles: Mapping[str, frozenset[str]] = field(default_factory=dict)
     me: Profile | None = None  # the connected account, once known
     discovery: DiscoveryView | None = None  # None: intervals are not planned (tests)
+    long_text: str = "chain"  # [publishing] long_text: "chain" or "attachment"
 
     def is_publisher(self, command: Command) -> bool:
         platform = command.chat.platform

@@ -11,7 +11,7 @@ from dataclasses import asdict, replace
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
 from bot.events import Command, Reply
 from bot.links import first_topic_tag, parse_post_link, profile_url
-from bot.threads.containers import ContainerRequest
+from bot.threads.containers import TEXT_LIMIT, ContainerRequest, text_length
 from bot.threads.errors import InvalidParameter, ThreadsError
 from bot.threads.publish import ChainIncomplete, ContainerHook, Published
 
@@ -197,8 +197,19 @@ async def _publish_text(
     quote_post_id: str | None,
     poll_options: Sequence[str],
 ) -> list[Published]:
-    """One post, or a reply chain when the text is over the limit."""
+    """One post; over the limit, a reply chain or one post with a text attachment
+    ([publishing] long_text)."""
     try:
+        if ctx.long_text == "attachment" and text_length(text) > TEXT_LIMIT and not poll_options:
+            one = await ctx.publisher.long_text(
+                text,
+                reply_to_id=reply_to_id,
+                quote_post_id=quote_post_id,
+                topic_tag=first_topic_tag(text),
+                on_container=hook,
+            )
+            _record_published(ctx, publication_id, [one])
+            return [one]
         # The first #tag becomes the post's topic; the text keeps it as written.
         published = await ctx.publisher.chain(
             text,

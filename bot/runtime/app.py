@@ -121,6 +121,7 @@ class BridgeApp:
             publisher=self.publisher,
             watcher=self.polling,
             discovery=self.discovery,
+            long_text=config.publishing.long_text,
             publishers={
                 "telegram": frozenset(str(u) for u in config.telegram.publishers),
                 "discord": frozenset(str(u) for u in config.discord.publishers),

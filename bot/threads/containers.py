@@ -18,6 +18,7 @@ CAROUSEL_MIN, CAROUSEL_MAX = 2, 20
 ALT_TEXT_LIMIT = 1000
 POLL_OPTION_LIMIT = 25
 TOPIC_TAG_LIMIT = 50
+TEXT_ATTACHMENT_LIMIT = 10_000
 REPLY_CONTROLS = frozenset(
     {
         "everyone",
@@ -53,6 +54,7 @@ class ContainerRequest:
     reply_control: str | None = None
     topic_tag: str | None = None
     poll_options: tuple[str, ...] = ()
+    text_attachment: str | None = None  # a long-form body under the post's text
     is_spoiler_media: bool = False
     auto_publish_text: bool = False
 
@@ -84,6 +86,14 @@ class ContainerRequest:
             raise InvalidParameter("Link previews, polls and auto-publish are for text posts.")
         self._validate_poll()
         self._validate_topic_tag()
+        if self.text_attachment is not None:
+            if self.media_type != "TEXT" or self.poll_options:
+                raise InvalidParameter("A text attachment is for text posts without a poll.")
+            if len(self.text_attachment) > TEXT_ATTACHMENT_LIMIT:
+                raise InvalidParameter(
+                    f"A text attachment holds up to {TEXT_ATTACHMENT_LIMIT:,} characters, not "
+                    f"{len(self.text_attachment):,}."
+                )
         if self.reply_control and self.reply_control not in REPLY_CONTROLS:
             raise InvalidParameter(
                 f"reply_control must be one of {', '.join(sorted(REPLY_CONTROLS))}."
@@ -134,6 +144,11 @@ class ContainerRequest:
             "reply_control": self.reply_control,
             "topic_tag": self.topic_tag,
             "poll_attachment": poll,
+            "text_attachment": (
+                json.dumps({"plaintext": self.text_attachment})
+                if self.text_attachment is not None
+                else None
+            ),
             "is_spoiler_media": self.is_spoiler_media or None,
             "auto_publish_text": self.auto_publish_text or None,
         }

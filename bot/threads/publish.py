@@ -95,6 +95,7 @@ class Publisher:
         poll_options: Sequence[str] = (),
         topic_tag: str | None = None,
         reply_control: str | None = None,
+        text_attachment: str | None = None,
         on_container: ContainerHook | None = None,
     ) -> Published:
         request = ContainerRequest(
@@ -106,8 +107,34 @@ class Publisher:
             poll_options=tuple(poll_options),
             topic_tag=topic_tag,
             reply_control=reply_control,
+            text_attachment=text_attachment,
         )
         return await self.publish(request, on_container=on_container)
+
+    async def long_text(
+        self,
+        text: str,
+        *,
+        reply_to_id: str | None = None,
+        quote_post_id: str | None = None,
+        topic_tag: str | None = None,
+        on_container: ContainerHook | None = None,
+    ) -> Published:
+        """A text of any length up to the attachment's as one post: what fits in a post is
+        its text, the rest its text attachment."""
+        parts = split_for_chain(text)
+        if not parts:
+            raise InvalidParameter("There is nothing to post.")
+        head, whole = parts[0], text.strip()
+        rest = whole[len(head) :].strip() if whole.startswith(head) else "\n\n".join(parts[1:])
+        return await self.text(
+            head,
+            reply_to_id=reply_to_id,
+            quote_post_id=quote_post_id,
+            topic_tag=topic_tag,
+            text_attachment=rest or None,
+            on_container=on_container,
+        )
 
     async def reply(
         self, reply_to_id: str, text: str, *, on_container: ContainerHook | None = None

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from bot.commands import Context
 from bot.events import Destination, Role, SourceKind
 from bot.threads.client import ThreadsClient
 from jobs.polling import SourcePoller
@@ -343,3 +344,22 @@ async def test_a_poll_is_its_question_with_two_to_four_answers(
     assert (post.text, post.spec.poll_options) == ("Tea or coffee?", ("Tea", "Coffee"))
     assert not too_few.ok and too_few.text.startswith("Usage: /poll QUESTION | ANSWER | ANSWER")
     assert not too_long.ok and "25" in too_long.text  # said before anything reaches Threads
+
+
+async def test_long_text_as_one_post_with_a_text_attachment(
+    sim: ThreadsSimulator, ctx: Context, telegram_chat: RecordingAdapter
+) -> None:
+    ctx.long_text = "attachment"  # [publishing] long_text = "attachment"
+
+    answer = await telegram_chat.send(PRIVATE, PUBLISHER, f"/post {LONG}")
+    too_long = await telegram_chat.send(PRIVATE, PUBLISHER, "/post " + "word " * 2200)
+
+    assert answer.ok and answer.text.startswith("Published on Threads: ")  # one post, no chain
+    (post,) = sim.posts_by("alice")
+    assert post.text.startswith("Part 0.") and len(post.text.encode()) <= 500
+    attachment = post.spec.text_attachment
+    assert attachment is not None
+    # Every word, in order, once: only the whitespace at the cut is dropped.
+    assert f"{post.text} {attachment['plaintext']}".split() == LONG.split()
+    assert not too_long.ok and "10,000 characters" in too_long.text
+    assert len(sim.posts_by("alice")) == 1
