@@ -39,26 +39,32 @@ async def poll(ctx: Context, command: Command) -> Reply:
 
 async def reply(ctx: Context, command: Command) -> Reply:
     """`/reply TEXT` answering a bridged post's message, or `/reply LINK TEXT`."""
-    try:
-        target, text = await _target(ctx, command)
-    except NotBridged:
-        return _not_bridged(command)
-    if not text:
-        raise UsageError
-    published = await _publish(ctx, command, "reply", text, reply_to_id=target)
-    return _answer("Replied", await _with_links(ctx, published))
+    return await _words_on_a_post(ctx, command, "Replied")
 
 
 async def quote(ctx: Context, command: Command) -> Reply:
     """`/quote TEXT` answering a bridged post's message, or `/quote LINK TEXT`."""
+    return await _words_on_a_post(ctx, command, "Quoted")
+
+
+async def _words_on_a_post(ctx: Context, command: Command, verb: str) -> Reply:
+    """A /reply or /quote: TEXT published as a reply to, or a quote of, the post."""
     try:
         target, text = await _target(ctx, command)
     except NotBridged:
         return _not_bridged(command)
     if not text:
         raise UsageError
-    published = await _publish(ctx, command, "quote", text, quote_post_id=target)
-    return _answer("Quoted", await _with_links(ctx, published))
+    replying = command.name == "reply"
+    published = await _publish(
+        ctx,
+        command,
+        command.name,
+        text,
+        reply_to_id=target if replying else None,
+        quote_post_id=None if replying else target,
+    )
+    return _answer(verb, await _with_links(ctx, published))
 
 
 async def repost(ctx: Context, command: Command) -> Reply:
