@@ -58,12 +58,8 @@ class Bridge:
         spec = self.spec(command.name)
         if spec is None:
             return Reply(f"Unknown command /{command.name}. Send /help for the list.", ok=False)
-        refusal = self.refusal(command)
+        refusal = self.refused(command)
         if refusal is not None:
-            if spec.permission is Permission.PUBLISHER:
-                self.ctx.store.audit.record(
-                    command.chat, command.user, spec.name, command.args, "refused", refusal.text
-                )
             return refusal
         try:
             return await spec.handler(self.ctx, command)
@@ -82,6 +78,17 @@ class Bridge:
     def word_refusals(self, platform: str, wording: RefusalWording) -> None:
         """The platform's own wording of the refusals; others get the plain default."""
         self._wording[platform] = wording
+
+    def refused(self, command: Command) -> Reply | None:
+        """`refusal`, and a refused attempt to publish written to the audit table (an adapter
+        that answers a publisher-only button itself calls this, not `refusal`)."""
+        refusal = self.refusal(command)
+        spec = self.spec(command.name)
+        if refusal is not None and spec is not None and spec.permission is Permission.PUBLISHER:
+            self.ctx.store.audit.record(
+                command.chat, command.user, spec.name, command.args, "refused", refusal.text
+            )
+        return refusal
 
     def refusal(self, command: Command) -> Reply | None:
         """The refusal `handle` would answer, if the sender may not run the command. Quick

@@ -250,10 +250,10 @@ class DiscordAdapter:
 
     async def run_command(self, interaction: discord.Interaction, name: str, args: str) -> None:
         command = command_of(interaction, name, args)
-        if self._bridge.refusal(command) is not None:
-            reply = await self._bridge.handle(command)  # quick: records and words the refusal
+        refusal = self._bridge.refused(command)  # quick: worded, and audited, at once
+        if refusal is not None:
             await interaction.response.send_message(
-                escape_markdown(reply.text), ephemeral=True, allowed_mentions=NO_MENTIONS
+                escape_markdown(refusal.text), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
         await interaction.response.defer(thinking=True)  # Threads can take longer than 3 s
@@ -275,7 +275,7 @@ class DiscordAdapter:
         return [app_commands.Choice(name=f"@{n}", value=n) for n in names if typed in n][:25]
 
     async def reply_clicked(self, interaction: discord.Interaction, post_id: str) -> None:
-        refusal = self._bridge.refusal(command_of(interaction, "reply", post_id))
+        refusal = self._bridge.refused(command_of(interaction, "reply", post_id))
         if refusal is not None:
             await interaction.response.send_message(
                 escape_markdown(refusal.text), ephemeral=True, allowed_mentions=NO_MENTIONS

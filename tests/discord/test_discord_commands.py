@@ -130,6 +130,8 @@ async def test_reply_button_opens_a_modal_and_publishes_the_reply(
     answer = await bridge.answer_to(submitted)
 
     assert refusal.ephemeral and refusal.text.startswith("Only configured publishers")
+    audit = [(a["user_id"], a["action"], a["result"]) for a in bridge.app.store.audit.entries()]
+    assert (str(BOB), "reply", "refused") in audit  # the refused click is on record too
     (reply,) = bridge.sim.posts_by("alice")
     assert reply.text == "my reply"
     assert (await bridge.app.threads.media(reply.id)).replied_to_id == original.id
