@@ -5,6 +5,7 @@ what was posted meanwhile arrives in order once a probe gets through."""
 
 from __future__ import annotations
 
+from bot.events import SourceKind
 from jobs.discovery_pause import PROBE_JOB
 from simulator import Quota, ThreadsSimulator
 from tests.fakes.telegram import FakeTelegram
@@ -144,7 +145,10 @@ async def test_a_pause_and_what_it_taught_survive_a_restart(
 
     assert second.app.discovery_pause.paused
     assert "paused: Meta refuses them" in status
-    assert lookups(sim) == spent  # no profile was polled into another refusal
+    bob = second.app.store.sources.find(SourceKind.PROFILE, "bob")
+    assert bob is not None
+    assert second.app.scheduler.next_run(f"poll-source-{bob.id}") is None  # paused at start
+    assert lookups(sim) == spent  # so no poll ran into another refusal
     notices = [t for t in texts(tg, ADMIN_CHAT) if t.startswith("Meta refuses profile lookups")]
     assert len(notices) == 1  # and nobody was told again
     assert second.app.discovery.left() < 1000 - second.app.discovery.used()  # still learned
