@@ -63,6 +63,9 @@ class TelegramConfig:
     )
     publishers: tuple[int, ...] = field(default=(), metadata={"expected": "a list of user ids"})
     admins: tuple[int, ...] = field(default=(), metadata={"expected": "a list of user ids"})
+    # Where files are downloaded from: by default api_base with /bot -> /file/bot (a
+    # self-hosted Bot API server may serve them elsewhere). Holds the token, like api_base.
+    file_api_base: str | None = field(default=None, metadata={"url": ("http", "https")})
 
     @property
     def enabled(self) -> bool:
@@ -118,6 +121,25 @@ class PublishingConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class MediaConfig:
+    """Where photos and videos from chat wait for Meta to fetch them (bot/media/)."""
+
+    backend: str = field(default="relay", metadata={"choices": ("relay", "s3")})
+    # relay: the public HTTPS address that reaches listen_host:listen_port (a reverse proxy
+    # or tunnel in front of the bridge). Meta fetches the files from there.
+    public_url: str | None = field(default=None, metadata={"url": ("http", "https")})
+    listen_host: str = "127.0.0.1"
+    listen_port: int = field(default=8788, metadata={"min": 0, "max": 65535, "expected": "a port"})
+    # How long a URL handed to Meta stays valid, and a staged file at most is kept.
+    url_lifetime: float = field(default=3600.0, metadata={"min": 60.0, "max": 86400.0})
+    # s3: the bucket (credentials from the environment: AWS_ACCESS_KEY_ID, ...).
+    bucket: str | None = None
+    endpoint: str | None = field(default=None, metadata={"url": ("http", "https")})
+    region: str | None = None
+    prefix: str = "threads-bridge/"
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     threads: ThreadsConfig = field(default_factory=ThreadsConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
@@ -125,6 +147,7 @@ class Config:
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     server: ServerConfig = field(default_factory=ServerConfig)
     publishing: PublishingConfig = field(default_factory=PublishingConfig)
+    media: MediaConfig = field(default_factory=MediaConfig)
     feeds: tuple[FeedConfig, ...] = ()
 
 
