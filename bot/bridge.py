@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.commands import ALL_COMMANDS, CommandSpec, Context, Permission, UsageError
 from bot.commands.explain import explain
 from bot.events import Command, Reply, Role
+from bot.media.staging import MediaError, MediaStoreError
 from bot.threads.errors import ThreadsError
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,15 @@ class Bridge:
         except ThreadsError as exc:
             log.warning("/%s failed: %s", spec.name, exc)
             return Reply(explain(exc), ok=False)
+        except MediaStoreError as exc:
+            log.warning("/%s: staging media failed: %s", spec.name, exc.reason)
+            return Reply(
+                f"The bridge could not prepare the media for Threads ({exc.reason}). Its "
+                "operator can run `threads-bridge check`.",
+                ok=False,
+            )
+        except MediaError as exc:
+            return Reply(exc.reason, ok=False)
         except Exception:
             log.exception("/%s crashed", spec.name)
             return Reply(UNEXPECTED, ok=False)

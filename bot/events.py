@@ -183,6 +183,37 @@ class ChatUser:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A photo or video sent in chat, as its platform describes it (nothing downloaded yet).
+
+    `ref` is the platform's own handle (a Telegram file_id, a Discord attachment URL), fetched
+    only through that platform's adapter. `public_url` is set when the platform's URL carries
+    no credential and Meta may fetch it directly (Discord); a Telegram file URL holds the bot
+    token and is never exposed.
+    """
+
+    platform: str
+    kind: str  # "IMAGE", "VIDEO", or "OTHER" (a sticker, a voice note: refused in words)
+    ref: str
+    content_type: str | None = None
+    size: int | None = None  # bytes, when the platform says
+    duration: float | None = None  # seconds, for videos when the platform says
+    name: str | None = None
+    spoiler: bool = False  # sent hidden behind a spoiler in chat
+    public_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    """A message someone wrote in chat, as /crosspost publishes it: its text and media."""
+
+    text: str
+    attachments: tuple[Attachment, ...] = ()
+    author: ChatUser | None = None
+    message_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Command:
     """A chat command, translated from the platform's event by its adapter."""
 
@@ -193,6 +224,8 @@ class Command:
     role: Role = Role.MEMBER
     reply_to_message_id: str | None = None  # the chat message the command answers, if any
     user_roles: tuple[str, ...] = ()  # platform role ids (Discord), for role-based publishers
+    attachments: tuple[Attachment, ...] = ()  # photos and videos sent with the command
+    answered: ChatMessage | None = None  # the message the command answers, when it is known
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from bot.events import Command, Profile, Reply, Source
+from bot.media.pipeline import MediaPipeline
 from bot.threads.client import ThreadsClient
 from bot.threads.publish import Publisher
 from storage.store import Store
@@ -69,6 +70,8 @@ class Context:
     me: Profile | None = None  # the connected account, once known
     discovery: DiscoveryView | None = None  # None: intervals are not planned (tests)
     long_text: str = "chain"  # [publishing] long_text: "chain" or "attachment"
+    # Photos and videos from chat on their way to Meta; without a store, media is refused.
+    media: MediaPipeline = field(default_factory=lambda: MediaPipeline(None))
 
     def is_publisher(self, command: Command) -> bool:
         platform = command.chat.platform

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, replace
 
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
+from bot.commands.media_posts import publish_media
 from bot.events import Command, Reply
 from bot.links import first_topic_tag, parse_post_link, profile_url
 from bot.threads.containers import TEXT_LIMIT, ContainerRequest, text_length
@@ -20,10 +21,38 @@ log = logging.getLogger(__name__)
 
 async def post(ctx: Context, command: Command) -> Reply:
     text = command.args.strip()
+    if command.attachments:
+        published = await publish_media(ctx, command, "post", text, command.attachments)
+        return _answer("Published", await _with_links(ctx, published))
     if not text:
         raise UsageError
     published = await _publish(ctx, command, "post", text)
     return _answer("Published", await _with_links(ctx, published))
+
+
+async def crosspost(ctx: Context, command: Command) -> Reply:
+    """`/crosspost` answering any message in the chat: that message, text and media, on
+    Threads (whoever wrote it; a publisher decides)."""
+    message = command.answered
+    if message is None or command.args.strip():
+        if command.reply_to_message_id is not None and message is None:
+            return Reply(
+                "The bridge cannot see the message this answers. Answer it again, or forward "
+                "it to this chat and answer the copy.",
+                ok=False,
+            )
+        raise UsageError
+    text = message.text.strip()
+    if not text and not message.attachments:
+        return Reply(
+            "That message has nothing Threads can carry: a post is text, photos or videos.",
+            ok=False,
+        )
+    if message.attachments:
+        published = await publish_media(ctx, command, "crosspost", text, message.attachments)
+    else:
+        published = await _publish(ctx, command, "crosspost", text)
+    return _answer("Cross-posted", await _with_links(ctx, published))
 
 
 async def poll(ctx: Context, command: Command) -> Reply:
@@ -53,9 +82,20 @@ async def _words_on_a_post(ctx: Context, command: Command, verb: str) -> Reply:
         target, text = await _target(ctx, command)
     except NotBridged:
         return _not_bridged(command)
+    replying = command.name == "reply"
+    if command.attachments:
+        published = await publish_media(
+            ctx,
+            command,
+            command.name,
+            text,
+            command.attachments,
+            reply_to_id=target if replying else None,
+            quote_post_id=None if replying else target,
+        )
+        return _answer(verb, await _with_links(ctx, published))
     if not text:
         raise UsageError
-    replying = command.name == "reply"
     published = await _publish(
         ctx,
         command,
@@ -270,9 +310,18 @@ COMMANDS = (
     CommandSpec(
         "post",
         "TEXT",
-        "publish TEXT to Threads (long text becomes a reply chain; the first #tag is its topic)",
+        "publish TEXT to Threads (long text becomes a reply chain; the first #tag is its "
+        "topic); as the caption of a photo, album or video, publishes them with it",
         Permission.PUBLISHER,
         post,
+    ),
+    CommandSpec(
+        "crosspost",
+        "",
+        "answering any message in the chat: publish that message (text, photos, video) to "
+        "Threads",
+        Permission.PUBLISHER,
+        crosspost,
     ),
     CommandSpec(
         "poll",

@@ -35,3 +35,19 @@ class MediaStore(Protocol):
 
     async def release(self, key: str) -> None:
         """Remove the file (the container no longer needs it). Releasing twice is harmless."""
+
+
+class MediaError(Exception):
+    """Media from chat that cannot go to Threads: `reason` is a sentence for the chat."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class MediaRefused(MediaError):
+    """The file breaks one of Meta's limits, or is not a photo or video."""
+
+
+class MediaStoreError(MediaError):
+    """The file could not be staged (disk, bucket, credentials): `reason` says what to fix."""

@@ -175,6 +175,7 @@ class Publisher:
         *,
         text: str | None = None,
         reply_to_id: str | None = None,
+        quote_post_id: str | None = None,
         is_spoiler_media: bool = False,
         topic_tag: str | None = None,
         on_container: ContainerHook | None = None,
@@ -195,6 +196,7 @@ class Publisher:
             text=text,
             children=tuple(children),
             reply_to_id=reply_to_id,
+            quote_post_id=quote_post_id,
             is_spoiler_media=is_spoiler_media,
             topic_tag=topic_tag,
         )

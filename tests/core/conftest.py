@@ -16,7 +16,17 @@ import pytest
 from adapters.discord.adapter import DISCORD_REFUSALS
 from bot.bridge import Bridge
 from bot.commands import Context
-from bot.events import ChatUser, Command, Destination, Platform, Reply, Role, Source
+from bot.events import (
+    Attachment,
+    ChatMessage,
+    ChatUser,
+    Command,
+    Destination,
+    Platform,
+    Reply,
+    Role,
+    Source,
+)
 from bot.threads.client import ThreadsClient
 from bot.threads.publish import Publisher
 from storage.store import Store
@@ -67,6 +77,8 @@ class RecordingAdapter:
         role: Role = Role.MEMBER,
         reply_to: str | None = None,
         roles: tuple[str, ...] = (),
+        attachments: tuple[Attachment, ...] = (),
+        answered: ChatMessage | None = None,
     ) -> Reply:
         assert chat.platform == self.platform
         name, _, args = text.removeprefix("/").partition(" ")
@@ -78,6 +90,8 @@ class RecordingAdapter:
             role=role,
             reply_to_message_id=reply_to,
             user_roles=roles,
+            attachments=attachments,
+            answered=answered,
         )
         reply = await self.bridge.handle(command)
         self.replies.append((command, reply))

@@ -1,0 +1,132 @@
+"""Publishing photos and videos from chat: one attachment is an image or video post, several
+a carousel; the text (a caption) goes with it, and what does not fit follows as replies."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from bot.commands.base import Context
+from bot.events import Attachment, Command
+from bot.links import first_topic_tag
+from bot.media.pipeline import Prepared
+from bot.threads.chain import split_for_chain
+from bot.threads.containers import ContainerRequest
+from bot.threads.errors import ThreadsError
+from bot.threads.publish import ContainerHook, Published
+
+log = logging.getLogger(__name__)
+
+
+def describe(text: str, attachments: Sequence[Attachment]) -> str:
+    """What the audit table and the publications log say was published."""
+    kinds = [a.kind.lower().replace("image", "photo") for a in attachments]
+    counted = ", ".join(
+        f"{kinds.count(k)} {k}{'s' if kinds.count(k) > 1 else ''}" for k in dict.fromkeys(kinds)
+    )
+    return f"[{counted}] {text}".strip()
+
+
+async def publish_media(
+    ctx: Context,
+    command: Command,
+    kind: str,
+    text: str,
+    attachments: Sequence[Attachment],
+    *,
+    reply_to_id: str | None = None,
+    quote_post_id: str | None = None,
+) -> list[Published]:
+    """Publish `attachments` with `text`, recorded and audited as every publication is."""
+    detail = describe(text, attachments)
+    publications = ctx.store.publications
+    publication_id = publications.start(command.chat, command.user, kind, detail)
+
+    async def record_container(container_id: str, request: ContainerRequest) -> None:
+        publications.add_container(publication_id, container_id, json.dumps(asdict(request)))
+
+    try:
+        published = await _publish(
+            ctx, text, attachments, record_container, reply_to_id, quote_post_id
+        )
+    except Exception as exc:
+        reason = getattr(exc, "reason", None) or type(exc).__name__
+        publications.finish(publication_id, error=reason)
+        ctx.store.audit.record(command.chat, command.user, kind, detail, "error", reason)
+        raise
+    for part in published:
+        publications.add_published(publication_id, part.id, part.permalink)
+    publications.finish(publication_id)
+    ctx.store.audit.record(command.chat, command.user, kind, detail, "ok", None)
+    return published
+
+
+async def _publish(
+    ctx: Context,
+    text: str,
+    attachments: Sequence[Attachment],
+    hook: ContainerHook,
+    reply_to_id: str | None,
+    quote_post_id: str | None,
+) -> list[Published]:
+    parts = split_for_chain(text) if text.strip() else []
+    head = parts[0] if parts else None
+    prepared = await ctx.media.prepare(attachments)
+    try:
+        try:
+            first = await _one_post(
+                ctx, prepared, head, text, attachments, hook, reply_to_id, quote_post_id
+            )
+        except ThreadsError:
+            # Meta fetches the file when the container is made; a URL that expired first
+            # (a slow queue, a retry much later) is renewed once, not reported as a failure.
+            if not ctx.media.expired(prepared):
+                raise
+            log.info("a media URL expired before Meta fetched it; issuing a fresh one")
+            prepared = await ctx.media.reissue(prepared)
+            first = await _one_post(
+                ctx, prepared, head, text, attachments, hook, reply_to_id, quote_post_id
+            )
+    finally:
+        await ctx.media.release(prepared)
+    published = [first]
+    if len(parts) > 1:  # the caption did not fit: the rest follows as a chain of replies
+        published += await ctx.publisher.chain(
+            "\n\n".join(parts[1:]), reply_to_id=first.id, on_container=hook
+        )
+    return published
+
+
+async def _one_post(
+    ctx: Context,
+    prepared: Prepared,
+    head: str | None,
+    text: str,
+    attachments: Sequence[Attachment],
+    hook: ContainerHook,
+    reply_to_id: str | None,
+    quote_post_id: str | None,
+) -> Published:
+    spoiler = any(attachment.spoiler for attachment in attachments)
+    topic_tag = first_topic_tag(text)
+    if len(prepared.items) == 1:
+        return await ctx.publisher.media(
+            prepared.items[0],
+            text=head,
+            reply_to_id=reply_to_id,
+            quote_post_id=quote_post_id,
+            is_spoiler_media=spoiler,
+            topic_tag=topic_tag,
+            on_container=hook,
+        )
+    return await ctx.publisher.carousel(
+        prepared.items,
+        text=head,
+        reply_to_id=reply_to_id,
+        quote_post_id=quote_post_id,
+        is_spoiler_media=spoiler,
+        topic_tag=topic_tag,
+        on_container=hook,
+    )
