@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from telegram import (
@@ -18,15 +19,24 @@ from telegram import (
 )
 from telegram import error as tg
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes, filters
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 from telegram.request import HTTPXRequest
 
 from adapters.link import Link
 from adapters.reconnect import Reconnector, describe
+from adapters.telegram.albums import ALBUM_QUIET, Albums
 from adapters.telegram.errors import classify, is_media_fetch_failure, seconds
+from adapters.telegram.files import TelegramFiles, file_base_of
 from adapters.telegram.ordering import PerChatOrder
 from adapters.telegram.render import TelegramMessage, render_item, render_notice
-from adapters.telegram.translate import command_of, with_role
+from adapters.telegram.translate import command_of, message_of, with_role
 from bot.bridge import Bridge
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.events import Destination, FeedItem, Platform, Reply, Role
@@ -58,6 +68,7 @@ class TelegramAdapter:
         file_api_base: str | None = None,
         poll_timeout: int = 10,
         clock: Clock = SYSTEM_CLOCK,
+        album_quiet: float = ALBUM_QUIET,
     ) -> None:
         self._bridge = bridge
         self._poll_timeout = poll_timeout
@@ -77,12 +88,18 @@ class TelegramAdapter:
         builder = builder.request(
             HTTPXRequest(connection_pool_size=256, httpx_kwargs={"verify": tls_context()})
         ).get_updates_request(_PollRequest(self._poll_answered))
-        if file_api_base:
-            builder = builder.base_file_url(file_api_base)
+        # Files people send come from the file endpoint beside api_base (tests and proxies
+        # alike), or from a self-hosted Bot API server's.
+        builder = builder.base_file_url(file_api_base or file_base_of(api_base))
         self._app: Application = builder.build()  # type: ignore[type-arg]
+        self._files = TelegramFiles(self._app.bot, self_hosted=file_api_base is not None)
+        bridge.ctx.media.register(self.platform, self._files.fetch)
+        self._albums = Albums(self._on_album, quiet=album_quiet)
         command_updates = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
         names = [spec.name for spec in bridge.commands.values()]
         self._app.add_handler(CommandHandler(names, self._on_command, filters=command_updates))
+        media = filters.PHOTO | filters.VIDEO | filters.Document.IMAGE | filters.Document.VIDEO
+        self._app.add_handler(MessageHandler(media & command_updates, self._on_media))
         self._app.add_error_handler(self._on_error)
         _updater_log.addFilter(_network_errors_in_one_line)
         self._initialized = self._started = False
@@ -136,6 +153,7 @@ class TelegramAdapter:
         await asyncio.Event().wait()
 
     async def _teardown(self) -> None:
+        await self._albums.close()
         if self._app.updater is not None and self._app.updater.running:
             await self._app.updater.stop()
         if self._app.running:
@@ -240,11 +258,35 @@ class TelegramAdapter:
 
     async def _on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
+        if message is not None:
+            await self._dispatch(message)
+
+    async def _on_media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A photo or video: with a /command caption it is a command; an album's items are
+        gathered first (the caption is on one of them)."""
+        message = update.effective_message
         if message is None:
             return
-        command = command_of(message, self._app.bot.username)
+        if message.media_group_id is not None:
+            self._albums.add(message)
+        else:
+            await self._dispatch(message)
+
+    async def _on_album(self, messages: list[Message]) -> None:
+        captioned = next((m for m in messages if m.caption), None)
+        if captioned is not None:
+            await self._dispatch(captioned, album=messages)
+
+    async def _dispatch(self, message: Message, album: Sequence[Message] = ()) -> None:
+        command = command_of(message, self._app.bot.username, album)
         if command is None:
             return
+        replied = message.reply_to_message
+        if command.answered is not None and replied is not None and replied.media_group_id:
+            # Telegram quotes one item of an album: the rest, if the bridge saw them, go too.
+            command = replace(
+                command, answered=message_of(replied, self._albums.album_of(replied))
+            )
         if self._bridge.needs_role(command.name) and command.role is Role.MEMBER:
             try:
                 member = await self._app.bot.get_chat_member(message.chat.id, int(command.user.id))

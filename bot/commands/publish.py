@@ -311,15 +311,14 @@ COMMANDS = (
         "post",
         "TEXT",
         "publish TEXT to Threads (long text becomes a reply chain; the first #tag is its "
-        "topic); as the caption of a photo, album or video, publishes them with it",
+        "topic); as the caption of photos or a video, publishes them with it",
         Permission.PUBLISHER,
         post,
     ),
     CommandSpec(
         "crosspost",
         "",
-        "answering any message in the chat: publish that message (text, photos, video) to "
-        "Threads",
+        "answering any message in the chat: publish that message (text, photos, video) to Threads",
         Permission.PUBLISHER,
         crosspost,
     ),

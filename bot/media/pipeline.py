@@ -26,7 +26,7 @@ Fetch = Callable[[Attachment], Awaitable[bytes]]
 
 NO_MEDIA_STORE = (
     "Posting photos and videos from chat is not set up on this bridge: its operator needs to "
-    "set [media] public_url (the built-in relay) or [media] backend = \"s3\"."
+    'set [media] public_url (the built-in relay) or [media] backend = "s3".'
 )
 
 
@@ -89,7 +89,7 @@ class MediaPipeline:
         check_size(data, attachment.kind)
         content_type = sniff(data, attachment.kind)
         staged = await self._store.stage(data, content_type)
-        log.info("staged a %s of %d bytes for Meta", attachment.kind.lower(), len(data))
+        log.info("staged %s of %d bytes for Meta", content_type, len(data))
         prepared.items.append(MediaItem(_kind(attachment), staged.url))
         prepared.staged.append(staged)
 

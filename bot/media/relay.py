@@ -59,7 +59,13 @@ class MediaRelay(WebServer):
 
     # -- the MediaStore side ----------------------------------------------------------------
 
+    @property
+    def running(self) -> bool:
+        return self._runner is not None
+
     async def stage(self, data: bytes, content_type: str) -> Staged:
+        if not self.running:
+            raise MediaStoreError("the media relay is not running (see the bridge's log)")
         extension = _EXTENSIONS.get(content_type)
         if extension is None:
             raise MediaStoreError(f"the relay does not serve {content_type} files")
@@ -101,6 +107,12 @@ class MediaRelay(WebServer):
                 continue
         return removed
 
+    async def sweep_job(self) -> None:
+        """`sweep` as a scheduled job."""
+        removed = self.sweep()
+        if removed:
+            log.info("media relay: removed %d file(s) Meta never fetched", removed)
+
     def signature(self, key: str, expires: int) -> str:
         message = f"{key}:{expires}".encode()
         return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
@@ -112,10 +124,7 @@ class MediaRelay(WebServer):
     def _signed(self, key: str, size: int, content_type: str) -> Staged:
         expires = int(self._clock.time() + self._lifetime)
         base = self._public_url or self.url
-        url = (
-            f"{base}/media/{quote(key)}"
-            f"?expires={expires}&sig={self.signature(key, expires)}"
-        )
+        url = f"{base}/media/{quote(key)}?expires={expires}&sig={self.signature(key, expires)}"
         return Staged(key=key, url=url, expires_at=expires, size=size, content_type=content_type)
 
     # -- the HTTP side -----------------------------------------------------------------------

@@ -15,11 +15,13 @@ from bot.clock import SYSTEM_CLOCK, Clock
 from bot.commands import Context
 from bot.config import Config
 from bot.events import Destination, Profile
+from bot.media.pipeline import MediaPipeline
 from bot.runtime.alerts import Alerts
 from bot.runtime.credentials import require_token, threads_client
 from bot.runtime.feeds import reconcile_feeds
 from bot.runtime.health import HealthServer
 from bot.runtime.logs import redact
+from bot.runtime.media import build_media_store
 from bot.runtime.metrics import Metrics
 from bot.runtime.recovery import settle_publications
 from bot.runtime.wiring import admin_destinations, build_adapters, configured_secrets
@@ -129,6 +131,8 @@ class BridgeApp:
             },
             publisher_roles={"discord": frozenset(str(r) for r in config.discord.publisher_roles)},
         )
+        media_store, self.media_relay = build_media_store(config, self.store, self.clock)
+        self.ctx.media = MediaPipeline(media_store, clock=self.clock)
         self.bridge = Bridge(self.ctx)
         self.adapters = [
             *build_adapters(
@@ -177,11 +181,32 @@ class BridgeApp:
         self._schedule_housekeeping()
         if self._health_port is not None:  # 0: any free port (see self.health.port)
             await self.health.start(self.config.server.health_host, self._health_port)
+        await self._start_relay()
         log.info(
             "bridge running: %d sources, %d adapters",
             len(self.store.sources.active()),
             len(self.adapters),
         )
+
+    async def _start_relay(self) -> None:
+        """The media relay, when it is the media store. A port that cannot be opened turns
+        media off with a line in the log (and /healthz), never stops the bridge."""
+        relay = self.media_relay
+        if relay is None:
+            return
+        media = self.config.media
+        try:
+            await relay.start(media.listen_host, media.listen_port)
+        except OSError as exc:
+            log.error(
+                "the media relay could not listen on %s:%d (%s): photos and videos from chat "
+                "cannot be published until it can",
+                media.listen_host,
+                media.listen_port,
+                exc.strerror or exc,
+            )
+            return
+        self.scheduler.add_periodic(relay.sweep_job, seconds=600, name="media sweep")
 
     def _schedule_housekeeping(self) -> None:
         m, add = self.maintenance, self.scheduler.add_periodic
@@ -200,6 +225,7 @@ class BridgeApp:
         self._stopped = True
         steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
             ("the health server", self.health.stop),
+            *((("the media relay", self.media_relay.stop),) if self.media_relay else ()),
             ("the scheduler", lambda: self.scheduler.stop(grace)),
             ("polling", lambda: self.poller.wait_idle(grace)),
             ("delivery", self.delivery.stop),  # before the adapters: it sends through them

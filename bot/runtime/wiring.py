@@ -23,7 +23,11 @@ def build_adapters(
 
         adapters.append(
             TelegramAdapter(
-                telegram.token.reveal(), bridge, api_base=telegram.api_base, clock=clock
+                telegram.token.reveal(),
+                bridge,
+                api_base=telegram.api_base,
+                file_api_base=telegram.file_api_base,
+                clock=clock,
             )
         )
     discord = config.discord

@@ -46,7 +46,9 @@ HELP_LINES = [
     "/unwatch USERNAME - stop delivering a profile's posts here (chat admins only)",
     "/list - the profiles this chat watches",
     "/post TEXT - publish TEXT to Threads (long text becomes a reply chain; the first #tag is "
-    "its topic) (publishers only)",
+    "its topic); as the caption of photos or a video, publishes them with it (publishers only)",
+    "/crosspost - answering any message in the chat: publish that message (text, photos, "
+    "video) to Threads (publishers only)",
     "/poll QUESTION | ANSWER | ANSWER [| ANSWER | ANSWER] - publish a question with a Threads "
     "poll of 2 to 4 answers (publishers only)",
     "/reply [LINK] TEXT - reply on Threads: answer a bridged post's message, or give the "
@@ -70,6 +72,7 @@ def test_every_command_is_covered_here() -> None:
         "unwatch",
         "list",
         "post",
+        "crosspost",
         "poll",
         "reply",
         "quote",

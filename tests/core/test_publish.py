@@ -125,7 +125,7 @@ async def test_post_without_text_answers_its_usage(
     answer = await telegram_chat.send(PRIVATE, PUBLISHER, f"/post {args}")
     assert answer.text == (
         "Usage: /post TEXT\nPublish TEXT to Threads (long text becomes a reply chain; the "
-        "first #tag is its topic)."
+        "first #tag is its topic); as the caption of photos or a video, publishes them with it."
     )
     assert not answer.ok
     assert sim.posts_by("alice") == []

@@ -106,6 +106,8 @@ async def _session(fake: FakeTelegram, api: Api) -> Api:
     )  # fmt: skip
     for chat_id in (ALICE, GROUP, OLD_GROUP):
         await api("getChat", chat_id=chat_id)
+    (sent,) = fake.send_media(ALICE, ALICE, [("photo", b"\xff\xd8\xff")], "/post hi")
+    await api("getFile", file_id=sent["photo"][-1]["file_id"])
     for user_id, status in zip((ALICE, BOB, CAROL), ("creator", "administrator", "restricted"),
                                strict=True):  # fmt: skip
         fake.set_member(GROUP, user_id, status)

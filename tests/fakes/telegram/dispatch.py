@@ -1,5 +1,6 @@
-"""The HTTP side: routes `/bot<TOKEN>/<method>`, validates every call against the spec,
-applies latency and injected failures, answers in Telegram's shapes and records each call."""
+"""The HTTP side: routes `/bot<TOKEN>/<method>` and `/file/bot<TOKEN>/<path>`, validates every
+call against the spec, applies latency and injected failures, answers in Telegram's shapes and
+records each call."""
 
 from __future__ import annotations
 
@@ -62,10 +63,12 @@ class Dispatcher:
         self.spec = spec
         self.latency = latency
         self.failures: dict[str, list[PlannedFailure]] = {}
+        self.file_downloads: list[str] = []  # file paths asked for at /file/bot<token>/
 
     def routes(self) -> list[web.RouteDef]:
         return [
             web.route("*", "/bot{token}/{method}", self.handle_api),
+            web.get("/file/bot{token}/{path:.+}", self.handle_file),
         ]
 
     async def handle_api(self, request: web.Request) -> web.Response:
@@ -101,6 +104,16 @@ class Dispatcher:
             return _json({"ok": False, "error_code": 500, "description": description}, 500)
         await self._record(name, params, 200, None, started, sent)
         return _json({"ok": True, "result": result}, 200)
+
+    async def handle_file(self, request: web.Request) -> web.Response:
+        """A file download, as api.telegram.org/file/bot<token>/<file_path> serves it."""
+        self.file_downloads.append(request.match_info["path"])
+        if request.match_info["token"] != self.token:
+            return _json(UNAUTHORIZED.body(), 401)
+        stored = self.state.file_by_path(request.match_info["path"])
+        if stored is None or stored.data is None:
+            return _json(NOT_FOUND.body(), 404)
+        return web.Response(body=stored.data, content_type="application/octet-stream")
 
     # --- steps ---------------------------------------------------------------------------
 

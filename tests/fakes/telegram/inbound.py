@@ -32,8 +32,10 @@ def user_message(
     reply_to_message_id: int | None,
     message_thread_id: int | None,
     entities: list[dict[str, Any]],
+    media: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], bool]:
-    """A message a person sent, stored in the chat, and whether the bot gets it as an update."""
+    """A message a person sent, stored in the chat, and whether the bot gets it as an update.
+    With `media` (photo/video fields, media_group_id) `text` is its caption."""
     user = state.users.get(user_id)
     if user is None:
         raise KeyError(f"unknown user {user_id}: call add_user first")
@@ -56,11 +58,54 @@ def user_message(
         if replied is None:
             raise KeyError(f"no message {reply_to_message_id} in chat {chat_id} to reply to")
         message["reply_to_message"] = quoted(replied)
-    message["text"] = text
-    if entities:
-        message["entities"] = entities
+    if media is None:
+        message["text"] = text
+        if entities:
+            message["entities"] = entities
+    else:
+        message.update(media)
+        if text:
+            message["caption"] = text
+        if entities:
+            message["caption_entities"] = entities
     state.store(message)
     return message, _bot_sees(state, chat, text, entities, replied)
+
+
+def media_fields(
+    state: TelegramState, kind: str, data: bytes, *, spoiler: bool, duration: int
+) -> dict[str, Any]:
+    """The photo (two sizes, as Telegram sends them: a thumbnail and the full picture) or video
+    fields of a message carrying `data`."""
+    if kind == "photo":
+        thumb = state.add_file(data[: max(1, len(data) // 4)], "photos")
+        full = state.add_file(data, "photos")
+        sizes = [
+            {**_file_ids(thumb), "width": 90, "height": 90, "file_size": len(thumb.data or b"")},
+            {**_file_ids(full), "width": 1280, "height": 960, "file_size": len(data)},
+        ]
+        fields: dict[str, Any] = {"photo": sizes}
+    elif kind == "video":
+        video = state.add_file(data, "videos")
+        fields = {
+            "video": {
+                **_file_ids(video),
+                "width": 1280,
+                "height": 720,
+                "duration": duration,
+                "mime_type": "video/mp4",
+                "file_size": len(data),
+            }
+        }
+    else:
+        raise ValueError(f"unknown media kind {kind!r}: photo or video")
+    if spoiler:
+        fields["has_media_spoiler"] = True
+    return fields
+
+
+def _file_ids(stored: Any) -> dict[str, str]:
+    return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id}
 
 
 def _bot_sees(

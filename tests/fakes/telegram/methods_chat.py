@@ -92,3 +92,16 @@ async def get_chat_member(call: Call) -> dict[str, Any]:
     if user is None:
         raise bad_request("user not found")
     return call.state.member_to_api(chat.id, user)
+
+
+@api_method("getFile", {"file_id"}, {"file_id"})
+async def get_file(call: Call) -> dict[str, Any]:
+    stored = call.state.files.get(call.params.string("file_id") or "")
+    if stored is None:
+        raise bad_request("invalid file_id")
+    if stored.data is not None and len(stored.data) > GETFILE_LIMIT:
+        raise bad_request("file is too big")  # the cloud Bot API serves bots up to 20 MB
+    return stored.to_api()
+
+
+GETFILE_LIMIT = 20 * 1024 * 1024

@@ -89,11 +89,24 @@ class FakeChat:
 
 @dataclass
 class StoredFile:
-    """A file Telegram holds: uploaded bytes, or one fetched by URL (no bytes)."""
+    """A file Telegram holds: uploaded bytes, one fetched by URL (no bytes), or one a person
+    sent (a test registers its bytes); getFile and the /file route serve those."""
 
     file_id: str
     file_unique_id: str
     data: bytes | None = None
+    file_path: str = ""
+
+    def to_api(self) -> dict[str, Any]:
+        """The File object getFile answers."""
+        data: dict[str, Any] = {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_path": self.file_path,
+        }
+        if self.data is not None:
+            data["file_size"] = len(self.data)
+        return data
 
 
 def member_to_api(user: FakeUser, status: str) -> dict[str, Any]:

@@ -91,6 +91,11 @@ class FakeTelegram(TelegramWorld, WebServer):
         """What `ApplicationBuilder.base_url` takes (PTB appends the token)."""
         return f"{self.url}/bot"
 
+    @property
+    def file_downloads(self) -> list[str]:
+        """File paths downloaded from `/file/bot<token>/`, in order."""
+        return self._dispatcher.file_downloads
+
     # --- failures ------------------------------------------------------------------------
 
     def fail_next(

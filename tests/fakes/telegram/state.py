@@ -33,6 +33,7 @@ class TelegramState:
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.own_messages: set[tuple[int, int]] = set()
         self.files: dict[str, StoredFile] = {}
+        self.file_paths: dict[str, str] = {}
         self.unreachable_urls: dict[str, str] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._file_seq = itertools.count(1)
@@ -182,11 +183,20 @@ class TelegramState:
 
     # --- files ---------------------------------------------------------------------------
 
-    def add_file(self, data: bytes | None) -> StoredFile:
+    def add_file(self, data: bytes | None, kind: str = "documents") -> StoredFile:
         """A file Telegram now holds (uploaded bytes, or None for one fetched by URL)."""
         seq = next(self._file_seq)
+        extension = {"photos": "jpg", "videos": "mp4"}.get(kind, "bin")
         stored = StoredFile(
-            file_id=f"AgACAgIAAxkBAAI{seq:08d}fake", file_unique_id=f"AQAD{seq:08d}", data=data
+            file_id=f"AgACAgIAAxkBAAI{seq:08d}fake",
+            file_unique_id=f"AQAD{seq:08d}",
+            data=data,
+            file_path=f"{kind}/file_{seq}.{extension}",
         )
         self.files[stored.file_id] = stored
+        self.file_paths[stored.file_path] = stored.file_id
         return stored
+
+    def file_by_path(self, path: str) -> StoredFile | None:
+        file_id = self.file_paths.get(path)
+        return self.files.get(file_id) if file_id else None

@@ -3,13 +3,22 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from typing import Any
 
-from .inbound import bot_membership_change, channel_post, command_entities, user_message
+from .inbound import (
+    bot_membership_change,
+    channel_post,
+    command_entities,
+    media_fields,
+    user_message,
+)
 from .models import ACTIVE_STATUSES, ADMIN_STATUSES, FakeChat, FakeUser
 from .state import TelegramState
 from .updates import UpdateQueue
 
+_MEDIA_GROUPS = itertools.count(13_000_000_000_000_000)
 ANONYMOUS_ADMIN = FakeUser(1087968824, "Group", "GroupAnonymousBot", is_bot=True)
 
 
@@ -116,6 +125,40 @@ class TelegramWorld:
             chat_id, user_id, text, reply_to_message_id, message_thread_id, []
         )
 
+    def send_media(
+        self,
+        chat_id: int,
+        user_id: int,
+        files: Sequence[tuple[str, bytes]],
+        caption: str = "",
+        *,
+        reply_to_message_id: int | None = None,
+        spoiler: bool = False,
+        duration: int = 10,
+    ) -> list[dict[str, Any]]:
+        """A person sends photos or videos (`("photo", bytes)`, `("video", bytes)`): one
+        message, or an album (one message per file sharing a media_group_id, the caption on
+        the first, as Telegram apps send it). Returns the Message dicts."""
+        group = f"{next(_MEDIA_GROUPS)}" if len(files) > 1 else None
+        messages = []
+        for index, (kind, data) in enumerate(files):
+            media = media_fields(self.state, kind, data, spoiler=spoiler, duration=duration)
+            if group is not None:
+                media["media_group_id"] = group
+            text = caption if index == 0 else ""
+            messages.append(
+                self._user_message(
+                    chat_id,
+                    user_id,
+                    text,
+                    reply_to_message_id if index == 0 else None,
+                    None,
+                    command_entities(text),
+                    media,
+                )
+            )
+        return messages
+
     def _user_message(
         self,
         chat_id: int,
@@ -124,6 +167,7 @@ class TelegramWorld:
         reply_to: int | None,
         thread: int | None,
         entities: list[dict[str, Any]],
+        media: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         message, delivered = user_message(
             self.state,
@@ -133,6 +177,7 @@ class TelegramWorld:
             reply_to_message_id=reply_to,
             message_thread_id=thread,
             entities=entities,
+            media=media,
         )
         if delivered:
             self.updates.push({"message": message})
