@@ -24,18 +24,6 @@ class Staged:
     content_type: str
 
 
-class MediaStoreError(Exception):
-    """The store could not take, hand out or remove a file.
-
-    `reason` is one sentence an operator can act on ("the bucket 'x' does not exist at ...;
-    create it or fix [media] bucket"); it never holds a credential.
-    """
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 class MediaStore(Protocol):
     """Somewhere public to put a file for Meta."""
 
@@ -62,4 +50,8 @@ class MediaRefused(MediaError):
 
 
 class MediaStoreError(MediaError):
-    """The file could not be staged (disk, bucket, credentials): `reason` says what to fix."""
+    """The store could not take, hand out or remove a file.
+
+    `reason` is one sentence an operator can act on ("the bucket 'x' does not exist at ...;
+    create it or fix [media] bucket"); it never holds a credential.
+    """

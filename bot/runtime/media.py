@@ -45,7 +45,7 @@ def build_media_store(
     """The store for the pipeline, and the relay to start and stop (when it is the store)."""
     media = config.media
     if media.backend == "s3":
-        from bot.media.s3 import S3Store  # type: ignore[import-not-found]  # boto3 loads only when used
+        from bot.media.s3 import S3Store  # boto3 loads only for a bridge that uses it
 
         return S3Store.from_config(media, os.environ if env is None else env), None
     if media.public_url is None:
