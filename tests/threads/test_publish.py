@@ -93,7 +93,7 @@ async def test_failed_media_gives_the_reason(
     sim: ThreadsSimulator, alice: SimUser, publisher: Publisher
 ) -> None:
     sim.fail_next_container(error_message="FAILED_DOWNLOADING_VIDEO")
-    with pytest.raises(ContainerFailed, match="could not be downloaded"):
+    with pytest.raises(ContainerFailed, match="could not download the video"):
         await publisher.media(MediaItem("VIDEO", "https://cdn.example/v.mp4"))
     assert published_by(sim, "alice") == []
 
