@@ -2,8 +2,9 @@
 
 A real aiohttp server on 127.0.0.1 that behaves like graph.threads.net as described in the
 project's Threads API reference: `fields` selection, cursor pagination, media containers with
-processing time, publishing quotas, the OAuth token lifecycle, Graph-shaped errors, failure
-injection, a request log and a clock tests can move forward.
+processing time (their image_url / video_url really downloaded, as Meta does), publishing
+quotas, the OAuth token lifecycle, Graph-shaped errors, failure injection, a request log and
+a clock tests can move forward.
 
     from simulator import ThreadsSimulator
 
@@ -11,11 +12,11 @@ injection, a request log and a clock tests can move forward.
         me = sim.add_account("alice", token="tok-alice")
         ...  # point the Threads client at sim.base_url
 
-Module map: `state` (the world), `containers`/`compose` (publishing), `fields`/`render`
-(field selection), `paging`, `routes_*` (endpoint families), `dispatch` (HTTP side),
-`failures`, `control` (HTTP control API under /__sim__/), `authorize` (the OAuth sign-in
-page), `server` (the public class),
-`demo` (`serve()` for the CLI), `usage` (the CLI's flags and sign-in help).
+Module map: `state` (the world), `containers`/`compose` (publishing), `media_fetch` (the
+downloads of media URLs), `fields`/`render` (field selection), `paging`, `routes_*` (endpoint
+families), `dispatch` (HTTP side), `failures`, `control` (HTTP control API under /__sim__/),
+`authorize` (the OAuth sign-in page), `server` (the public class), `demo` (`serve()` for the
+CLI), `usage` (the CLI's flags and sign-in help).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .demo import DEMO_TOKEN, DEMO_USERNAME, seed_demo, serve
-    from .models import ContainerStatus, RecordedRequest, SimPost, SimUser
+    from .models import ContainerStatus, FetchedMedia, RecordedRequest, SimPost, SimUser
     from .server import ThreadsSimulator
 
 # Loaded on first use, so that `usage` (the CLI's flags and help) imports without aiohttp.
@@ -35,6 +36,7 @@ _EXPORTS = {
     "seed_demo": ".demo",
     "serve": ".demo",
     "ContainerStatus": ".models",
+    "FetchedMedia": ".models",
     "Quota": ".quotas",
     "RecordedRequest": ".models",
     "SimPost": ".models",
@@ -46,6 +48,7 @@ __all__ = [
     "DEMO_TOKEN",
     "DEMO_USERNAME",
     "ContainerStatus",
+    "FetchedMedia",
     "Quota",
     "RecordedRequest",
     "SimPost",

@@ -4,15 +4,29 @@ A container is IN_PROGRESS until its processing time (text or media, on the simu
 has passed, then FINISHED; ERROR if a failure was injected for it; EXPIRED after 24 h
 unpublished; PUBLISHED once published. Publishing anything but a FINISHED container fails
 with 24 / 4279009, which is what Meta answers when a client publishes too early.
+
+Media is really downloaded (see `media_fetch`). An image is fetched during the create call,
+which fails with 1 / 2207052 when the download fails or the bytes are not a JPEG or PNG. A
+video is fetched after the call is answered: the container stays IN_PROGRESS until the
+download has ended and the processing time has passed, and ends in ERROR with
+FAILED_DOWNLOADING_VIDEO (at once) or FAILED_PROCESSING_VIDEO (bytes that are no MP4/MOV).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 
 from .compose import compose_spec, create_media_type
-from .errors import GraphError, invalid_param, media_not_found, missing_param
+from .errors import (
+    GraphError,
+    invalid_param,
+    media_download_failed,
+    media_not_found,
+    missing_param,
+)
+from .media_fetch import IMAGE_TYPES, VIDEO_TYPES, MediaFetcher
 from .models import Container, ContainerStatus, PostSpec, SimPost, SimUser
 from .params import parse_bool, parse_csv
 from .quotas import Quota
@@ -46,8 +60,11 @@ def _carousel_children(
     return tuple(child_ids), tuple(specs)
 
 
-def create_container(state: SimState, owner: SimUser, params: Mapping[str, str]) -> Container:
-    """POST /{user}/threads without auto-publishing: validate and store a new container."""
+async def create_container(
+    state: SimState, owner: SimUser, params: Mapping[str, str], media: MediaFetcher
+) -> Container:
+    """POST /{user}/threads without auto-publishing: validate, download an image, store a
+    new container (and start downloading a video)."""
     media_type = create_media_type(params)
     is_item = parse_bool(params, "is_carousel_item")
     if is_item and media_type not in ("IMAGE", "VIDEO"):
@@ -59,6 +76,11 @@ def create_container(state: SimState, owner: SimUser, params: Mapping[str, str])
     elif params.get("children"):
         raise invalid_param("Param children is only supported on CAROUSEL containers")
     spec = compose_spec(state, params, child_specs)
+    if media_type == "IMAGE" and spec.media_url is not None:
+        fetched = await media.fetch(spec.media_url, "IMAGE")
+        if not fetched.downloaded or fetched.content_type not in IMAGE_TYPES:
+            raise media_download_failed()
+        spec = replace(spec, fetched=fetched)
 
     now = state.clock.now()
     processing = (
@@ -75,7 +97,27 @@ def create_container(state: SimState, owner: SimUser, params: Mapping[str, str])
         error_message=state.container_failures.popleft() if state.container_failures else None,
     )
     log.debug("simulator container %s (%s) for user %s", container.id, media_type, owner.id)
-    return state.add_container(container)
+    state.add_container(container)
+    if media_type == "VIDEO":
+        container.downloading = True
+        media.in_background(download_video(media, container), name=f"sim-video-{container.id}")
+    return container
+
+
+async def download_video(media: MediaFetcher, container: Container) -> None:
+    """Meta's download of a video container's URL, after the create call was answered."""
+    url = container.spec.media_url
+    if url is None:
+        raise ValueError(f"video container {container.id} has no video_url")
+    fetched = await media.fetch(url, "VIDEO")
+    container.spec = replace(container.spec, fetched=fetched)
+    if not fetched.downloaded:
+        container.error_message = "FAILED_DOWNLOADING_VIDEO"
+        container.download_failed = True
+    elif fetched.content_type not in VIDEO_TYPES:
+        # Found out while processing, so it shows once the processing time has passed.
+        container.error_message = "FAILED_PROCESSING_VIDEO"
+    container.downloading = False
 
 
 def _check_quota(state: SimState, owner: SimUser, spec: PostSpec) -> None:
@@ -127,9 +169,11 @@ def publish_container(state: SimState, owner: SimUser, creation_id: str) -> SimP
     return _publish(state, owner, container)
 
 
-def create_and_publish_text(state: SimState, owner: SimUser, params: Mapping[str, str]) -> SimPost:
+async def create_and_publish_text(
+    state: SimState, owner: SimUser, params: Mapping[str, str], media: MediaFetcher
+) -> SimPost:
     """auto_publish_text=true on a TEXT container: publish at once, skipping processing."""
-    container = create_container(state, owner, params)
+    container = await create_container(state, owner, params, media)
     if container.error_message is not None:
         # The container failed; surface it as Meta's generic media failure (code 1).
         raise GraphError(

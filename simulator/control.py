@@ -149,6 +149,10 @@ def control_routes(sim: ThreadsSimulator) -> list[web.RouteDef]:
     async def list_requests(request: web.Request) -> web.StreamResponse:
         return json_response({"data": [r.to_json() for r in sim.requests]})
 
+    async def list_fetched(request: web.Request) -> web.StreamResponse:
+        await sim.downloads_settled()
+        return json_response({"data": [f.to_json() for f in sim.fetched]})
+
     async def clear_requests(request: web.Request) -> web.StreamResponse:
         cleared = len(sim.requests)
         sim.clear_requests()
@@ -163,4 +167,5 @@ def control_routes(sim: ThreadsSimulator) -> list[web.RouteDef]:
         web.post(f"{PREFIX}/auth_codes", _guarded(issue_auth_code)),
         web.get(f"{PREFIX}/requests", _guarded(list_requests), allow_head=False),
         web.delete(f"{PREFIX}/requests", _guarded(clear_requests)),
+        web.get(f"{PREFIX}/fetched", _guarded(list_fetched), allow_head=False),
     ]

@@ -8,7 +8,9 @@ as Meta sends, instead of an HTML 404).
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
+from collections.abc import Awaitable
 
 from aiohttp import web
 
@@ -22,6 +24,7 @@ from . import (
 )
 from .errors import GraphError, SimError, json_response, nonexisting_field, unsupported_request
 from .failures import FailurePlan
+from .media_fetch import MediaFetcher
 from .models import JsonDict, RecordedRequest, SimUser
 from .params import canonical_headers, merge_params, presented_token, read_form
 from .routing import GraphCall, Node, NodeKind, NodeRoutes, PathRoutes
@@ -57,8 +60,10 @@ class GraphDispatcher:
         failures: FailurePlan,
         requests: list[RecordedRequest],
         released: asyncio.Event,
+        media: MediaFetcher,
     ) -> None:
         self._state = state
+        self._media = media
         self._failures = failures
         self._requests = requests
         self._released = released  # set at stop(): frees requests held by "timeout"
@@ -83,15 +88,20 @@ class GraphDispatcher:
         if rule is not None:
             log.info("injected %s failure for %s %s", rule.kind, request.method, path)
             if rule.kind == "lost_response":
-                self._answer(request, path, params)  # applied, but the answer never arrives
+                await self._answer(request, path, params)  # applied, the answer never arrives
             if rule.kind in ("timeout", "lost_response"):
                 await self._released.wait()
             return rule.response()
-        return self._answer(request, path, params)
+        return await self._answer(request, path, params)
 
-    def _answer(self, request: web.Request, path: str, params: dict[str, str]) -> web.Response:
+    async def _answer(
+        self, request: web.Request, path: str, params: dict[str, str]
+    ) -> web.Response:
         try:
-            return json_response(self._route(request, path, params))
+            answer = self._route(request, path, params)
+            if inspect.isawaitable(answer):
+                answer = await answer
+            return json_response(answer)
         except SimError as exc:
             return exc.response()
 
@@ -109,7 +119,9 @@ class GraphDispatcher:
             paths.append(f"/me{sep}{rest}")
         return paths
 
-    def _route(self, request: web.Request, path: str, params: dict[str, str]) -> JsonDict:
+    def _route(
+        self, request: web.Request, path: str, params: dict[str, str]
+    ) -> JsonDict | Awaitable[JsonDict]:
         method = request.method
         segments = [part for part in path.split("/") if part]
         joined = "/".join(segments)
@@ -121,7 +133,7 @@ class GraphDispatcher:
             presented_token(request, params), own_profile=method == "GET" and joined == "me"
         )
         viewer = self._state.users[token.user_id]
-        call = GraphCall(self._state, request, params, viewer, token)
+        call = GraphCall(self._state, request, params, viewer, token, self._media)
         handler = PATH_ROUTES.get((method, joined))
         if handler is not None:
             return handler(call)
@@ -138,7 +150,9 @@ class GraphDispatcher:
             if edge is not None and method == "GET":
                 raise nonexisting_field(edge)
             raise unsupported_request(method, node_id)
-        return node_handler(GraphCall(self._state, request, params, viewer, token, node))
+        return node_handler(
+            GraphCall(self._state, request, params, viewer, token, self._media, node)
+        )
 
     def _resolve(self, method: str, node_id: str, viewer: SimUser) -> tuple[NodeKind, Node]:
         """What an id in the path names, as far as this token may see it."""

@@ -187,6 +187,24 @@ def media_not_found(media_id: str) -> GraphError:
     )
 
 
+def media_download_failed() -> GraphError:
+    """1 / 2207052: Meta could not download image_url, or what it got is not a JPEG or PNG.
+
+    The Threads reference reports this pair, with "An unknown error occurred", for image posts
+    whose URL Meta cannot fetch or accept at container creation (threads-api.md §3, the code 1
+    row at line 478, and §6 item 7 at lines 567-568). The user title and message are those
+    Meta gives 2207052 ("Media download has failed.") on its Instagram Graph API. Not transient:
+    the same URL fails again until its host is fixed.
+    """
+    return GraphError(
+        "An unknown error occurred",
+        code=1,
+        subcode=2207052,
+        user_title="Media download has failed.",
+        user_msg="The media could not be downloaded from the URI provided.",
+    )
+
+
 def quota_exceeded(what: str, limit: int) -> GraphError:
     """A per-profile 24 h quota (posts, replies, deletes) is used up.
 

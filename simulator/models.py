@@ -1,7 +1,7 @@
 """The simulator's in-memory records: users, posts, containers, tokens and recorded requests.
 
-`SimUser`, `SimPost` and `RecordedRequest` are public (tests and demo code read them); the
-others are internal bookkeeping.
+`SimUser`, `SimPost`, `RecordedRequest` and `FetchedMedia` are public (tests and demo code read
+them); the others are internal bookkeeping.
 """
 
 from __future__ import annotations
@@ -40,6 +40,45 @@ class SimUser:
 
 
 @dataclass(frozen=True, slots=True)
+class FetchedMedia:
+    """One download of an `image_url` / `video_url`, made by the simulator as Meta makes it.
+
+    Failed downloads are recorded too. `error` says why the download failed (connection,
+    HTTP status, timeout, over the size limit) and is None when the whole body arrived;
+    whether the bytes are the right kind of file is `content_type`, sniffed from the bytes
+    themselves (never the host's Content-Type header, kept apart as `declared_type`).
+    """
+
+    url: str  # as given in the create call (redirects are followed from there)
+    kind: str  # IMAGE or VIDEO
+    status: int | None  # the final HTTP status; None when no response came
+    size: int  # bytes read (reading stops just past the size limit)
+    sha256: str | None  # hex digest of the whole body, None unless it arrived complete
+    content_type: str | None  # sniffed: image/jpeg, image/png, video/mp4, video/quicktime
+    declared_type: str | None = None  # the Content-Type header the host sent
+    error: str | None = None
+    at: float = field(default=0.0, compare=False)  # simulator clock, when the download ended
+
+    @property
+    def downloaded(self) -> bool:
+        """Whether the whole body arrived with a 2xx status."""
+        return self.error is None
+
+    def to_json(self) -> JsonDict:
+        return {
+            "url": self.url,
+            "kind": self.kind,
+            "status": self.status,
+            "size": self.size,
+            "sha256": self.sha256,
+            "content_type": self.content_type,
+            "declared_type": self.declared_type,
+            "error": self.error,
+            "at": self.at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class PostSpec:
     """What a post will contain, before it has an id: built by `add_post` or from a container."""
 
@@ -61,6 +100,9 @@ class PostSpec:
     gif_url: str | None = None
     location_id: str | None = None
     reply_audience: str = "EVERYONE"
+    # What the simulator downloaded from media_url when the container was made (None for
+    # posts put in place with add_post, which were never downloaded).
+    fetched: FetchedMedia | None = None
 
 
 @dataclass(eq=False, slots=True)
@@ -130,14 +172,20 @@ class Container:
     ready_at: float
     is_carousel_item: bool = False
     child_ids: tuple[str, ...] = ()
-    error_message: str | None = None  # injected failure, revealed once processing ends
+    # An injected or processing failure, revealed once processing ends; or a failed video
+    # download (FAILED_DOWNLOADING_VIDEO), revealed at once since there is nothing to process.
+    error_message: str | None = None
     published_id: str | None = None
+    downloading: bool = False  # Meta is still fetching the video (after answering the create)
+    download_failed: bool = False
 
     def status(self, now: float) -> ContainerStatus:
         """Status as Meta reports it at simulator time `now`."""
         if self.published_id is not None:
             return ContainerStatus.PUBLISHED
-        if now < self.ready_at:
+        if self.download_failed:
+            return ContainerStatus.ERROR
+        if self.downloading or now < self.ready_at:
             return ContainerStatus.IN_PROGRESS
         if self.error_message is not None:
             return ContainerStatus.ERROR

@@ -14,13 +14,14 @@ from .routing import GraphCall, NodeKind, NodeRoutes
 log = logging.getLogger(__name__)
 
 
-def create(call: GraphCall) -> JsonDict:
+async def create(call: GraphCall) -> JsonDict:
     """POST /{user}/threads -> {"id": container id}, or the published id with auto-publish."""
     params = call.params
     # auto_publish_text only concerns TEXT containers; on other types Meta ignores it.
     if params.get("media_type") == "TEXT" and parse_bool(params, "auto_publish_text"):
-        return {"id": create_and_publish_text(call.state, call.viewer, params).id}
-    return {"id": create_container(call.state, call.viewer, params).id}
+        post = await create_and_publish_text(call.state, call.viewer, params, call.media)
+        return {"id": post.id}
+    return {"id": (await create_container(call.state, call.viewer, params, call.media)).id}
 
 
 def publish(call: GraphCall) -> JsonDict:

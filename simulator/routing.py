@@ -1,13 +1,14 @@
 """What a Graph handler receives, and the shared list-endpoint helper.
 
-Handlers are plain functions `GraphCall -> JSON dict` that raise `SimError`s; the dispatcher
-does HTTP, authentication, node resolution and error rendering around them.
+Handlers are plain functions `GraphCall -> JSON dict` that raise `SimError`s (coroutine
+functions where the handler waits for I/O: creating a container downloads its image); the
+dispatcher does HTTP, authentication, node resolution and error rendering around them.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -16,6 +17,7 @@ from aiohttp import web
 
 from .errors import unsupported_request
 from .fields import Selection, parse_fields
+from .media_fetch import MediaFetcher
 from .models import Container, JsonDict, SimPost, SimUser, TokenRecord
 from .paging import paginate, post_key, read_list_query, within
 from .render import RenderContext, render_post
@@ -42,6 +44,7 @@ class GraphCall:
     params: dict[str, str]
     viewer: SimUser
     token: TokenRecord
+    media: MediaFetcher  # downloads image_url / video_url as Meta does
     node: Node | None = None
 
     @property
@@ -71,7 +74,7 @@ class GraphCall:
         return post
 
 
-GraphHandler = Callable[[GraphCall], JsonDict]
+GraphHandler = Callable[[GraphCall], JsonDict | Awaitable[JsonDict]]
 # Handlers of endpoints that take no user token (the authorization-code exchange).
 PublicHandler = Callable[[SimState, dict[str, str]], JsonDict]
 NodeRoutes = dict[tuple[str, NodeKind, str | None], GraphHandler]

@@ -17,7 +17,15 @@ from .authorize import authorize_routes
 from .control import control_routes
 from .dispatch import GraphDispatcher
 from .failures import FailurePlan
-from .models import Container, ContainerStatus, RecordedRequest, SimPost, SimUser
+from .media_fetch import FETCH_TIMEOUT, MediaFetcher
+from .models import (
+    Container,
+    ContainerStatus,
+    FetchedMedia,
+    RecordedRequest,
+    SimPost,
+    SimUser,
+)
 from .quotas import Quota
 from .state import SimState
 from .usage import APP_ID, APP_SECRET
@@ -38,6 +46,7 @@ class ThreadsSimulator(WebServer):
         media_processing_seconds: float = 0.0,
         *,
         seed: int | None = None,
+        media_fetch_timeout: float = FETCH_TIMEOUT,
     ) -> None:
         super().__init__()
         self.state = SimState(
@@ -48,6 +57,8 @@ class ThreadsSimulator(WebServer):
             seed=seed,
         )
         self.failures = FailurePlan()
+        # Downloads image_url / video_url like Meta; its HTTP session lives from start to stop.
+        self.media = MediaFetcher(self.state.clock, timeout=media_fetch_timeout)
         self._requests: list[RecordedRequest] = []
         self._released = asyncio.Event()
 
@@ -59,7 +70,9 @@ class ThreadsSimulator(WebServer):
         app = web.Application()
         app.add_routes(control_routes(self))
         app.add_routes(authorize_routes(self.state))
-        dispatcher = GraphDispatcher(self.state, self.failures, self._requests, self._released)
+        dispatcher = GraphDispatcher(
+            self.state, self.failures, self._requests, self._released, self.media
+        )
         app.router.add_route("*", "/{tail:.*}", dispatcher.handle)
         return app
 
@@ -68,8 +81,18 @@ class ThreadsSimulator(WebServer):
         so that a test or the demo reaches it quickly."""
         self.state.quotas.limits[quota] = limit
 
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        await self.media.open()
+        try:
+            await super().start(host, port)
+        except BaseException:
+            await self.media.close()
+            raise
+
     async def before_stop(self) -> None:
         self._released.set()  # held ("timeout") requests end now
+        # Before the server waits for its handlers: a download still running ends now.
+        await self.media.close()
 
     @property
     def root_url(self) -> str:
@@ -192,6 +215,20 @@ class ThreadsSimulator(WebServer):
     def fail_next_container(self, error_message: str = "FAILED_DOWNLOADING_VIDEO") -> None:
         """The next container created ends in ERROR with this `error_message`."""
         self.state.container_failures.append(error_message)
+
+    # --- media downloads ------------------------------------------------------------------
+
+    @property
+    def fetched(self) -> list[FetchedMedia]:
+        """Every image_url / video_url download the simulator made, oldest first, failed
+        ones included (a copy). A published post's `spec.fetched` (its children's, for a
+        carousel) is the download its container used."""
+        return list(self.media.fetched)
+
+    async def downloads_settled(self) -> None:
+        """Return once no video download is running (they run after the create call is
+        answered, as at Meta). An event to await, instead of sleeping until one ends."""
+        await self.media.settled()
 
     # --- request log ----------------------------------------------------------------------
 

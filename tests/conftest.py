@@ -11,6 +11,7 @@ import pytest
 from bot.threads.client import ThreadsClient
 from bot.threads.transport import RetryPolicy
 from simulator import SimUser, ThreadsSimulator
+from tests.media_host import MediaHost
 
 # Loopback servers must never be reached through a proxy from the environment.
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
@@ -35,6 +36,15 @@ def restore_logging() -> Iterator[None]:
 async def sim() -> AsyncIterator[ThreadsSimulator]:
     async with ThreadsSimulator(app_id="sim-app", app_secret="sim-secret") as simulator:
         yield simulator
+
+
+@pytest.fixture
+async def media_host() -> AsyncIterator[MediaHost]:
+    """A file host on 127.0.0.1: `media_host.add("a.jpg", JPEG, "image/jpeg")` gives a URL the
+    simulator can download, as Meta downloads image_url / video_url (tests/media_samples.py
+    has small files)."""
+    async with MediaHost() as host:
+        yield host
 
 
 @pytest.fixture

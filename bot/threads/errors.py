@@ -9,6 +9,7 @@
     +-- InvalidParameter              100 (and other 4xx-ish codes): fix the request, do not retry
     +-- TransientError                is_transient, 1, 2, HTTP 5xx, timeouts, connection errors
     +-- ContainerFailed               a media container ended in ERROR or EXPIRED
+    +-- MediaDownloadFailed           1 / 2207052: Meta could not fetch the image; do not retry
     +-- PublishTimeout                a container did not finish processing within the bound
     +-- PublishOutcomeUnknown         publish may or may not have happened; reconcile, never repost
 
@@ -29,6 +30,12 @@ _PERMISSION_CODES = frozenset({3, 10, *range(200, 300)})
 _RATE_LIMIT_CODES = frozenset({4, 17, 32, 341, 613, *range(80001, 80009)})
 _TRANSIENT_CODES = frozenset({1, 2})
 _NOT_READY = (24, 4279009)
+# Code 1 is Meta's "unknown error", transient in general; with subcode 2207052 it is Meta failing
+# to download (or accept) `image_url` at container creation, which a retry does not fix.
+_MEDIA_DOWNLOAD = (1, 2207052)
+MEDIA_DOWNLOAD_REASON = (
+    "Meta could not download the image; is [media] public_url reachable from the internet?"
+)
 
 
 class ThreadsError(Exception):
@@ -118,6 +125,14 @@ class ContainerFailed(ThreadsError):
         self.status = status
 
 
+class MediaDownloadFailed(ThreadsError):
+    """Meta could not download a media URL when the container was created (1 / 2207052).
+
+    Meta fetches `image_url` itself, from the open internet: the file host must be reachable
+    from there and serve a JPEG or PNG. Sending the same request again does not help.
+    """
+
+
 class PublishTimeout(ThreadsError):
     """A container was still processing when the wait bound ran out."""
 
@@ -165,6 +180,8 @@ def classify_graph_error(status: int, body: Mapping[str, Any] | None) -> Threads
         return AuthError(f"The Threads access token was rejected: {message}", **kw)
     if (code, subcode) == _NOT_READY:
         return NotReady(message, **kw)
+    if (code, subcode) == _MEDIA_DOWNLOAD:
+        return MediaDownloadFailed(MEDIA_DOWNLOAD_REASON, **kw)
     if code in _RATE_LIMIT_CODES:
         return RateLimited(f"Threads rate limit reached: {message}", **kw)
     if code in _PERMISSION_CODES:

@@ -365,6 +365,10 @@ def _item_request(item: MediaItem) -> ContainerRequest:
 def _container_failed(container_id: str, status: str, message: str | None) -> ContainerFailed:
     if status == "EXPIRED":
         reason = "The media container expired before it was published (24 h)"
+    elif message == "FAILED_DOWNLOADING_VIDEO":
+        # Meta fetches the video itself, from the internet: the likely cause is a file host
+        # (the bridge's media relay) it cannot reach, which the operator can fix.
+        reason = VIDEO_DOWNLOAD_REASON
     elif message and message != "UNKNOWN":
         reason = f"Threads could not process the media: {_CONTAINER_ERRORS.get(message, message)}"
     else:
@@ -372,8 +376,10 @@ def _container_failed(container_id: str, status: str, message: str | None) -> Co
     return ContainerFailed(reason, container_id=container_id, status=status)
 
 
+VIDEO_DOWNLOAD_REASON = (
+    "Meta could not download the video; is [media] public_url reachable from the internet?"
+)
 _CONTAINER_ERRORS = {
-    "FAILED_DOWNLOADING_VIDEO": "the video could not be downloaded from its URL",
     "FAILED_PROCESSING_AUDIO": "the video's audio could not be processed",
     "FAILED_PROCESSING_VIDEO": "the video could not be processed",
     "INVALID_ASPEC_RATIO": "the aspect ratio is not supported",

@@ -8,6 +8,8 @@ import httpx
 import pytest
 
 from simulator import SimUser, ThreadsSimulator
+from tests.media_host import MediaHost
+from tests.media_samples import PNG
 
 from .helpers import graph_error
 
@@ -87,7 +89,7 @@ async def test_auth_failure_is_190(sim: ThreadsSimulator, api: httpx.AsyncClient
 
 
 async def test_custom_failure_sends_exactly_status_and_body(
-    sim: ThreadsSimulator, api: httpx.AsyncClient
+    sim: ThreadsSimulator, api: httpx.AsyncClient, media_host: MediaHost
 ) -> None:
     body = {
         "error": {"message": "odd", "type": "THApiException", "code": 1, "error_subcode": 2207052}
@@ -95,12 +97,14 @@ async def test_custom_failure_sends_exactly_status_and_body(
     sim.fail_next("POST", "/me/threads", kind="custom", status=400, body=body)
     sim.fail_next("GET", "/me", kind="custom", status=502, body="<html>Bad gateway</html>")
 
+    image_url = media_host.add("y.png", PNG, "image/png")
     json_reply = await api.post(
-        "/me/threads", data={"media_type": "IMAGE", "image_url": "https://x/y.png"}
+        "/me/threads", data={"media_type": "IMAGE", "image_url": image_url}
     )
     html_reply = await api.get("/me")
 
     assert json_reply.status_code == 400 and json_reply.json() == body
+    assert media_host.hits["y.png"] == 0  # the injected answer came before any download
     assert html_reply.status_code == 502 and html_reply.text == "<html>Bad gateway</html>"
 
 

@@ -8,15 +8,18 @@ import httpx
 import pytest
 
 from simulator import SimUser, ThreadsSimulator
+from tests.media_host import MediaHost
+from tests.media_samples import JPEG, MP4
 
 from .helpers import create, create_id, graph_error, post_text, publish, status_of
 
 
 async def test_container_in_progress_until_processing_time_passes(
-    sim: ThreadsSimulator, api: httpx.AsyncClient
+    sim: ThreadsSimulator, api: httpx.AsyncClient, media_host: MediaHost
 ) -> None:
     sim.set_processing(media_seconds=30)
-    container_id = await create_id(api, media_type="IMAGE", image_url="https://cdn/x.jpg")
+    image_url = media_host.add("x.jpg", JPEG, "image/jpeg")
+    container_id = await create_id(api, media_type="IMAGE", image_url=image_url)
 
     early = await status_of(api, container_id)
     too_early = graph_error(await publish(api, container_id))
@@ -36,12 +39,13 @@ async def test_container_in_progress_until_processing_time_passes(
 
 
 async def test_text_processing_time_is_separate(
-    sim: ThreadsSimulator, api: httpx.AsyncClient
+    sim: ThreadsSimulator, api: httpx.AsyncClient, media_host: MediaHost
 ) -> None:
     sim.set_processing(text_seconds=5, media_seconds=0)
+    image_url = media_host.add("x.jpg", JPEG, "image/jpeg")
 
     text_id = await create_id(api, media_type="TEXT", text="hi")
-    image_id = await create_id(api, media_type="IMAGE", image_url="https://cdn/x.jpg")
+    image_id = await create_id(api, media_type="IMAGE", image_url=image_url)
 
     assert (await status_of(api, text_id))["status"] == "IN_PROGRESS"
     assert (await status_of(api, image_id))["status"] == "FINISHED"
@@ -71,14 +75,16 @@ async def test_container_expires_after_24_hours(
 
 
 async def test_injected_container_failure_ends_in_error(
-    sim: ThreadsSimulator, api: httpx.AsyncClient
+    sim: ThreadsSimulator, api: httpx.AsyncClient, media_host: MediaHost
 ) -> None:
     sim.set_processing(media_seconds=10)
+    video_url = media_host.add("v.mp4", MP4, "video/mp4")
     sim.fail_next_container("FAILED_DOWNLOADING_VIDEO")
-    failing = await create_id(api, media_type="VIDEO", video_url="https://cdn/v.mp4")
-    fine = await create_id(api, media_type="VIDEO", video_url="https://cdn/v.mp4")
+    failing = await create_id(api, media_type="VIDEO", video_url=video_url)
+    fine = await create_id(api, media_type="VIDEO", video_url=video_url)
 
     processing = await status_of(api, failing)
+    await sim.downloads_settled()
     sim.advance(10)
 
     assert processing["status"] == "IN_PROGRESS"
@@ -148,12 +154,13 @@ async def test_auto_publish_text_returns_the_media_id(
     assert body == {"id": media_id, "text": "straight out", "media_type": "TEXT_POST"}
 
 
-async def test_carousel_flow(sim: ThreadsSimulator, api: httpx.AsyncClient) -> None:
+async def test_carousel_flow(
+    sim: ThreadsSimulator, api: httpx.AsyncClient, media_host: MediaHost
+) -> None:
+    urls = [media_host.add(f"{n}.jpg", JPEG, "image/jpeg") for n in range(3)]
     children = [
-        await create_id(
-            api, media_type="IMAGE", image_url=f"https://cdn/{n}.jpg", is_carousel_item="true"
-        )
-        for n in range(3)
+        await create_id(api, media_type="IMAGE", image_url=url, is_carousel_item="true")
+        for url in urls
     ]
     parent = await create_id(api, media_type="CAROUSEL", children=",".join(children), text="album")
 
@@ -163,9 +170,7 @@ async def test_carousel_flow(sim: ThreadsSimulator, api: httpx.AsyncClient) -> N
         await api.get(f"/{media_id}", params={"fields": "media_type,text,children{media_url}"})
     ).json()
     assert body["media_type"] == "CAROUSEL_ALBUM"
-    assert [c["media_url"] for c in body["children"]["data"]] == [
-        f"https://cdn/{n}.jpg" for n in range(3)
-    ]
+    assert [c["media_url"] for c in body["children"]["data"]] == urls
     assert (await status_of(api, children[0]))["status"] == "PUBLISHED"
     assert graph_error(await publish(api, children[1]))["code"] == 100  # items never alone
     # A carousel counts as one post against the quota.
@@ -173,15 +178,14 @@ async def test_carousel_flow(sim: ThreadsSimulator, api: httpx.AsyncClient) -> N
     assert limit == {"data": [{"quota_usage": 1}]}
 
 
-async def test_carousel_children_rules(sim: ThreadsSimulator, api: httpx.AsyncClient) -> None:
-    one = await create_id(
-        api, media_type="IMAGE", image_url="https://cdn/1.jpg", is_carousel_item="true"
-    )
-    not_item = await create_id(api, media_type="IMAGE", image_url="https://cdn/2.jpg")
+async def test_carousel_children_rules(
+    sim: ThreadsSimulator, api: httpx.AsyncClient, media_host: MediaHost
+) -> None:
+    image_url = media_host.add("1.jpg", JPEG, "image/jpeg")
+    one = await create_id(api, media_type="IMAGE", image_url=image_url, is_carousel_item="true")
+    not_item = await create_id(api, media_type="IMAGE", image_url=image_url)
     sim.set_processing(media_seconds=30)
-    slow = await create_id(
-        api, media_type="IMAGE", image_url="https://cdn/3.jpg", is_carousel_item="true"
-    )
+    slow = await create_id(api, media_type="IMAGE", image_url=image_url, is_carousel_item="true")
     too_many = ",".join([one] * 21)
 
     for children in (one, f"{one},{not_item}", f"{one},{slow}", too_many, ""):

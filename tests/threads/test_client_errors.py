@@ -9,6 +9,7 @@ from bot.threads.containers import ContainerRequest
 from bot.threads.errors import (
     AuthError,
     InvalidParameter,
+    MediaDownloadFailed,
     NotReady,
     PermissionDenied,
     RateLimited,
@@ -67,6 +68,7 @@ async def test_retries_are_bounded(sim: ThreadsSimulator, client: ThreadsClient)
         (400, graph_error(613), RateLimited),
         (400, graph_error(341), RateLimited),
         (400, graph_error(24, 4279009), NotReady),
+        (400, graph_error(1, 2207052), MediaDownloadFailed),
         (400, graph_error(100), InvalidParameter),
     ],
 )
@@ -83,6 +85,35 @@ async def test_errors_are_classified_from_the_body(
     assert type(caught.value) is expected
     assert caught.value.code == body["error"]["code"]  # type: ignore[index]
     assert me_requests(sim) == 1  # none of these is worth repeating at once
+
+
+def test_media_download_failure_is_not_transient() -> None:
+    """Code 1 is Meta's transient "unknown error", except with subcode 2207052: Meta could not
+    download the image URL, and sending the same URL again fails again."""
+    from bot.threads.errors import classify_graph_error
+
+    body = {
+        "error": {
+            "message": "An unknown error occurred",
+            "type": "OAuthException",
+            "code": 1,
+            "error_subcode": 2207052,
+            "is_transient": False,
+            "error_user_title": "Media download has failed.",
+            "error_user_msg": "The media could not be downloaded from the URI provided.",
+            "fbtrace_id": "AbCdEf",
+        }
+    }
+    error = classify_graph_error(400, body)
+    plain = classify_graph_error(400, graph_error(1))
+
+    assert type(error) is MediaDownloadFailed and not error.retryable
+    assert error.reason == (
+        "Meta could not download the image; is [media] public_url reachable from the internet?"
+    )
+    assert (error.code, error.subcode) == (1, 2207052)
+    assert error.user_title == "Media download has failed."
+    assert isinstance(plain, TransientError)  # code 1 without the subcode still is
 
 
 async def test_is_transient_flag_makes_a_400_retryable(

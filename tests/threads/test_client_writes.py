@@ -8,6 +8,8 @@ from bot.threads.client import ThreadsClient
 from bot.threads.containers import ContainerRequest
 from bot.threads.errors import AuthError, InvalidParameter, ThreadsError
 from simulator import SimUser, ThreadsSimulator
+from tests.media_host import MediaHost
+from tests.media_samples import JPEG
 
 
 async def test_container_status_then_publish(sim: ThreadsSimulator, client: ThreadsClient) -> None:
@@ -122,12 +124,13 @@ async def test_unknown_profile_is_a_clear_error(client: ThreadsClient) -> None:
 
 
 async def test_image_with_alt_text_and_spoiler(
-    sim: ThreadsSimulator, client: ThreadsClient
+    sim: ThreadsSimulator, client: ThreadsClient, media_host: MediaHost
 ) -> None:
+    image_url = media_host.add("p.jpg", JPEG, "image/jpeg")
     container = await client.create_container(
         ContainerRequest(
             "IMAGE",
-            image_url="https://cdn.example/p.jpg",
+            image_url=image_url,
             alt_text="a red kite over a hill",
             is_spoiler_media=True,
             text="guess",
@@ -135,6 +138,4 @@ async def test_image_with_alt_text_and_spoiler(
     )
     post = await client.media(await client.publish_container(container))
     assert post.is_spoiler_media
-    assert [(m.url, m.alt_text) for m in post.media] == [
-        ("https://cdn.example/p.jpg", "a red kite over a hill")
-    ]
+    assert [(m.url, m.alt_text) for m in post.media] == [(image_url, "a red kite over a hill")]

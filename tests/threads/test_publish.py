@@ -11,6 +11,8 @@ from bot.threads.containers import ContainerRequest
 from bot.threads.errors import ContainerFailed, InvalidParameter, PublishTimeout
 from bot.threads.publish import ChainIncomplete, MediaItem, Publisher, WaitPolicy
 from simulator import SimUser, ThreadsSimulator
+from tests.media_host import MediaHost
+from tests.media_samples import JPEG, MP4
 
 QUICK = WaitPolicy(first_interval=0.02, max_interval=0.05, timeout=5.0)
 
@@ -42,14 +44,15 @@ async def test_text_post_answers_with_its_permalink(
 
 
 async def test_media_waits_for_processing(
-    sim: ThreadsSimulator, alice: SimUser, publisher: Publisher
+    sim: ThreadsSimulator, alice: SimUser, publisher: Publisher, media_host: MediaHost
 ) -> None:
     sim.set_processing(media_seconds=0.2)
-    post = await publisher.media(MediaItem("IMAGE", "https://cdn.example/cat.jpg"), text="cat")
+    cat = media_host.add("cat.jpg", JPEG, "image/jpeg")
+    post = await publisher.media(MediaItem("IMAGE", cat), text="cat")
 
     status_polls = [r for r in sim.requests if r.path.endswith(post.container_id)]
     assert len(status_polls) > 1  # it was IN_PROGRESS at first
-    assert post.post is not None and post.post.media[0].url == "https://cdn.example/cat.jpg"
+    assert post.post is not None and post.post.media[0].url == cat
     assert published_by(sim, "alice") == ["cat"]
 
 
@@ -90,31 +93,33 @@ async def test_publish_that_happened_but_went_unanswered_is_not_repeated(
 
 
 async def test_failed_media_gives_the_reason(
-    sim: ThreadsSimulator, alice: SimUser, publisher: Publisher
+    sim: ThreadsSimulator, alice: SimUser, publisher: Publisher, media_host: MediaHost
 ) -> None:
-    sim.fail_next_container(error_message="FAILED_DOWNLOADING_VIDEO")
-    with pytest.raises(ContainerFailed, match="could not be downloaded"):
-        await publisher.media(MediaItem("VIDEO", "https://cdn.example/v.mp4"))
+    sim.fail_next_container(error_message="FAILED_PROCESSING_AUDIO")
+    video = media_host.add("v.mp4", MP4, "video/mp4")
+    with pytest.raises(ContainerFailed, match="the video's audio could not be processed"):
+        await publisher.media(MediaItem("VIDEO", video))
     assert published_by(sim, "alice") == []
 
 
 async def test_processing_is_bounded(
-    sim: ThreadsSimulator, alice: SimUser, client: ThreadsClient
+    sim: ThreadsSimulator, alice: SimUser, client: ThreadsClient, media_host: MediaHost
 ) -> None:
     sim.set_processing(media_seconds=3600)
     impatient = Publisher(
         client, wait=WaitPolicy(first_interval=0.01, max_interval=0.02, timeout=0.1)
     )
+    slow = media_host.add("slow.jpg", JPEG, "image/jpeg")
     with pytest.raises(PublishTimeout):
-        await impatient.media(MediaItem("IMAGE", "https://cdn.example/slow.jpg"))
+        await impatient.media(MediaItem("IMAGE", slow))
     assert published_by(sim, "alice") == []
 
 
 async def test_carousel_publishes_all_items(
-    sim: ThreadsSimulator, alice: SimUser, publisher: Publisher
+    sim: ThreadsSimulator, alice: SimUser, publisher: Publisher, media_host: MediaHost
 ) -> None:
     sim.set_processing(media_seconds=0.05)
-    items = [MediaItem("IMAGE", f"https://cdn.example/{n}.jpg") for n in range(3)]
+    items = [MediaItem("IMAGE", media_host.add(f"{n}.jpg", JPEG, "image/jpeg")) for n in range(3)]
     post = await publisher.carousel(items, text="three")
     assert post.post is not None
     assert [m.url for m in post.post.media] == [i.url for i in items]
