@@ -6,6 +6,7 @@ from bot.threads.errors import (
     AuthError,
     ContainerFailed,
     InvalidParameter,
+    MediaDownloadFailed,
     NotReady,
     PermissionDenied,
     PublishOutcomeUnknown,
@@ -30,8 +31,10 @@ def explain(error: ThreadsError) -> str:
         return f"Threads refused: the app is missing a permission for this ({error.reason})."
     if isinstance(error, RateLimited):
         return "Threads is limiting how often we can do that right now. Try again later."
+    if isinstance(error, MediaDownloadFailed):
+        return error.reason
     if isinstance(error, ContainerFailed | PublishTimeout):
-        return error.reason + "."
+        return _sentence(error.reason)
     if isinstance(error, PublishOutcomeUnknown):
         return (
             "Threads did not confirm the post. It may have been published: check the profile "
@@ -44,3 +47,7 @@ def explain(error: ThreadsError) -> str:
     if isinstance(error, InvalidParameter):
         return f"Threads refused the request: {error.reason}"
     return f"Threads answered with an error: {error.reason}"
+
+
+def _sentence(reason: str) -> str:
+    return reason if reason.endswith((".", "?", "!")) else reason + "."

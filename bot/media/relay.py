@@ -56,6 +56,9 @@ class MediaRelay(WebServer):
         self._lifetime = lifetime
         self._clock = clock
         self.fetches = 0  # files served, for /metrics and tests
+        # Files a post in flight still needs: kept by the sweep even past their URL's life
+        # (their URL is reissued). After a restart nothing is in flight, and age decides.
+        self._in_use: set[str] = set()
 
     # -- the MediaStore side ----------------------------------------------------------------
 
@@ -80,6 +83,7 @@ class MediaRelay(WebServer):
             raise MediaStoreError(
                 f"the relay could not store the file in {self._directory}: {exc.strerror}"
             ) from exc
+        self._in_use.add(key)
         return self._signed(key, len(data), content_type)
 
     async def reissue(self, staged: Staged) -> Staged:
@@ -88,6 +92,7 @@ class MediaRelay(WebServer):
         return self._signed(staged.key, staged.size, staged.content_type)
 
     async def release(self, key: str) -> None:
+        self._in_use.discard(key)
         (self._directory / Path(key).name).unlink(missing_ok=True)
 
     def sweep(self) -> int:
@@ -98,7 +103,7 @@ class MediaRelay(WebServer):
         removed = 0
         for path in self._directory.iterdir():
             staged_at, _, _ = path.name.partition("-")
-            if not staged_at.isdigit() or int(staged_at) >= oldest:
+            if not staged_at.isdigit() or int(staged_at) >= oldest or path.name in self._in_use:
                 continue
             try:
                 path.unlink()

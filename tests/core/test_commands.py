@@ -251,7 +251,7 @@ async def test_a_failed_media_container_is_explained(
     sim.fail_next_container("FAILED_DOWNLOADING_VIDEO")
     answer = await telegram_chat.send(PRIVATE, PUBLISHER, "/post hello")
     assert answer.text == (
-        "Meta could not download the video; is [media] public_url reachable from the internet?."
+        "Meta could not download the video; is [media] public_url reachable from the internet?"
     )
     assert [(a["result"], a["error"]) for a in store.audit.entries()] == [
         ("error", answer.text.removesuffix("."))

@@ -17,7 +17,8 @@ from bot.media.relay import MediaRelay
 from simulator import SimUser, ThreadsSimulator
 from storage.store import Store
 from tests.core.conftest import GROUP, MEMBER, PUBLISHER, RecordingAdapter
-from tests.media_samples import JPEG, MP4, PNG
+from tests.media_samples import JPEG, MP4, PNG, sha256
+from tests.virtual_time import SkipAheadClock
 
 FILES = {"photo-1": JPEG, "photo-2": PNG, "clip": MP4, "not-a-photo": b"GIF89a..."}
 
@@ -199,3 +200,66 @@ async def test_crosspost_publishes_the_answered_message_and_audits_who(
         (PUBLISHER.id, "crosspost", "ok"),
         (PUBLISHER.id, "crosspost", "ok"),
     ]
+
+
+async def test_a_url_that_expired_before_meta_fetched_it_is_reissued_not_failed(
+    ctx: Context,
+    telegram_chat: RecordingAdapter,
+    sim: ThreadsSimulator,
+    alice: SimUser,
+    tmp_path: Path,
+) -> None:
+    """The second file of an album takes longer to download than the first one's URL lives
+    (a slow platform, a big video): Meta is refused the first URL, and the bridge hands it a
+    fresh one instead of failing the post."""
+    clock = SkipAheadClock()
+    relay = MediaRelay(tmp_path / "media", b"k" * 32, None, lifetime=60, clock=clock)
+    pipeline = MediaPipeline(relay, clock=clock)
+
+    async def slow_fetch(attachment: Attachment) -> bytes:
+        if attachment.ref == "photo-2":
+            clock.advance(120)  # the first photo's URL has expired meanwhile
+        return FILES[attachment.ref]
+
+    pipeline.register(Platform.TELEGRAM, slow_fetch)
+    ctx.media = pipeline
+    async with relay:
+        reply = await telegram_chat.send(
+            GROUP, PUBLISHER, "/post Two", attachments=(photo("photo-1"), photo("photo-2"))
+        )
+
+    assert reply.ok, reply.text
+    (post,) = [p for p in sim.posts_by("alice") if not p.is_carousel_item]
+    assert [child.fetched.sha256 for child in post.spec.children if child.fetched] == [
+        sha256(JPEG),
+        sha256(PNG),
+    ]
+    refused = [f for f in sim.fetched if f.status == 410]
+    assert len(refused) == 1  # the expired URL, answered "Gone" by the relay
+
+
+async def test_meta_unable_to_reach_the_relay_is_told_in_words(
+    ctx: Context,
+    telegram_chat: RecordingAdapter,
+    sim: ThreadsSimulator,
+    alice: SimUser,
+    tmp_path: Path,
+) -> None:
+    """public_url names an address Meta cannot reach (here: a closed port)."""
+    relay = MediaRelay(tmp_path / "media", b"k" * 32, "http://127.0.0.1:9", lifetime=60)
+    pipeline = MediaPipeline(relay)
+
+    async def fetch(attachment: Attachment) -> bytes:
+        return FILES[attachment.ref]
+
+    pipeline.register(Platform.TELEGRAM, fetch)
+    ctx.media = pipeline
+    async with relay:
+        reply = await telegram_chat.send(
+            GROUP, PUBLISHER, "/post hi", attachments=(photo("photo-1"),)
+        )
+    assert (reply.ok, reply.text) == (
+        False,
+        "Meta could not download the image; is [media] public_url reachable from the internet?",
+    )
+    assert list((tmp_path / "media").iterdir()) == []  # nothing left behind

@@ -8,12 +8,13 @@ import socket
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from bot.runtime.logs import setup_logging
 from simulator import SimUser, ThreadsSimulator
 from tests.fakes.telegram import FakeTelegram
-from tests.media_samples import JPEG, MP4, PNG
+from tests.media_samples import JPEG, MP4, PNG, sha256
 from tests.telegram.conftest import GROUP, MEMBER, PRIVATE, PUBLISHER, Bridge, reads
 
 
@@ -73,6 +74,12 @@ async def test_a_photo_captioned_post_is_published_and_the_token_goes_nowhere(
     (post,) = top_level(sim)
     assert answer == f"Published on Threads: {post.permalink}"
     assert (post.media_type, post.text) == ("IMAGE", "Sunrise at the lake")
+    # Meta (the simulator) downloaded exactly the photo sent, from the relay, which then
+    # forgot it: the URL answers 404 now.
+    assert post.spec.fetched is not None
+    assert post.spec.fetched.sha256 == sha256(JPEG)
+    async with httpx.AsyncClient() as http:
+        assert (await http.get(post.spec.fetched.url)).status_code == 404
     # The full-size photo was downloaded (Telegram lists a thumbnail first), through the file
     # endpoint beside api_base.
     (path,) = tg.file_downloads
@@ -105,6 +112,9 @@ async def test_an_album_becomes_a_carousel_in_order(
     assert answer == f"Published on Threads: {post.permalink}"
     assert post.media_type == "CAROUSEL_ALBUM"
     assert [child.media_type for child in post.spec.children] == ["IMAGE", "IMAGE", "VIDEO"]
+    await sim.downloads_settled()
+    fetched = [child.fetched.sha256 for child in post.spec.children if child.fetched]
+    assert fetched == [sha256(JPEG), sha256(PNG), sha256(MP4)]
     assert (post.text, post.spec.topic_tag) == ("Our week #travel", "travel")
 
 
