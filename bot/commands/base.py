@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.events import Command, Profile, Reply, Source
 from bot.threads.client import ThreadsClient
 from bot.threads.publish import Publisher
@@ -69,6 +70,7 @@ class Context:
     me: Profile | None = None  # the connected account, once known
     discovery: DiscoveryView | None = None  # None: intervals are not planned (tests)
     long_text: str = "chain"  # [publishing] long_text: "chain" or "attachment"
+    clock: Clock = SYSTEM_CLOCK  # when confirmations expire, and the deletions' 24 h window
 
     def is_publisher(self, command: Command) -> bool:
         platform = command.chat.platform

@@ -16,7 +16,8 @@ import pytest
 from adapters.discord.adapter import DISCORD_REFUSALS
 from bot.bridge import Bridge
 from bot.commands import Context
-from bot.events import ChatUser, Command, Destination, Platform, Reply, Role, Source
+from bot.confirm import CONFIRM
+from bot.events import ChatUser, Command, Confirm, Destination, Platform, Reply, Role, Source
 from bot.threads.client import ThreadsClient
 from bot.threads.publish import Publisher
 from storage.store import Store
@@ -77,6 +78,30 @@ class RecordingAdapter:
             chat=chat,
             role=role,
             reply_to_message_id=reply_to,
+            user_roles=roles,
+        )
+        reply = await self.bridge.handle(command)
+        self.replies.append((command, reply))
+        return reply
+
+    async def click(
+        self,
+        chat: Destination,
+        user: ChatUser,
+        confirm: Confirm | None,
+        *,
+        role: Role = Role.MEMBER,
+        roles: tuple[str, ...] = (),
+    ) -> Reply:
+        """A click on an answer's confirmation button, as the adapters report it: the
+        `CONFIRM` command carrying the button's action id, from whoever clicked."""
+        assert confirm is not None and confirm.action_id, "the answer has no button"
+        command = Command(
+            name=CONFIRM,
+            args=confirm.action_id,
+            user=user,
+            chat=chat,
+            role=role,
             user_roles=roles,
         )
         reply = await self.bridge.handle(command)
