@@ -34,8 +34,10 @@ class TelegramState:
         self.own_messages: set[tuple[int, int]] = set()
         self.files: dict[str, StoredFile] = {}
         self.unreachable_urls: dict[str, str] = {}
+        self.callback_queries: dict[str, bool] = {}  # query id -> answered
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._file_seq = itertools.count(1)
+        self._callback_seq = itertools.count(1)
 
     # --- world setup ---------------------------------------------------------------------
 
@@ -190,3 +192,6 @@ class TelegramState:
         )
         self.files[stored.file_id] = stored
         return stored
+
+    def new_callback_id(self) -> str:
+        return f"{self.bot.id}{next(self._callback_seq):012d}"
