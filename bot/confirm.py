@@ -27,11 +27,6 @@ def new_action_id() -> str:
     return secrets.token_urlsafe(16)
 
 
-def click(command: Command, action_id: str) -> Command:
-    """The click on a confirmation button, from a command-shaped read of who clicked where."""
-    return replace(command, name=CONFIRM, args=action_id, reply_to_message_id=None)
-
-
 def expired(command_name: str | None) -> Reply:
     again = f"/{command_name}" if command_name else "the command"
     return Reply(f"This confirmation has expired; run {again} again.", ok=False, private=True)
