@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from bot.bridge import Bridge
+from bot.confirm import CONFIRM
 from bot.events import ChatUser, Command, Destination, FeedItem, Platform, Role
 from bot.outbound import RateLimits
 from bot.render import media_label, view_of
@@ -101,6 +102,9 @@ class ConsoleAdapter:
         text = reply.text
         if command.name in ("help", "start") and reply.ok:
             text = f"{text}\n\n{REPLY_HINT}"
+        if reply.confirm is not None and reply.confirm.action_id:
+            # A terminal has no buttons: the click is typed (it is the confirm command).
+            text += f"\n[{reply.confirm.label}] type /{CONFIRM} {reply.confirm.action_id}"
         self._write(f"{text}\n")
 
     async def _read_stdin(self) -> None:

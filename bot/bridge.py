@@ -8,11 +8,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.commands import ALL_COMMANDS, CommandSpec, Context, Permission, UsageError
 from bot.commands.explain import explain
-from bot.events import Command, Reply, Role
+from bot.confirm import (
+    CONFIRM,
+    LIFETIME,
+    ONLY_THE_ASKER,
+    confirmed_command,
+    expired,
+    is_live,
+    new_action_id,
+)
+from bot.events import Command, Confirm, Destination, Reply, Role
 from bot.media.staging import MediaError, MediaStoreError
 from bot.threads.errors import ThreadsError
 
@@ -56,12 +65,20 @@ class Bridge:
         return spec is not None and spec.permission is Permission.CHAT_ADMIN
 
     async def handle(self, command: Command) -> Reply:
+        if command.name == CONFIRM:
+            return await self._confirmed(command)
         spec = self.spec(command.name)
         if spec is None:
             return Reply(f"Unknown command /{command.name}. Send /help for the list.", ok=False)
         refusal = self.refused(command)
         if refusal is not None:
             return refusal
+        reply = await self._run(spec, command)
+        if reply.confirm is not None and not command.confirmed:
+            reply = self._ask(command, reply, reply.confirm)
+        return reply
+
+    async def _run(self, spec: CommandSpec, command: Command) -> Reply:
         try:
             return await spec.handler(self.ctx, command)
         except UsageError:
@@ -85,24 +102,61 @@ class Bridge:
             log.exception("/%s crashed", spec.name)
             return Reply(UNEXPECTED, ok=False)
 
+    def _ask(self, command: Command, reply: Reply, confirm: Confirm) -> Reply:
+        """Store what the answer's button confirms; the button carries the new action id."""
+        action_id = new_action_id()
+        self.ctx.store.confirmations.ask(
+            action_id,
+            command.chat,
+            command.user,
+            command.name,
+            confirm.args,
+            now=self.ctx.clock.time(),
+        )
+        return replace(reply, confirm=replace(confirm, action_id=action_id))
+
+    async def _confirmed(self, click: Command) -> Reply:
+        """A click on a confirmation button: the pending command, run for the clicker once."""
+        refusal = self.refused(click)
+        if refusal is not None:
+            return refusal
+        confirmations = self.ctx.store.confirmations
+        pending = confirmations.get(click.args)
+        spec = self.spec(pending.command) if pending is not None else None
+        if pending is None or spec is None:
+            return expired(None)  # not refused above: only if it vanished meanwhile
+        now = self.ctx.clock.time()
+        if not confirmations.claim(pending.id, now=now, asked_after=now - LIFETIME):
+            return expired(spec.name)  # another click was first
+        return await self._run(spec, confirmed_command(pending, click))
+
     def word_refusals(self, platform: str, wording: RefusalWording) -> None:
         """The platform's own wording of the refusals; others get the plain default."""
         self._wording[platform] = wording
 
     def refused(self, command: Command) -> Reply | None:
         """`refusal`, and a refused attempt to publish written to the audit table (an adapter
-        that answers a publisher-only button itself calls this, not `refusal`)."""
+        that answers a publisher-only button itself calls this, not `refusal`). A refused
+        confirmation click is audited as the command it would have confirmed."""
         refusal = self.refusal(command)
-        spec = self.spec(command.name)
-        if refusal is not None and spec is not None and spec.permission is Permission.PUBLISHER:
+        if refusal is None:
+            return None
+        name, args = command.name, command.args
+        if name == CONFIRM:
+            pending = self.ctx.store.confirmations.get(command.args)
+            name, args = (pending.command, pending.args) if pending else ("", "")
+        spec = self.spec(name) if name else None
+        if spec is not None and spec.permission is Permission.PUBLISHER:
             self.ctx.store.audit.record(
-                command.chat, command.user, spec.name, command.args, "refused", refusal.text
+                command.chat, command.user, spec.name, args, "refused", refusal.text
             )
         return refusal
 
     def refusal(self, command: Command) -> Reply | None:
         """The refusal `handle` would answer, if the sender may not run the command. Quick
         and without I/O: adapters with a response deadline use it to answer at once."""
+        if command.name == CONFIRM:
+            return self._click_refusal(command)
         spec = self.spec(command.name)
         if spec is None:
             return None
@@ -119,3 +173,22 @@ class Bridge:
                 private=True,
             )
         return None
+
+    def _click_refusal(self, click: Command) -> Reply | None:
+        """Why a click on a confirmation button does nothing: spent, expired or unknown, not
+        the asker's (only the person who asked can confirm), or the asker may no longer run
+        the command."""
+        pending = self.ctx.store.confirmations.get(click.args)
+        spec = self.spec(pending.command) if pending is not None else None
+        if pending is None or spec is None or not _same_chat(pending.chat, click.chat):
+            return expired(None)  # unknown, or asked in another chat: nothing to tell
+        if not is_live(pending, self.ctx.clock.time()):
+            return expired(spec.name)
+        if pending.user_id != click.user.id:
+            return Reply(ONLY_THE_ASKER, ok=False, private=True)
+        return self.refusal(confirmed_command(pending, click))
+
+
+def _same_chat(asked: Destination, clicked: Destination) -> bool:
+    # A forum topic is not compared: the button sits on the answer, in the topic asked in.
+    return (asked.platform, asked.chat_id) == (clicked.platform, clicked.chat_id)

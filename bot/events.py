@@ -226,6 +226,25 @@ class Command:
     user_roles: tuple[str, ...] = ()  # platform role ids (Discord), for role-based publishers
     attachments: tuple[Attachment, ...] = ()  # photos and videos sent with the command
     answered: ChatMessage | None = None  # the message the command answers, when it is known
+    # Set only by the bridge, when it runs a command again because its confirmation button
+    # was clicked (see `Confirm`): adapters never set it, so typing a command cannot.
+    confirmed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Confirm:
+    """A button an answer carries: the command it answers is done only when it is clicked.
+
+    A handler returns `Reply(text, confirm=Confirm(label, args))`; the bridge stores the pending
+    action (storage/confirmations.py) and fills in `action_id`, the unguessable token the
+    adapter puts in the button (Telegram callback_data, Discord custom_id). A click comes back
+    as `Command(name=bot.confirm.CONFIRM, args=action_id)`, and the bridge runs the command
+    again with `args` and `confirmed=True`, for the same user, within ten minutes, once.
+    """
+
+    label: str  # the button, e.g. "Delete"
+    args: str  # what the confirmed command runs with (e.g. the resolved media id)
+    action_id: str = ""  # set by the bridge
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,3 +254,4 @@ class Reply:
     text: str
     ok: bool = True  # False for refusals and errors
     private: bool = False  # only the sender should see it, where the platform allows
+    confirm: Confirm | None = None  # a confirmation button under the answer

@@ -86,12 +86,16 @@ class Audit:
         detail: str,
         result: str,
         error: str | None = None,
+        *,
+        at: float | None = None,
     ) -> None:
+        """One line of the audit; `at` defaults to now (a caller with its own clock passes
+        it, so what it counts later is on the same time)."""
         self._db.execute(
             "INSERT INTO audit (at, platform, chat_id, user_id, user_name, action, detail, "
             "result, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                time.time(),
+                time.time() if at is None else at,
                 chat.platform,
                 chat.chat_id,
                 user.id,
@@ -105,3 +109,12 @@ class Audit:
 
     def entries(self, limit: int = 100) -> list[dict[str, object]]:
         return many(self._db, "SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit])
+
+    def times(self, action: str, result: str, since: float) -> list[float]:
+        """When each `action` with this `result` happened after `since`, oldest first (the
+        deletions of the last 24 h, which Meta limits)."""
+        rows = self._db.execute(
+            "SELECT at FROM audit WHERE action = ? AND result = ? AND at > ? ORDER BY at",
+            [action, result, since],
+        ).fetchall()
+        return [float(at) for (at,) in rows]

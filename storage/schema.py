@@ -261,3 +261,26 @@ def m007_settings(db: Database) -> None:
     # Small pieces of the bridge's own state that must survive a restart (the discovery pause,
     # what a refusal taught the plan), as JSON by name.
     db.execute("CREATE TABLE bridge_state (name TEXT PRIMARY KEY, json TEXT NOT NULL)")
+
+
+@migrations()
+def m008_confirmations(db: Database) -> None:
+    # A command waiting for its confirmation button (/delete): who asked, where, and what runs
+    # when they click. The id is the unguessable token in the button; used_at makes a second
+    # click (or one on another device) find it spent. Kept a day, then pruned.
+    db.execute(
+        """CREATE TABLE confirmations (
+            id TEXT PRIMARY KEY,
+            platform TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            topic_id TEXT NOT NULL DEFAULT '',
+            user_id TEXT NOT NULL,
+            command TEXT NOT NULL,
+            args TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            used_at REAL
+        )"""
+    )
+    db.execute("CREATE INDEX confirmations_created ON confirmations (created_at)")
+    # The deletion count of the last 24 h reads the audit by action and time.
+    db.execute("CREATE INDEX audit_action_at ON audit (action, at)")

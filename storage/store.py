@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from storage.bridge_state import BridgeState
 from storage.chat_moves import ChatMoves
+from storage.confirmations import Confirmations
 from storage.database import open_database
 from storage.discovery import DiscoveryLedger
 from storage.feed import Feed
@@ -38,6 +39,7 @@ class Store:
         self.chat_moves = ChatMoves(db)
         self.discovery = DiscoveryLedger(db)
         self.state = BridgeState(db)
+        self.confirmations = Confirmations(db)
 
     @classmethod
     def open(cls, path: str | Path) -> Store:

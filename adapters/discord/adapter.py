@@ -21,10 +21,17 @@ from adapters.discord.destinations import user_id_of, webhook_id_of
 from adapters.discord.errors import classify
 from adapters.discord.render import DiscordMessage, render_item
 from adapters.discord.translate import command_of
-from adapters.discord.views import ReplyButton, ReplyModal, post_buttons
+from adapters.discord.views import (
+    ConfirmButton,
+    ReplyButton,
+    ReplyModal,
+    confirm_view,
+    post_buttons,
+)
 from adapters.link import Link
 from adapters.reconnect import Reconnector
 from bot.bridge import Bridge, RefusalWording
+from bot.confirm import CONFIRM
 from bot.events import Destination, FeedItem, Platform
 from bot.outbound import DestinationGone, RateLimits, RetryAfter
 
@@ -54,11 +61,14 @@ class _Client(discord.Client):
 
     async def setup_hook(self) -> None:
         self.tree.add_command(build_threads_group(self.adapter.run_command, self.adapter.suggest))
-        self.add_dynamic_items(ReplyButton)
+        self.add_dynamic_items(ReplyButton, ConfirmButton)
         await self.adapter.sync_commands(self.tree)
 
     async def on_reply_click(self, interaction: discord.Interaction, post_id: str) -> None:
         await self.adapter.reply_clicked(interaction, post_id)
+
+    async def on_confirm_click(self, interaction: discord.Interaction, action_id: str) -> None:
+        await self.adapter.confirm_clicked(interaction, action_id)
 
 
 # Discord's admins are members with Manage Server (what translate.py maps to a chat admin),
@@ -258,8 +268,13 @@ class DiscordAdapter:
             return
         await interaction.response.defer(thinking=True)  # Threads can take longer than 3 s
         reply = await self._bridge.handle(command)
-        for chunk in _chunks(escape_markdown(reply.text)):
-            await interaction.followup.send(chunk, allowed_mentions=NO_MENTIONS)
+        chunks = _chunks(escape_markdown(reply.text))
+        for index, chunk in enumerate(chunks):
+            view = confirm_view(reply.confirm) if index == len(chunks) - 1 else None
+            if view is None:
+                await interaction.followup.send(chunk, allowed_mentions=NO_MENTIONS)
+            else:  # a confirmation button goes under the last part of the answer
+                await interaction.followup.send(chunk, view=view, allowed_mentions=NO_MENTIONS)
 
     def suggest(
         self, interaction: discord.Interaction, current: str
@@ -290,6 +305,22 @@ class DiscordAdapter:
         reply = await self._bridge.handle(command_of(interaction, "reply", f"{post_id} {text}"))
         for chunk in _chunks(escape_markdown(reply.text)):
             await interaction.followup.send(chunk, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    async def confirm_clicked(self, interaction: discord.Interaction, action_id: str) -> None:
+        """A click on a confirmation button: a refusal (spent, expired, not the asker's) at
+        once and ephemerally; otherwise the confirmed command runs and its outcome is the
+        click's response."""
+        command = command_of(interaction, CONFIRM, action_id)
+        refusal = self._bridge.refused(command)
+        if refusal is not None:
+            await interaction.response.send_message(
+                escape_markdown(refusal.text), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        await interaction.response.defer(thinking=True)  # the deletion can take over 3 s
+        reply = await self._bridge.handle(command)
+        for chunk in _chunks(escape_markdown(reply.text)):
+            await interaction.followup.send(chunk, allowed_mentions=NO_MENTIONS)
 
 
 def _chunks(text: str, size: int = CONTENT_LIMIT) -> list[str]:

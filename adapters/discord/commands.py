@@ -74,6 +74,11 @@ def build_threads_group(run: Run, suggest: Suggest) -> app_commands.Group:
     async def repost(interaction: discord.Interaction, link: str) -> None:
         await run(interaction, "repost", link)
 
+    @group.command(name="delete", description="Delete a post of the bridge's account (asks first)")
+    @app_commands.describe(link="The post's link (threads.com/@user/post/...); publishers only")
+    async def delete(interaction: discord.Interaction, link: str) -> None:
+        await run(interaction, "delete", link)
+
     @group.command(name="profile", description="A Threads profile's card")
     @app_commands.describe(username="Threads username")
     async def profile(interaction: discord.Interaction, username: str) -> None:

@@ -1,6 +1,6 @@
 """The buttons under a delivered post: "Open on Threads", "Reply on Threads" and "Quote on
 Threads" (links) and "Reply" (a modal whose text is published as a Threads reply, for
-publishers)."""
+publishers); and the confirmation button under an answer (/delete's "Delete")."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import discord
 
+from bot.confirm import ACTION_ID
+from bot.events import Confirm
 from bot.links import intent_links
 
 ReplySubmit = Callable[[discord.Interaction, str, str], Awaitable[None]]
@@ -73,4 +75,49 @@ def post_buttons(post_id: str, permalink: str | None, *, with_reply: bool) -> di
         view.add_item(discord.ui.Button(label=label, url=url))
     if with_reply:
         view.add_item(ReplyButton(post_id))
+    return view
+
+
+@runtime_checkable
+class ConfirmHandler(Protocol):
+    """The client that dispatched the click knows what a confirmation does (the adapter's)."""
+
+    async def on_confirm_click(self, interaction: discord.Interaction, action_id: str) -> None: ...
+
+
+class ConfirmButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"threads:confirm:(?P<action_id>{ACTION_ID.pattern})",
+):
+    """A persistent button whose custom_id carries the bridge's action id: the pending action
+    is in the database, so a click after a restart still reaches it."""
+
+    def __init__(self, action_id: str, label: str = "Confirm") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.danger,
+                custom_id=f"threads:confirm:{action_id}",
+            )
+        )
+        self.action_id = action_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ConfirmButton:
+        return cls(match["action_id"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        client = interaction.client
+        if isinstance(client, ConfirmHandler):
+            await client.on_confirm_click(interaction, self.action_id)
+
+
+def confirm_view(confirm: Confirm | None) -> discord.ui.View | None:
+    """The answer's confirmation button, if it carries one."""
+    if confirm is None or not confirm.action_id:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(ConfirmButton(confirm.action_id, confirm.label))
     return view

@@ -22,6 +22,7 @@ from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -32,6 +33,7 @@ from telegram.request import HTTPXRequest
 from adapters.link import Link
 from adapters.reconnect import Reconnector, describe
 from adapters.telegram.albums import ALBUM_QUIET, Albums
+from adapters.telegram.confirm import CLICK_PATTERN, click_of, confirm_keyboard
 from adapters.telegram.errors import classify, is_media_fetch_failure, seconds
 from adapters.telegram.files import TelegramFiles, file_base_of
 from adapters.telegram.ordering import PerChatOrder
@@ -99,6 +101,7 @@ class TelegramAdapter:
         names = [spec.name for spec in bridge.commands.values()]
         self._app.add_handler(CommandHandler(names, self._on_command, filters=command_updates))
         media = filters.PHOTO | filters.VIDEO | filters.Document.IMAGE | filters.Document.VIDEO
+        self._app.add_handler(CallbackQueryHandler(self._on_confirm_click, pattern=CLICK_PATTERN))
         self._app.add_handler(MessageHandler(media & command_updates, self._on_media))
         self._app.add_error_handler(self._on_error)
         _updater_log.addFilter(_network_errors_in_one_line)
@@ -139,7 +142,7 @@ class TelegramAdapter:
         assert self._app.updater is not None
         await self._app.updater.start_polling(
             timeout=self._poll_timeout,
-            allowed_updates=[Update.MESSAGE, Update.CHANNEL_POST],
+            allowed_updates=[Update.MESSAGE, Update.CHANNEL_POST, Update.CALLBACK_QUERY],
             drop_pending_updates=False,
             error_callback=self._poll_failed,
         )
@@ -299,20 +302,57 @@ class TelegramAdapter:
 
     async def _answer(self, message: Message, reply: Reply) -> None:
         chat = str(message.chat.id)
-        for part in render_notice(reply.text):
+        parts = render_notice(reply.text)
+        for index, part in enumerate(parts):
+            # A confirmation button goes under the answer's last message.
+            markup = confirm_keyboard(reply.confirm) if index == len(parts) - 1 else None
             for attempt in range(_REPLY_ATTEMPTS):
                 # Inside a flood wait (this answer's or a delivery's) wait it out: a late
                 # answer beats a lost one, and only this chat's updates wait meanwhile.
                 await self._holds.wait(chat)
                 try:
                     await message.reply_text(
-                        part.html, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+                        part.html,
+                        parse_mode=ParseMode.HTML,
+                        link_preview_options=NO_PREVIEW,
+                        reply_markup=markup,
                     )
                     break
                 except tg.RetryAfter as exc:
                     self._holds.hold(chat, seconds(exc.retry_after))
                     if attempt + 1 == _REPLY_ATTEMPTS:
                         raise
+
+    async def _on_confirm_click(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A click on a confirmation button: the bridge decides; the clicker sees the answer
+        on the query (an alert for a refusal, which changes nothing), and the outcome
+        replaces the question and its button in the chat."""
+        query = update.callback_query
+        if query is None:
+            return
+        command = click_of(query)
+        if command is None:
+            await query.answer()
+            return
+        reply = await self._bridge.handle(command)
+        await query.answer(_callback_text(reply.text), show_alert=reply.private)
+        message = query.message
+        if reply.private or not isinstance(message, Message):
+            return
+        chat = str(message.chat.id)
+        outcome = render_notice(reply.text)[0]
+        for attempt in range(_REPLY_ATTEMPTS):
+            await self._holds.wait(chat)
+            try:
+                # No reply_markup: the edit takes the spent button away.
+                await message.edit_text(
+                    outcome.html, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+                )
+                return
+            except tg.RetryAfter as exc:
+                self._holds.hold(chat, seconds(exc.retry_after))
+                if attempt + 1 == _REPLY_ATTEMPTS:
+                    raise
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Errors in handlers land here; the update's content is not logged (it may be private).
@@ -349,6 +389,11 @@ class _PollRequest(HTTPXRequest):
             raise
         self._answered(code < 500)
         return code, payload
+
+
+def _callback_text(text: str) -> str:
+    """What answerCallbackQuery shows: at most 200 characters."""
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def _link_buttons(buttons: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.events import Command, Profile, Reply, Source
 from bot.media.pipeline import MediaPipeline
 from bot.threads.client import ThreadsClient
@@ -72,6 +73,7 @@ class Context:
     long_text: str = "chain"  # [publishing] long_text: "chain" or "attachment"
     # Photos and videos from chat on their way to Meta; without a store, media is refused.
     media: MediaPipeline = field(default_factory=lambda: MediaPipeline(None))
+    clock: Clock = SYSTEM_CLOCK  # when confirmations expire, and the deletions' 24 h window
 
     def is_publisher(self, command: Command) -> bool:
         platform = command.chat.platform

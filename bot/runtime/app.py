@@ -124,6 +124,7 @@ class BridgeApp:
             watcher=self.polling,
             discovery=self.discovery,
             long_text=config.publishing.long_text,
+            clock=self.clock,
             publishers={
                 "telegram": frozenset(str(u) for u in config.telegram.publishers),
                 "discord": frozenset(str(u) for u in config.discord.publishers),

@@ -16,11 +16,13 @@ import pytest
 from adapters.discord.adapter import DISCORD_REFUSALS
 from bot.bridge import Bridge
 from bot.commands import Context
+from bot.confirm import CONFIRM
 from bot.events import (
     Attachment,
     ChatMessage,
     ChatUser,
     Command,
+    Confirm,
     Destination,
     Platform,
     Reply,
@@ -92,6 +94,30 @@ class RecordingAdapter:
             user_roles=roles,
             attachments=attachments,
             answered=answered,
+        )
+        reply = await self.bridge.handle(command)
+        self.replies.append((command, reply))
+        return reply
+
+    async def click(
+        self,
+        chat: Destination,
+        user: ChatUser,
+        confirm: Confirm | None,
+        *,
+        role: Role = Role.MEMBER,
+        roles: tuple[str, ...] = (),
+    ) -> Reply:
+        """A click on an answer's confirmation button, as the adapters report it: the
+        `CONFIRM` command carrying the button's action id, from whoever clicked."""
+        assert confirm is not None and confirm.action_id, "the answer has no button"
+        command = Command(
+            name=CONFIRM,
+            args=confirm.action_id,
+            user=user,
+            chat=chat,
+            role=role,
+            user_roles=roles,
         )
         reply = await self.bridge.handle(command)
         self.replies.append((command, reply))

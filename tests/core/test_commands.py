@@ -57,6 +57,8 @@ HELP_LINES = [
     "the post's link (publishers only)",
     "/repost [LINK] - repost a post on Threads: answer a bridged post's message, or give the "
     "post's link (publishers only)",
+    "/delete [LINK] - delete a post of the connected account from Threads: answer its message "
+    "or give its link; a Delete button confirms (100 a day) (publishers only)",
     "/profile USERNAME - a Threads profile's card",
     "/status - what the bridge watches, its queue and publishing quota",
     "/help - this list",
@@ -77,6 +79,7 @@ def test_every_command_is_covered_here() -> None:
         "reply",
         "quote",
         "repost",
+        "delete",
         "profile",
         "status",
     ]

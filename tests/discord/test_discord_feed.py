@@ -23,6 +23,7 @@ async def test_commands_are_synced_to_the_guild(bridge: Bridge) -> None:
         "reply",
         "quote",
         "repost",
+        "delete",
         "profile",
         "status",
     ]

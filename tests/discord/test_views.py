@@ -3,7 +3,8 @@ discord.py sends to Discord, and the Reply button's custom_id as it comes back o
 
 from __future__ import annotations
 
-from adapters.discord.views import ReplyButton, post_buttons
+from adapters.discord.views import ConfirmButton, ReplyButton, confirm_view, post_buttons
+from bot.events import Confirm
 
 POST = "18000000000000001"
 PERMALINK = "https://www.threads.com/@bob/post/AbC"
@@ -56,3 +57,19 @@ async def test_a_click_s_custom_id_names_the_post() -> None:
     assert button.post_id == POST
     assert template.fullmatch("threads:reply:abc") is None
     assert template.fullmatch("threads:reply-modal:1") is None
+
+
+async def test_a_confirmation_is_a_persistent_button_carrying_the_action_id() -> None:
+    action_id = "Ab_-" + "x" * 18
+    view = confirm_view(Confirm("Delete", POST, action_id))
+
+    assert view is not None
+    assert buttons(view.to_components()) == [
+        {"style": 4, "label": "Delete", "custom_id": f"threads:confirm:{action_id}"}
+    ]
+    assert view.timeout is None and view.is_persistent()
+    template = ConfirmButton.__discord_ui_compiled_template__
+    match = template.fullmatch(f"threads:confirm:{action_id}")
+    assert match is not None and match["action_id"] == action_id
+    assert confirm_view(None) is None
+    assert confirm_view(Confirm("Delete", POST)) is None  # not stored by the bridge yet

@@ -20,6 +20,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     filters,
@@ -195,6 +196,45 @@ async def test_inline_keyboard_is_echoed_and_recorded(fake: FakeTelegram, bot: B
 
     assert ours.reply_markup == keyboard
     assert fake.sent_to(ALICE)[0].reply_markup == keyboard.to_dict()
+
+
+async def test_inline_button_press_and_answer(fake: FakeTelegram) -> None:
+    answered: list[str] = []
+
+    async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None and query.data is not None
+        answered.append(query.data)
+        await query.answer("Unwatched")
+        await query.edit_message_text("Stopped watching bob")
+
+    app = build_app(fake)
+    app.add_handler(CallbackQueryHandler(on_press))
+    async with Polling(app):
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Stop", callback_data="unwatch")]])
+        ours = await app.bot.send_message(ALICE, "Watching bob", reply_markup=keyboard)
+        query = fake.send_callback_query(ALICE, ALICE, ours.message_id, "unwatch")
+        await fake.wait_for(lambda f: any(c.ok for c in f.calls_to("editMessageText")))
+
+    assert answered == ["unwatch"]
+    assert fake.callback_answered(query["id"])
+    answer = next(c for c in fake.calls_to("answerCallbackQuery"))
+    assert answer.params["text"] == "Unwatched"
+    # The edit replaced the text and, with no reply_markup, took the keyboard away.
+    shown = fake.message(ALICE, ours.message_id)
+    assert shown is not None and shown["text"] == "Stopped watching bob"
+    assert "reply_markup" not in shown and "edit_date" in shown
+
+
+async def test_edits_of_own_messages(fake: FakeTelegram, bot: Bot) -> None:
+    ours = await bot.send_message(GROUP, "draft")
+    edited = await bot.edit_message_text("final", chat_id=GROUP, message_id=ours.message_id)
+    assert edited.text == "final" and edited.edit_date is not None
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
+        await bot.edit_message_text("final", chat_id=GROUP, message_id=ours.message_id)
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
+        await bot.edit_message_text("again", chat_id=GROUP, message_id=ours.message_id + 99)
+    assert [s.method for s in fake.sent_to(GROUP)] == ["sendMessage", "editMessageText"]
 
 
 async def test_send_photo_records_url_and_upload(fake: FakeTelegram, bot: Bot) -> None:

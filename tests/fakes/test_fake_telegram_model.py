@@ -155,6 +155,28 @@ async def test_commands_and_their_scope_are_checked(bot: Bot) -> None:
         await bot.set_my_commands(status, scope=BotCommandScopeChat(-9))
 
 
+async def test_callback_queries_are_answered_once(fake: FakeTelegram, bot: Bot) -> None:
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]])
+    ours = await bot.send_message(ALICE, "menu", reply_markup=keyboard)
+    query = fake.send_callback_query(ALICE, ALICE, ours.message_id, "go")
+    assert not fake.callback_answered(query["id"])
+    assert await bot.answer_callback_query(query["id"])
+    assert fake.callback_answered(query["id"])
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+        await bot.answer_callback_query(query["id"])
+    with pytest.raises(ValueError, match="no button"):
+        fake.send_callback_query(ALICE, ALICE, ours.message_id, "nope")
+
+
+async def test_only_own_text_messages_can_be_edited(fake: FakeTelegram, bot: Bot) -> None:
+    theirs = fake.send_text(ALICE, ALICE, "mine")
+    with pytest.raises(BadRequest, match=r"(?i)message can't be edited"):
+        await bot.edit_message_text("x", chat_id=ALICE, message_id=theirs["message_id"])
+    photo = await bot.send_photo(ALICE, "https://cdn.example/p.jpg")
+    with pytest.raises(BadRequest, match=r"(?i)there is no text in the message to edit"):
+        await bot.edit_message_text("x", chat_id=ALICE, message_id=photo.message_id)
+
+
 async def test_privacy_mode_decides_what_the_bot_sees_in_groups(
     fake: FakeTelegram, bot: Bot
 ) -> None:

@@ -86,14 +86,17 @@ async def _session(fake: FakeTelegram, api: Api) -> Api:
     fake.send_text(ALICE, ALICE, "bob", reply_to_message_id=prompt["message_id"])
     fake.send_command(GROUP, BOB, "/watch@threads_bridge_test_bot bob", message_thread_id=3)
     fake.send_channel_post(CHANNEL, "/announce")
+    query = fake.send_callback_query(ALICE, ALICE, prompt["message_id"], "stop")
     fake.set_member(CHANNEL, ALICE, "creator")
     fake.remove_bot(CHANNEL)
     updates = await api("getUpdates", timeout=0, allowed_updates=[])
     await api("getUpdates", offset=updates[-1]["update_id"] + 1, timeout=0)
-    await api(
+    await api("answerCallbackQuery", callback_query_id=query["id"], text="Stopped")
+    reply = await api(
         "sendMessage", chat_id="@bridge", text="ok", message_thread_id=3,
         reply_parameters={"message_id": updates[1]["message"]["message_id"]},
     )  # fmt: skip
+    await api("editMessageText", chat_id=GROUP, message_id=reply["message_id"], text="okay")
     await api("sendPhoto", chat_id=ALICE, photo="https://cdn.example/p.jpg", caption="<i>c</i>",
               parse_mode="HTML", has_spoiler=True)  # fmt: skip
     video = await api("sendVideo", files={"video": ("v.mp4", b"mp4")}, chat_id=ALICE,

@@ -1,5 +1,5 @@
 """Updates as real Telegram builds them when people act: messages and commands (with the
-bot_command entity), channel posts, and the bot being removed from a chat."""
+bot_command entity), channel posts, button presses, and the bot being removed from a chat."""
 
 from __future__ import annotations
 
@@ -141,6 +141,28 @@ def channel_post(state: TelegramState, chat_id: int, text: str) -> tuple[dict[st
         message["entities"] = entities
     state.store(message)
     return message, state.status(chat.id, state.bot.id) in ACTIVE_STATUSES
+
+
+def callback_query(
+    state: TelegramState, chat_id: int, user_id: int, message_id: int, data: str
+) -> dict[str, Any]:
+    """A press on an inline button of a message the bot sent (the button must exist)."""
+    user = state.users.get(user_id)
+    message = state.message(chat_id, message_id)
+    if user is None or message is None:
+        raise KeyError(f"need a known user and message ({user_id=}, {chat_id=}, {message_id=})")
+    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+    if not any(button.get("callback_data") == data for row in rows for button in row):
+        raise ValueError(f"message {message_id} has no button with callback_data {data!r}")
+    query_id = state.new_callback_id()
+    state.callback_queries[query_id] = False
+    return {
+        "id": query_id,
+        "from": user.to_api(),
+        "message": quoted(message),
+        "chat_instance": str(abs(chat_id) * 7919 % 10**18),
+        "data": data,
+    }
 
 
 def bot_membership_change(

@@ -1,4 +1,4 @@
-"""Non-sending methods: identity, polling, commands, chats and members."""
+"""Non-sending methods: identity, polling, commands, callback answers, chats and members."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from .models import FakeChat
 from .registry import Call, api_method
 
 COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+CALLBACK_EXPIRED = "query is too old and response timeout expired or query ID is invalid"
 
 
 @api_method("getMe")
@@ -70,6 +71,22 @@ async def set_my_commands(call: Call) -> bool:
         if not 1 <= len(str(command.get("description", ""))) <= 256:
             raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
     _check_scope(call)
+    return True
+
+
+@api_method(
+    "answerCallbackQuery",
+    {"callback_query_id", "text", "show_alert", "url", "cache_time"},
+    {"callback_query_id"},
+)
+async def answer_callback_query(call: Call) -> bool:
+    query_id = call.params.string("callback_query_id") or ""
+    if call.state.callback_queries.get(query_id, True):
+        raise bad_request(CALLBACK_EXPIRED)  # unknown, or already answered
+    if len(call.params.string("text") or "") > 200:
+        raise bad_request("MESSAGE_TOO_LONG")
+    call.params.boolean("show_alert")
+    call.state.callback_queries[query_id] = True
     return True
 
 

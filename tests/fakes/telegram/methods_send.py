@@ -1,7 +1,9 @@
-"""Sending methods: sendMessage, sendPhoto, sendVideo, sendMediaGroup."""
+"""Sending and message-changing methods: sendMessage, sendPhoto, sendVideo, sendMediaGroup,
+editMessageText."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -9,6 +11,7 @@ from .errors import bad_request
 from .formatting import caption_text, message_text
 from .registry import SEND_OPTIONS, Call, api_method
 from .sending import (
+    Target,
     bot_message,
     inline_markup,
     media_content,
@@ -157,3 +160,58 @@ async def send_media_group(call: Call) -> list[dict[str, Any]]:
         media=tuple((item["type"], ref) for item, (ref, _) in zip(items, resolved, strict=True)),
     )
     return messages
+
+
+@api_method(
+    "editMessageText",
+    {
+        "chat_id",
+        "message_id",
+        "text",
+        "parse_mode",
+        "entities",
+        "link_preview_options",
+        "reply_markup",
+    },
+    sending=True,
+)
+async def edit_message_text(call: Call) -> dict[str, Any]:
+    p = call.params
+    chat = call.state.resolve_chat(p.chat_ref())
+    call.state.require_bot_access(chat)
+    message_id = p.integer("message_id")
+    if message_id is None:
+        raise bad_request("message identifier is not specified")
+    text, parse_mode = p.string("text"), p.string("parse_mode")
+    visible, entities = message_text(text, parse_mode, p.json("entities"))
+    markup, keyboard = inline_markup(call)
+    message = call.state.message(chat.id, message_id)
+    if message is None:
+        raise bad_request("message to edit not found")
+    if not call.state.is_own(chat.id, message_id):
+        raise bad_request("message can't be edited")
+    if "text" not in message:
+        raise bad_request("there is no text in the message to edit")
+    unchanged = (
+        message["text"] == visible
+        and message.get("entities", []) == entities
+        and message.get("reply_markup") == keyboard
+    )
+    if unchanged:
+        raise bad_request(
+            "message is not modified: specified new message content and reply markup are "
+            "exactly the same as a current content and reply markup of the message"
+        )
+    call.gate.admit(chat.id, chat.type)
+    message["text"] = visible
+    message["edit_date"] = int(time.time())
+    for key, value in (("entities", entities), ("reply_markup", keyboard)):
+        if value:
+            message[key] = value
+        else:
+            message.pop(key, None)
+    target = Target(chat, message.get("message_thread_id"), None)
+    record_sent(
+        call, target, [message], text=text, visible=visible, parse_mode=parse_mode, markup=markup
+    )
+    return message

@@ -27,10 +27,10 @@ class RecordedCall:
 
 @dataclass(frozen=True)
 class SentMessage:
-    """An accepted outgoing message (sendMessage/sendPhoto/sendVideo/sendMediaGroup). `text`
-    is the text or caption as sent (markup included); `visible_text` is what users see after
-    entity parsing. `media` holds (type, ref) pairs where ref is the URL or file_id sent, or
-    `upload:<file_id>` for uploaded bytes."""
+    """An accepted outgoing message (sendMessage/sendPhoto/sendVideo/sendMediaGroup) or edit
+    (editMessageText). `text` is the text or caption as sent (markup included); `visible_text`
+    is what users see after entity parsing. `media` holds (type, ref) pairs where ref is the URL
+    or file_id sent, or `upload:<file_id>` for uploaded bytes."""
 
     method: str
     chat_id: int

@@ -35,8 +35,10 @@ class TelegramState:
         self.files: dict[str, StoredFile] = {}
         self.file_paths: dict[str, str] = {}
         self.unreachable_urls: dict[str, str] = {}
+        self.callback_queries: dict[str, bool] = {}  # query id -> answered
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._file_seq = itertools.count(1)
+        self._callback_seq = itertools.count(1)
 
     # --- world setup ---------------------------------------------------------------------
 
@@ -200,3 +202,6 @@ class TelegramState:
     def file_by_path(self, path: str) -> StoredFile | None:
         file_id = self.file_paths.get(path)
         return self.files.get(file_id) if file_id else None
+
+    def new_callback_id(self) -> str:
+        return f"{self.bot.id}{next(self._callback_seq):012d}"

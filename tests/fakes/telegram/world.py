@@ -1,5 +1,5 @@
 """The world-control half of FakeTelegram: who exists, who is where, and what people do
-(messages, commands, channel posts) that reaches the bot as updates."""
+(messages, commands, channel posts, button presses) that reaches the bot as updates."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from .inbound import (
     bot_membership_change,
+    callback_query,
     channel_post,
     command_entities,
     media_fields,
@@ -189,6 +190,18 @@ class TelegramWorld:
         if delivered:
             self.updates.push({"channel_post": message})
         return message
+
+    def send_callback_query(
+        self, chat_id: int, user_id: int, message_id: int, data: str
+    ) -> dict[str, Any]:
+        """A press on an inline button of a bot message; returns the CallbackQuery dict."""
+        query = callback_query(self.state, chat_id, user_id, message_id, data)
+        self.updates.push({"callback_query": query})
+        return query
+
+    def callback_answered(self, query_id: str) -> bool:
+        """Whether the bot answered the query (answerCallbackQuery)."""
+        return self.state.callback_queries.get(query_id, False)
 
     @property
     def held_polls(self) -> int:
