@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from bot.commands import ALL_COMMANDS, CommandSpec, Context, Permission, UsageError
 from bot.commands.explain import explain
+from bot.commands.post_options import OPTIONS_HELP, OptionError
 from bot.confirm import (
     CONFIRM,
     LIFETIME,
@@ -98,6 +99,8 @@ class Bridge:
             )
         except MediaError as exc:
             return Reply(exc.reason, ok=False)
+        except OptionError as exc:
+            return Reply(f"{exc}\n{OPTIONS_HELP}", ok=False)
         except Exception:
             log.exception("/%s crashed", spec.name)
             return Reply(UNEXPECTED, ok=False)

@@ -21,9 +21,9 @@ def command_of(
         (e for e in entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0),
         None,
     )
-    text = message.text or message.caption or ""
     if entity is None:
         return None
+    text = with_spoiler_marks(message.text or message.caption or "", entities)
     token = text[1 : entity.length]
     name, _, addressee = token.partition("@")
     if addressee and bot_username and addressee.lower() != bot_username.lower():
@@ -116,8 +116,12 @@ def message_of(message: Message, album: Sequence[Message] = ()) -> ChatMessage:
     elif message.sender_chat is not None:
         author = ChatUser(str(message.sender_chat.id), message.sender_chat.title or "")
     captioned = next((m for m in album if m.caption), message)
+    if message.text:
+        text = with_spoiler_marks(message.text, message.entities)
+    else:
+        text = with_spoiler_marks(captioned.caption or "", captioned.caption_entities)
     return ChatMessage(
-        text=message.text or captioned.caption or "",
+        text=text,
         attachments=attachments_of(*(album or (message,))),
         author=author,
         message_id=str(message.message_id),
@@ -155,3 +159,24 @@ def with_role(command: Command, status: str) -> Command:
     """The command with the role from a getChatMember status."""
     role = Role.ADMIN if status in ("administrator", "creator") else Role.MEMBER
     return replace(command, role=role)
+
+
+def with_spoiler_marks(text: str, entities: Sequence[MessageEntity]) -> str:
+    """The text with each Telegram spoiler written `||like this||`, as the core reads spoilers
+    (Telegram's offsets count UTF-16 code units)."""
+    spoilers = sorted(
+        (e for e in entities if e.type == MessageEntity.SPOILER), key=lambda e: e.offset
+    )
+    if not spoilers:
+        return text
+    units = text.encode("utf-16-le")
+    pieces, cursor = [], 0
+    for entity in spoilers:
+        start, end = entity.offset * 2, (entity.offset + entity.length) * 2
+        if start < cursor:
+            continue  # overlapping entities: the first one wins
+        pieces += [units[cursor:start].decode("utf-16-le"), "||"]
+        pieces += [units[start:end].decode("utf-16-le"), "||"]
+        cursor = end
+    pieces.append(units[cursor:].decode("utf-16-le"))
+    return "".join(pieces)

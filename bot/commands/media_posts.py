@@ -9,13 +9,15 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from bot.commands.base import Context
+from bot.commands.post_options import PostOptions
 from bot.events import Attachment, Command
 from bot.links import first_topic_tag
 from bot.media.pipeline import Prepared
 from bot.threads.chain import split_for_chain
 from bot.threads.containers import ContainerRequest
-from bot.threads.errors import ThreadsError
+from bot.threads.errors import InvalidParameter, ThreadsError
 from bot.threads.publish import ContainerHook, Published
+from bot.threads.spoilers import as_typed
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +35,14 @@ async def publish_media(
     ctx: Context,
     command: Command,
     kind: str,
-    text: str,
+    options: PostOptions,
     attachments: Sequence[Attachment],
     *,
     reply_to_id: str | None = None,
     quote_post_id: str | None = None,
 ) -> list[Published]:
-    """Publish `attachments` with `text`, recorded and audited as every publication is."""
-    detail = describe(text, attachments)
+    """Publish `attachments` with the text, recorded and audited as every publication is."""
+    detail = describe(as_typed(options.text), attachments)
     publications = ctx.store.publications
     publication_id = publications.start(command.chat, command.user, kind, detail)
 
@@ -49,7 +51,7 @@ async def publish_media(
 
     try:
         published = await _publish(
-            ctx, text, attachments, record_container, reply_to_id, quote_post_id
+            ctx, options, attachments, record_container, reply_to_id, quote_post_id
         )
     except Exception as exc:
         reason = getattr(exc, "reason", None) or type(exc).__name__
@@ -65,19 +67,20 @@ async def publish_media(
 
 async def _publish(
     ctx: Context,
-    text: str,
+    options: PostOptions,
     attachments: Sequence[Attachment],
     hook: ContainerHook,
     reply_to_id: str | None,
     quote_post_id: str | None,
 ) -> list[Published]:
+    text = options.text
     parts = split_for_chain(text) if text.strip() else []
     head = parts[0] if parts else None
     prepared = await ctx.media.prepare(attachments)
     try:
         try:
             first = await _one_post(
-                ctx, prepared, head, text, attachments, hook, reply_to_id, quote_post_id
+                ctx, prepared, head, options, attachments, hook, reply_to_id, quote_post_id
             )
         except ThreadsError:
             # Meta fetches the file when the container is made; a URL that expired first
@@ -87,14 +90,17 @@ async def _publish(
             log.info("a media URL expired before Meta fetched it; issuing a fresh one")
             prepared = await ctx.media.reissue(prepared)
             first = await _one_post(
-                ctx, prepared, head, text, attachments, hook, reply_to_id, quote_post_id
+                ctx, prepared, head, options, attachments, hook, reply_to_id, quote_post_id
             )
     finally:
         await ctx.media.release(prepared)
     published = [first]
     if len(parts) > 1:  # the caption did not fit: the rest follows as a chain of replies
         published += await ctx.publisher.chain(
-            "\n\n".join(parts[1:]), reply_to_id=first.id, on_container=hook
+            "\n\n".join(parts[1:]),
+            reply_to_id=first.id,
+            reply_control=options.reply_control,
+            on_container=hook,
         )
     return published
 
@@ -103,14 +109,16 @@ async def _one_post(
     ctx: Context,
     prepared: Prepared,
     head: str | None,
-    text: str,
+    options: PostOptions,
     attachments: Sequence[Attachment],
     hook: ContainerHook,
     reply_to_id: str | None,
     quote_post_id: str | None,
 ) -> Published:
     spoiler = any(attachment.spoiler for attachment in attachments)
-    topic_tag = first_topic_tag(text)
+    topic_tag = first_topic_tag(options.text)
+    if options.link is not None:
+        raise InvalidParameter("A link preview is for text posts; this one has media.")
     if len(prepared.items) == 1:
         return await ctx.publisher.media(
             prepared.items[0],
@@ -119,6 +127,7 @@ async def _one_post(
             quote_post_id=quote_post_id,
             is_spoiler_media=spoiler,
             topic_tag=topic_tag,
+            reply_control=options.reply_control,
             on_container=hook,
         )
     return await ctx.publisher.carousel(
@@ -128,5 +137,6 @@ async def _one_post(
         quote_post_id=quote_post_id,
         is_spoiler_media=spoiler,
         topic_tag=topic_tag,
+        reply_control=options.reply_control,
         on_container=hook,
     )

@@ -10,23 +10,25 @@ from dataclasses import asdict, replace
 
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
 from bot.commands.media_posts import publish_media
+from bot.commands.post_options import PostOptions, parse_post_options
 from bot.events import Command, Reply
 from bot.links import first_topic_tag, parse_post_link, profile_url
 from bot.threads.containers import TEXT_LIMIT, ContainerRequest, text_length
 from bot.threads.errors import InvalidParameter, ThreadsError
 from bot.threads.publish import ChainIncomplete, ContainerHook, Published
+from bot.threads.spoilers import as_typed, mark_spoilers, unmark
 
 log = logging.getLogger(__name__)
 
 
 async def post(ctx: Context, command: Command) -> Reply:
-    text = command.args.strip()
+    options = parse_post_options(command.args)
     if command.attachments:
-        published = await publish_media(ctx, command, "post", text, command.attachments)
+        published = await publish_media(ctx, command, "post", options, command.attachments)
         return _answer("Published", await _with_links(ctx, published))
-    if not text:
+    if not options.text:
         raise UsageError
-    published = await _publish(ctx, command, "post", text)
+    published = await _publish(ctx, command, "post", options)
     return _answer("Published", await _with_links(ctx, published))
 
 
@@ -34,7 +36,8 @@ async def crosspost(ctx: Context, command: Command) -> Reply:
     """`/crosspost` answering any message in the chat: that message, text and media, on
     Threads (whoever wrote it; a publisher decides)."""
     message = command.answered
-    if message is None or command.args.strip():
+    options = parse_post_options(command.args)
+    if message is None or options.text:
         if command.reply_to_message_id is not None and message is None:
             return Reply(
                 "The bridge cannot see the message this answers. Answer it again, or forward "
@@ -42,27 +45,29 @@ async def crosspost(ctx: Context, command: Command) -> Reply:
                 ok=False,
             )
         raise UsageError
-    text = message.text.strip()
-    if not text and not message.attachments:
+    options = replace(options, text=mark_spoilers(message.text.strip()))
+    if not options.text and not message.attachments:
         return Reply(
             "That message has nothing Threads can carry: a post is text, photos or videos.",
             ok=False,
         )
     if message.attachments:
-        published = await publish_media(ctx, command, "crosspost", text, message.attachments)
+        published = await publish_media(ctx, command, "crosspost", options, message.attachments)
     else:
-        published = await _publish(ctx, command, "crosspost", text)
+        published = await _publish(ctx, command, "crosspost", options)
     return _answer("Cross-posted", await _with_links(ctx, published))
 
 
 async def poll(ctx: Context, command: Command) -> Reply:
     """`/poll QUESTION | ANSWER | ANSWER [| ANSWER | ANSWER]`: a post asking QUESTION, with a
     Threads poll of its 2 to 4 answers."""
-    question, *answers = [piece.strip() for piece in command.args.split("|")]
+    options = parse_post_options(command.args)
+    question, *answers = [piece.strip() for piece in unmark(options.text)[0].split("|")]
     answers = [answer for answer in answers if answer]
     if not question or not 2 <= len(answers) <= 4:
         raise UsageError
-    published = await _publish(ctx, command, "poll", question, poll_options=answers)
+    options = replace(options, text=question)
+    published = await _publish(ctx, command, "poll", options, poll_options=answers)
     return _answer("Published", await _with_links(ctx, published))
 
 
@@ -82,25 +87,26 @@ async def _words_on_a_post(ctx: Context, command: Command, verb: str) -> Reply:
         target, text = await _target(ctx, command)
     except NotBridged:
         return _not_bridged(command)
+    options = parse_post_options(text)
     replying = command.name == "reply"
     if command.attachments:
         published = await publish_media(
             ctx,
             command,
             command.name,
-            text,
+            options,
             command.attachments,
             reply_to_id=target if replying else None,
             quote_post_id=None if replying else target,
         )
         return _answer(verb, await _with_links(ctx, published))
-    if not text:
+    if not options.text:
         raise UsageError
     published = await _publish(
         ctx,
         command,
         command.name,
-        text,
+        options,
         reply_to_id=target if replying else None,
         quote_post_id=None if replying else target,
     )
@@ -192,12 +198,13 @@ async def _publish(
     ctx: Context,
     command: Command,
     kind: str,
-    text: str,
+    options: PostOptions,
     *,
     reply_to_id: str | None = None,
     quote_post_id: str | None = None,
     poll_options: Sequence[str] = (),
 ) -> list[Published]:
+    text = as_typed(options.text)  # what the chat and the audit show: spoilers as ||x||
     publications = ctx.store.publications
     publication_id = publications.start(command.chat, command.user, kind, text)
 
@@ -217,7 +224,7 @@ async def _publish(
     try:
         published = await _publish_text(
             ctx,
-            text,
+            options,
             hook,
             publication_id,
             reply_to_id=reply_to_id,
@@ -235,7 +242,7 @@ async def _publish(
 
 async def _publish_text(
     ctx: Context,
-    text: str,
+    options: PostOptions,
     hook: ContainerHook,
     publication_id: int,
     *,
@@ -244,14 +251,18 @@ async def _publish_text(
     poll_options: Sequence[str],
 ) -> list[Published]:
     """One post; over the limit, a reply chain or one post with a text attachment
-    ([publishing] long_text)."""
+    (long:..., else [publishing] long_text)."""
+    text = options.text
+    long_text = options.long_text or ctx.long_text
     try:
-        if ctx.long_text == "attachment" and text_length(text) > TEXT_LIMIT and not poll_options:
+        if long_text == "attachment" and text_length(text) > TEXT_LIMIT and not poll_options:
             one = await ctx.publisher.long_text(
                 text,
                 reply_to_id=reply_to_id,
                 quote_post_id=quote_post_id,
                 topic_tag=first_topic_tag(text),
+                reply_control=options.reply_control,
+                link_attachment=options.link,
                 on_container=hook,
             )
             _record_published(ctx, publication_id, [one])
@@ -263,6 +274,8 @@ async def _publish_text(
             quote_post_id=quote_post_id,
             topic_tag=first_topic_tag(text),
             poll_options=poll_options,
+            reply_control=options.reply_control,
+            link_attachment=options.link,
             on_container=hook,
         )
     except ChainIncomplete as exc:

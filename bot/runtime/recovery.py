@@ -30,6 +30,7 @@ async def settle_publications(store: Store, publisher: Publisher, notify: Notify
                 **data,
                 "children": tuple(data["children"]),
                 "poll_options": tuple(data["poll_options"]),
+                "spoilers": tuple(tuple(r) for r in data.get("spoilers", ())),
             }
         )
         try:

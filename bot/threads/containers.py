@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.threads.errors import InvalidParameter
+from bot.threads.spoilers import SPOILER_LIMIT
 
 TEXT_LIMIT = 500
 """Meta counts characters, but non-ASCII ones (accents, curly quotes, emoji) count as their UTF-8
@@ -56,6 +57,7 @@ class ContainerRequest:
     poll_options: tuple[str, ...] = ()
     text_attachment: str | None = None  # a long-form body under the post's text
     is_spoiler_media: bool = False
+    spoilers: tuple[tuple[int, int], ...] = ()  # (offset, length) of spoiler text ranges
     auto_publish_text: bool = False
 
     def validate(self) -> None:
@@ -94,6 +96,8 @@ class ContainerRequest:
                     f"A text attachment holds up to {TEXT_ATTACHMENT_LIMIT:,} characters, not "
                     f"{len(self.text_attachment):,}."
                 )
+        if len(self.spoilers) > SPOILER_LIMIT:
+            raise InvalidParameter(f"A post takes up to {SPOILER_LIMIT} spoilers.")
         if self.reply_control and self.reply_control not in REPLY_CONTROLS:
             raise InvalidParameter(
                 f"reply_control must be one of {', '.join(sorted(REPLY_CONTROLS))}."
@@ -150,5 +154,15 @@ class ContainerRequest:
                 else None
             ),
             "is_spoiler_media": self.is_spoiler_media or None,
+            "text_entities": (
+                json.dumps(
+                    [
+                        {"entity_type": "SPOILER", "offset": offset, "length": length}
+                        for offset, length in self.spoilers
+                    ]
+                )
+                if self.spoilers
+                else None
+            ),
             "auto_publish_text": self.auto_publish_text or None,
         }

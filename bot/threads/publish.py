@@ -27,6 +27,7 @@ from bot.threads.errors import (
     ThreadsError,
     TransientError,
 )
+from bot.threads.spoilers import unmark
 
 log = logging.getLogger(__name__)
 
@@ -96,11 +97,13 @@ class Publisher:
         topic_tag: str | None = None,
         reply_control: str | None = None,
         text_attachment: str | None = None,
+        spoilers: tuple[tuple[int, int], ...] = (),
         on_container: ContainerHook | None = None,
     ) -> Published:
         request = ContainerRequest(
             "TEXT",
             text=text,
+            spoilers=spoilers,
             reply_to_id=reply_to_id,
             quote_post_id=quote_post_id,
             link_attachment=link_attachment,
@@ -118,21 +121,28 @@ class Publisher:
         reply_to_id: str | None = None,
         quote_post_id: str | None = None,
         topic_tag: str | None = None,
+        reply_control: str | None = None,
+        link_attachment: str | None = None,
         on_container: ContainerHook | None = None,
     ) -> Published:
         """A text of any length up to the attachment's as one post: what fits in a post is
-        its text, the rest its text attachment."""
+        its text, the rest its text attachment (spoilers are kept in the text part only: an
+        attachment has no spoiler ranges)."""
         parts = split_for_chain(text)
         if not parts:
             raise InvalidParameter("There is nothing to post.")
         head, whole = parts[0], text.strip()
         rest = whole[len(head) :].strip() if whole.startswith(head) else "\n\n".join(parts[1:])
+        head_text, spoilers, _ = unmark(head)
         return await self.text(
-            head,
+            head_text,
             reply_to_id=reply_to_id,
             quote_post_id=quote_post_id,
             topic_tag=topic_tag,
-            text_attachment=rest or None,
+            reply_control=reply_control,
+            link_attachment=link_attachment,
+            text_attachment=unmark(rest)[0] or None,
+            spoilers=spoilers,
             on_container=on_container,
         )
 
@@ -155,17 +165,21 @@ class Publisher:
         quote_post_id: str | None = None,
         is_spoiler_media: bool = False,
         topic_tag: str | None = None,
+        reply_control: str | None = None,
         on_container: ContainerHook | None = None,
     ) -> Published:
         """An image or video post (the container is polled until Meta has processed it)."""
+        caption, spoilers, _ = unmark(text) if text else (None, (), False)
         request = replace(
             _item_request(item),
             is_carousel_item=False,
-            text=text,
+            text=caption,
             reply_to_id=reply_to_id,
             quote_post_id=quote_post_id,
             is_spoiler_media=is_spoiler_media,
             topic_tag=topic_tag,
+            reply_control=reply_control,
+            spoilers=spoilers,
         )
         return await self.publish(request, on_container=on_container)
 
@@ -178,6 +192,7 @@ class Publisher:
         quote_post_id: str | None = None,
         is_spoiler_media: bool = False,
         topic_tag: str | None = None,
+        reply_control: str | None = None,
         on_container: ContainerHook | None = None,
     ) -> Published:
         """2 to 20 images and videos in one post; every child must finish before the parent."""
@@ -191,9 +206,12 @@ class Publisher:
             children.append(child)
         for child in children:
             await self._wait_until_finished(child)
+        caption, spoilers, _ = unmark(text) if text else (None, (), False)
         request = ContainerRequest(
             "CAROUSEL",
-            text=text,
+            text=caption,
+            spoilers=spoilers,
+            reply_control=reply_control,
             children=tuple(children),
             reply_to_id=reply_to_id,
             quote_post_id=quote_post_id,
@@ -210,22 +228,30 @@ class Publisher:
         quote_post_id: str | None = None,
         topic_tag: str | None = None,
         poll_options: Sequence[str] = (),
+        reply_control: str | None = None,
+        link_attachment: str | None = None,
         on_container: ContainerHook | None = None,
     ) -> list[Published]:
         """A text of any length as a chain: each part replies to the one before it (the
-        quote, the topic tag and a poll go with the first)."""
+        quote, the topic tag, a link preview and a poll go with the first; who may reply,
+        with every part). Spoiler marks (bot/threads/spoilers.py) become each part's ranges."""
         parts = split_for_chain(text)
         if not parts:
             raise InvalidParameter("There is nothing to post.")
         published: list[Published] = []
+        inside_spoiler = False
         for index, part in enumerate(parts):
+            part_text, spoilers, inside_spoiler = unmark(part, inside=inside_spoiler)
             try:
                 post = await self.text(
-                    part,
+                    part_text,
                     reply_to_id=published[-1].id if published else reply_to_id,
                     quote_post_id=quote_post_id if index == 0 else None,
                     topic_tag=topic_tag if index == 0 else None,
                     poll_options=poll_options if index == 0 else (),
+                    link_attachment=link_attachment if index == 0 else None,
+                    reply_control=reply_control,
+                    spoilers=spoilers,
                     on_container=on_container,
                 )
             except ThreadsError as exc:

@@ -279,3 +279,77 @@ def test_updates_are_ordered_per_chat() -> None:
     ]
     assert _chat_of(Update.de_json({"update_id": 4}, BOT)) is None
     assert _chat_of("not an update") is None
+
+
+PHOTO_SIZES = [
+    {"file_id": "thumb-id", "file_unique_id": "t", "width": 90, "height": 90, "file_size": 900},
+    {"file_id": "full-id", "file_unique_id": "f", "width": 1280, "height": 960, "file_size": 9000},
+]
+
+
+def captioned(caption: str, **media: Any) -> dict[str, Any]:
+    """A photo or video message whose caption starts with a command."""
+    data: dict[str, Any] = {"message_id": 101, "date": DATE, "chat": PRIVATE, "from": MEL}
+    word = caption.split(maxsplit=1)[0]
+    data["caption"] = caption
+    data["caption_entities"] = [{"type": "bot_command", "offset": 0, "length": len(word)}]
+    return data | media
+
+
+def test_a_photo_captioned_with_a_command_carries_the_full_size_photo() -> None:
+    command = translate(captioned("/post Sunset", photo=PHOTO_SIZES, has_media_spoiler=True))
+    assert command is not None
+    assert (command.name, command.args) == ("post", "Sunset")
+    (attachment,) = command.attachments
+    assert (attachment.kind, attachment.ref, attachment.size) == ("IMAGE", "full-id", 9000)
+    assert attachment.content_type == "image/jpeg"
+    assert attachment.spoiler
+    assert attachment.public_url is None  # a Telegram file URL holds the token: never direct
+
+
+def test_a_video_and_a_document_and_a_sticker_are_described_for_the_limits() -> None:
+    video = {
+        "file_id": "v", "file_unique_id": "v", "width": 1, "height": 1, "duration": 400,
+        "mime_type": "video/mp4", "file_size": 5000,
+    }  # fmt: skip
+    document = {
+        "file_id": "d",
+        "file_unique_id": "d",
+        "file_name": "a.gif",
+        "mime_type": "image/gif",
+    }
+    sticker = {
+        "file_id": "s", "file_unique_id": "s", "width": 1, "height": 1, "is_animated": False,
+        "is_video": False, "type": "regular",
+    }  # fmt: skip
+    (clip,) = translate(captioned("/post a", video=video)).attachments  # type: ignore[union-attr]
+    (gif,) = translate(captioned("/post b", document=document)).attachments  # type: ignore[union-attr]
+    (stuck,) = translate(captioned("/post c", sticker=sticker)).attachments  # type: ignore[union-attr]
+    assert (clip.kind, clip.duration, clip.content_type) == ("VIDEO", 400.0, "video/mp4")
+    assert (gif.kind, gif.content_type, gif.name) == ("IMAGE", "image/gif", "a.gif")
+    assert (stuck.kind, stuck.name) == ("OTHER", "a sticker")
+
+
+def test_telegram_spoilers_become_marks_the_core_reads() -> None:
+    # "/post 😀 big ||news||": the emoji is two UTF-16 units, as Telegram counts offsets.
+    text = "/post 😀 big news today"
+    payload = message(text, PRIVATE)
+    payload["entities"].append({"type": "spoiler", "offset": 13, "length": 4})
+    command = translate(payload)
+    assert command is not None
+    assert command.args == "😀 big ||news|| today"
+
+
+def test_a_command_answering_a_message_carries_that_message() -> None:
+    written = {
+        "message_id": 90, "date": DATE, "chat": GROUP, "from": MEL, "caption": "Mural wow",
+        "photo": PHOTO_SIZES,
+        "caption_entities": [{"type": "spoiler", "offset": 6, "length": 3}],
+    }  # fmt: skip
+    command = translate(message("/crosspost", GROUP, reply_to_message=written))
+    assert command is not None
+    answered = command.answered
+    assert answered is not None
+    assert (answered.text, answered.message_id) == ("Mural ||wow||", "90")
+    assert answered.author == ChatUser("1002", "Mel Lee")
+    assert [a.ref for a in answered.attachments] == ["full-id"]
