@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.commands.base import CommandSpec, Context, Permission
+from bot.commands.post_options import OPTIONS_HELP
 from bot.events import Command, Reply
 
 INTRO = (
     "I bridge Threads and this chat: I post new Threads posts from the profiles this chat "
     "watches, and configured publishers can publish to Threads from here."
+)
+
+
+MEDIA_HELP = (
+    "Photos and videos: send them with /post as the caption (several make a carousel), or "
+    "answer any message with /crosspost."
 )
 
 
@@ -19,6 +26,8 @@ def help_text(commands: Sequence[CommandSpec]) -> str:
         who = "" if spec.permission is Permission.ANYONE else f" ({spec.permission} only)"
         lines.append(f"{spec.usage_line()} - {spec.summary}{who}")
     lines.append("/help - this list")
+    if any(spec.permission is Permission.PUBLISHER for spec in commands):
+        lines += ["", f"Publishing. {OPTIONS_HELP} {MEDIA_HELP}"]
     return "\n".join(lines)
 
 

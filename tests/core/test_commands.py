@@ -62,6 +62,11 @@ HELP_LINES = [
     "/profile USERNAME - a Threads profile's card",
     "/status - what the bridge watches, its queue and publishing quota",
     "/help - this list",
+    "",
+    "Publishing. Options before the text: replies:everyone|following|mentioned|followers|author "
+    "(who may reply), link:URL (a link preview), long:chain|attachment (how text over 500 "
+    "characters goes); ||text|| is a spoiler. Photos and videos: send them with /post as the "
+    "caption (several make a carousel), or answer any message with /crosspost.",
 ]
 
 
