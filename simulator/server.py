@@ -225,6 +225,22 @@ class ThreadsSimulator(WebServer):
         carousel) is the download its container used."""
         return list(self.media.fetched)
 
+    async def containers_created(self, count: int) -> None:
+        """Return once `count` containers exist (an event to await: a publish reached the
+        point where it waits for processing)."""
+        created = asyncio.Event()
+
+        def check() -> None:
+            if len(self.state.containers) >= count:
+                created.set()
+
+        self.state.container_listeners.append(check)
+        try:
+            check()
+            await created.wait()
+        finally:
+            self.state.container_listeners.remove(check)
+
     async def downloads_settled(self) -> None:
         """Return once no video download is running (they run after the create call is
         answered, as at Meta). An event to await, instead of sleeping until one ends."""

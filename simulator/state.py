@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from .clock import SimClock
@@ -38,6 +38,7 @@ class SimState:
         self.app_secret = app_secret
         self.text_processing_seconds = text_processing_seconds
         self.media_processing_seconds = media_processing_seconds
+        self.container_listeners: list[Callable[[], None]] = []  # told of each new container
         self.clock = SimClock()
         self.ids = IdFactory(seed)
         self.tokens = TokenBook(self.clock, self.ids)
@@ -207,4 +208,6 @@ class SimState:
 
     def add_container(self, container: Container) -> Container:
         self.containers[container.id] = container
+        for listener in self.container_listeners:
+            listener()
         return container

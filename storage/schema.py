@@ -284,3 +284,31 @@ def m008_confirmations(db: Database) -> None:
     db.execute("CREATE INDEX confirmations_created ON confirmations (created_at)")
     # The deletion count of the last 24 h reads the audit by action and time.
     db.execute("CREATE INDEX audit_action_at ON audit (action, at)")
+
+
+@migrations()
+def m009_publish_queue(db: Database) -> None:
+    # Every publish waits here until the one publishing worker takes it (in due order, within
+    # Meta's quotas). `origin` names a chat message that was cross-posted (platform:chat:id),
+    # unique so one message is never queued twice whatever restarts or edits happen.
+    db.execute(
+        """CREATE TABLE publish_queue (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            topic_id TEXT NOT NULL DEFAULT '',
+            user_id TEXT NOT NULL,
+            user_name TEXT NOT NULL DEFAULT '',
+            request TEXT NOT NULL,
+            origin TEXT UNIQUE,
+            state TEXT NOT NULL,
+            due_at REAL NOT NULL,
+            publication_id INTEGER,
+            permalink TEXT,
+            error TEXT,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX publish_queue_due ON publish_queue (state, due_at, id)")

@@ -19,6 +19,7 @@ from storage.discovery import DiscoveryLedger
 from storage.feed import Feed
 from storage.outbox import Outbox
 from storage.publications import Audit, Publications
+from storage.publish_queue import PublishQueue
 from storage.sources import Sources
 from storage.subscriptions import Subscriptions
 from storage.tokens import Tokens
@@ -40,6 +41,7 @@ class Store:
         self.discovery = DiscoveryLedger(db)
         self.state = BridgeState(db)
         self.confirmations = Confirmations(db)
+        self.queue = PublishQueue(db)
 
     @classmethod
     def open(cls, path: str | Path) -> Store:

@@ -8,10 +8,10 @@ from enum import StrEnum
 from typing import Protocol
 
 from bot.clock import SYSTEM_CLOCK, Clock
-from bot.events import Command, Profile, Reply, Source
+from bot.events import ChatUser, Command, Destination, Profile, Reply, Source
 from bot.media.pipeline import MediaPipeline
 from bot.threads.client import ThreadsClient
-from bot.threads.publish import Publisher
+from bot.threads.publish import Published, Publisher
 from storage.store import Store
 
 
@@ -33,6 +33,32 @@ class SourceWatcher(Protocol):
 
     def unwatch(self, source: Source) -> None:
         """Stop polling the source (nobody watches it any more)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Deferred:
+    """A submitted post that did not go out yet (scheduled, quota spent, Threads slow): it is
+    queued as `id` and expected at `due_at`; its chat is told when it goes."""
+
+    id: int
+    due_at: float | None
+    reason: str
+
+
+class PublishQueueView(Protocol):
+    """The publish queue, as commands submit to it (jobs/publish_worker.py)."""
+
+    async def submit(
+        self,
+        kind: str,
+        chat: Destination,
+        user: ChatUser,
+        request: str,
+        *,
+        due_at: float | None = None,
+        origin: str | None = None,
+    ) -> list[Published] | Deferred:
+        """Queue a publish; its posts when it went out within the wait, else Deferred."""
 
 
 class DiscoveryView(Protocol):
@@ -74,6 +100,8 @@ class Context:
     # Photos and videos from chat on their way to Meta; without a store, media is refused.
     media: MediaPipeline = field(default_factory=lambda: MediaPipeline(None))
     clock: Clock = SYSTEM_CLOCK  # when confirmations expire, and the deletions' 24 h window
+    # The durable publish queue; None publishes at once (tests of a single step).
+    publishing: PublishQueueView | None = None
 
     def is_publisher(self, command: Command) -> bool:
         platform = command.chat.platform

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 
 from bot.commands.base import Context
@@ -40,11 +40,14 @@ async def publish_media(
     *,
     reply_to_id: str | None = None,
     quote_post_id: str | None = None,
+    on_started: Callable[[int], None] | None = None,
 ) -> list[Published]:
     """Publish `attachments` with the text, recorded and audited as every publication is."""
     detail = describe(as_typed(options.text), attachments)
     publications = ctx.store.publications
     publication_id = publications.start(command.chat, command.user, kind, detail)
+    if on_started is not None:
+        on_started(publication_id)
 
     async def record_container(container_id: str, request: ContainerRequest) -> None:
         publications.add_container(publication_id, container_id, json.dumps(asdict(request)))

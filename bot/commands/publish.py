@@ -3,33 +3,28 @@ only)."""
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Sequence
-from dataclasses import asdict, replace
+from dataclasses import replace
 
-from bot.commands.base import CommandSpec, Context, Permission, UsageError
-from bot.commands.media_posts import publish_media
-from bot.commands.post_options import PostOptions, parse_post_options
+from bot.commands.base import CommandSpec, Context, Deferred, Permission, UsageError
+from bot.commands.post_options import parse_post_options
+from bot.commands.publish_request import PublishRequest, execute
+from bot.commands.text_posts import with_links
 from bot.events import Command, Reply
-from bot.links import first_topic_tag, parse_post_link, profile_url
-from bot.threads.containers import TEXT_LIMIT, ContainerRequest, text_length
+from bot.links import parse_post_link
 from bot.threads.errors import InvalidParameter, ThreadsError
-from bot.threads.publish import ChainIncomplete, ContainerHook, Published
-from bot.threads.spoilers import as_typed, mark_spoilers, unmark
+from bot.threads.publish import Published
+from bot.threads.spoilers import mark_spoilers, unmark
 
 log = logging.getLogger(__name__)
 
 
 async def post(ctx: Context, command: Command) -> Reply:
     options = parse_post_options(command.args)
-    if command.attachments:
-        published = await publish_media(ctx, command, "post", options, command.attachments)
-        return _answer("Published", await _with_links(ctx, published))
-    if not options.text:
+    if not options.text and not command.attachments:
         raise UsageError
-    published = await _publish(ctx, command, "post", options)
-    return _answer("Published", await _with_links(ctx, published))
+    request = PublishRequest("post", options, command.attachments)
+    return await submit(ctx, command, request, "Published")
 
 
 async def crosspost(ctx: Context, command: Command) -> Reply:
@@ -51,11 +46,8 @@ async def crosspost(ctx: Context, command: Command) -> Reply:
             "That message has nothing Threads can carry: a post is text, photos or videos.",
             ok=False,
         )
-    if message.attachments:
-        published = await publish_media(ctx, command, "crosspost", options, message.attachments)
-    else:
-        published = await _publish(ctx, command, "crosspost", options)
-    return _answer("Cross-posted", await _with_links(ctx, published))
+    request = PublishRequest("crosspost", options, message.attachments)
+    return await submit(ctx, command, request, "Cross-posted")
 
 
 async def poll(ctx: Context, command: Command) -> Reply:
@@ -67,8 +59,8 @@ async def poll(ctx: Context, command: Command) -> Reply:
     if not question or not 2 <= len(answers) <= 4:
         raise UsageError
     options = replace(options, text=question)
-    published = await _publish(ctx, command, "poll", options, poll_options=answers)
-    return _answer("Published", await _with_links(ctx, published))
+    request = PublishRequest("poll", options, poll_options=tuple(answers))
+    return await submit(ctx, command, request, "Published")
 
 
 async def reply(ctx: Context, command: Command) -> Reply:
@@ -89,28 +81,16 @@ async def _words_on_a_post(ctx: Context, command: Command, verb: str) -> Reply:
         return _not_bridged(command)
     options = parse_post_options(text)
     replying = command.name == "reply"
-    if command.attachments:
-        published = await publish_media(
-            ctx,
-            command,
-            command.name,
-            options,
-            command.attachments,
-            reply_to_id=target if replying else None,
-            quote_post_id=None if replying else target,
-        )
-        return _answer(verb, await _with_links(ctx, published))
-    if not options.text:
+    if not options.text and not command.attachments:
         raise UsageError
-    published = await _publish(
-        ctx,
-        command,
+    request = PublishRequest(
         command.name,
         options,
+        command.attachments,
         reply_to_id=target if replying else None,
         quote_post_id=None if replying else target,
     )
-    return _answer(verb, await _with_links(ctx, published))
+    return await submit(ctx, command, request, verb)
 
 
 async def repost(ctx: Context, command: Command) -> Reply:
@@ -132,7 +112,7 @@ async def repost(ctx: Context, command: Command) -> Reply:
     ctx.store.publications.add_published(publication_id, repost_id, None)
     ctx.store.publications.finish(publication_id)
     ctx.store.audit.record(command.chat, command.user, "repost", detail, "ok", None)
-    (original,) = await _with_links(ctx, [Published(target, "", None)])
+    (original,) = await with_links(ctx, [Published(target, "", None)])
     return Reply(f"Reposted on Threads: {original.permalink or f'post {target}'}")
 
 
@@ -194,121 +174,30 @@ async def _resolve(
     raise InvalidParameter("That post could not be found among the author's recent posts.")
 
 
-async def _publish(
-    ctx: Context,
-    command: Command,
-    kind: str,
-    options: PostOptions,
-    *,
-    reply_to_id: str | None = None,
-    quote_post_id: str | None = None,
-    poll_options: Sequence[str] = (),
-) -> list[Published]:
-    text = as_typed(options.text)  # what the chat and the audit show: spoilers as ||x||
-    publications = ctx.store.publications
-    publication_id = publications.start(command.chat, command.user, kind, text)
+async def submit(ctx: Context, command: Command, request: PublishRequest, verb: str) -> Reply:
+    """Through the publish queue (in order, within Meta's quotas, surviving restarts): the link
+    when the post went out while the chat waited, else where it stands in the queue."""
+    if ctx.publishing is None:
+        published = await execute(ctx, command.chat, command.user, request)
+    else:
+        outcome = await ctx.publishing.submit(
+            request.kind, command.chat, command.user, request.to_json()
+        )
+        if isinstance(outcome, Deferred):
+            return _deferred(outcome)
+        published = outcome
+    return _answer(verb, await with_links(ctx, published))
 
-    async def record_container(container_id: str, request: ContainerRequest) -> None:
-        publications.add_container(publication_id, container_id, json.dumps(asdict(request)))
 
-    hook: ContainerHook = record_container
-    detail = (
-        f"reply to {reply_to_id}: {text}"
-        if reply_to_id
-        else f"quote of {quote_post_id}: {text}"
-        if quote_post_id
-        else f"{text} | {' | '.join(poll_options)}"
-        if poll_options
-        else text
+def _deferred(outcome: Deferred) -> Reply:
+    if outcome.due_at is None:
+        return Reply(
+            f"Queued as #{outcome.id}: Threads is taking a while. The link follows here once "
+            "it is published."
+        )
+    return Reply(
+        f"Queued as #{outcome.id}: {outcome.reason}. The link follows here once it is published."
     )
-    try:
-        published = await _publish_text(
-            ctx,
-            options,
-            hook,
-            publication_id,
-            reply_to_id=reply_to_id,
-            quote_post_id=quote_post_id,
-            poll_options=poll_options,
-        )
-    except ThreadsError as exc:
-        publications.finish(publication_id, error=exc.reason)
-        ctx.store.audit.record(command.chat, command.user, kind, detail, "error", exc.reason)
-        raise
-    publications.finish(publication_id)
-    ctx.store.audit.record(command.chat, command.user, kind, detail, "ok", None)
-    return published
-
-
-async def _publish_text(
-    ctx: Context,
-    options: PostOptions,
-    hook: ContainerHook,
-    publication_id: int,
-    *,
-    reply_to_id: str | None,
-    quote_post_id: str | None,
-    poll_options: Sequence[str],
-) -> list[Published]:
-    """One post; over the limit, a reply chain or one post with a text attachment
-    (long:..., else [publishing] long_text)."""
-    text = options.text
-    long_text = options.long_text or ctx.long_text
-    try:
-        if long_text == "attachment" and text_length(text) > TEXT_LIMIT and not poll_options:
-            one = await ctx.publisher.long_text(
-                text,
-                reply_to_id=reply_to_id,
-                quote_post_id=quote_post_id,
-                topic_tag=first_topic_tag(text),
-                reply_control=options.reply_control,
-                link_attachment=options.link,
-                on_container=hook,
-            )
-            _record_published(ctx, publication_id, [one])
-            return [one]
-        # The first #tag becomes the post's topic; the text keeps it as written.
-        published = await ctx.publisher.chain(
-            text,
-            reply_to_id=reply_to_id,
-            quote_post_id=quote_post_id,
-            topic_tag=first_topic_tag(text),
-            poll_options=poll_options,
-            reply_control=options.reply_control,
-            link_attachment=options.link,
-            on_container=hook,
-        )
-    except ChainIncomplete as exc:
-        _record_published(ctx, publication_id, exc.published)
-        # The answer lists what went out: as links people can open, not raw media ids.
-        linked = await _with_links(ctx, exc.published)
-        raise ChainIncomplete(exc.reason, published=linked, cause=exc.cause) from exc
-    _record_published(ctx, publication_id, published)
-    return published
-
-
-def _record_published(ctx: Context, publication_id: int, published: list[Published]) -> None:
-    for part in published:
-        ctx.store.publications.add_published(publication_id, part.id, part.permalink)
-
-
-async def _with_links(ctx: Context, published: list[Published]) -> list[Published]:
-    """Every part with a link for the answer. A permalink Threads did not give at publish
-    time (its read failed: the moment a chain breaks is often a bad moment for Threads) is
-    asked for once more; failing that, the account's profile, where the post is listed."""
-    linked: list[Published] = []
-    for part in published:
-        if part.permalink is None:
-            permalink = None
-            try:
-                permalink = (await ctx.threads.media(part.id)).permalink
-            except ThreadsError as exc:
-                log.info("no permalink for published post %s: %s", part.id, exc.reason)
-            if permalink is None and ctx.me is not None:
-                permalink = profile_url(ctx.me.username)
-            part = replace(part, permalink=permalink)
-        linked.append(part)
-    return linked
 
 
 def _answer(verb: str, published: list[Published]) -> Reply:

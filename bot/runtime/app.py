@@ -13,6 +13,7 @@ from adapters.base import ChatAdapter
 from bot.bridge import Bridge
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.commands import Context
+from bot.commands.publish_request import PublishRequest, execute
 from bot.config import Config
 from bot.events import Destination, Profile
 from bot.media.pipeline import MediaPipeline
@@ -28,13 +29,15 @@ from bot.runtime.wiring import admin_destinations, build_adapters, configured_se
 from bot.tasks import spawn
 from bot.threads.client import ThreadsClient
 from bot.threads.errors import AuthError, ThreadsError
-from bot.threads.publish import Publisher
+from bot.threads.publish import Published, Publisher
 from jobs.delivery import DeliveryWorker
 from jobs.discovery import DiscoveryBudget, PlannedPolling
 from jobs.discovery_pause import DiscoveryPause
 from jobs.maintenance import Maintenance
 from jobs.polling import PollOutcome, SourcePoller
+from jobs.publish_worker import PublishWorker
 from jobs.scheduler import PollScheduler
+from storage.publish_queue import QueuedPost
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -132,6 +135,16 @@ class BridgeApp:
             },
             publisher_roles={"discord": frozenset(str(r) for r in config.discord.publisher_roles)},
         )
+        # Every publish goes through the durable queue and its one worker.
+        self.publishing = PublishWorker(
+            self.store.queue,
+            self.store.publications,
+            self._publish_row,
+            quota=self.threads.publishing_limit,
+            notify=self._notify,
+            clock=self.clock,
+        )
+        self.ctx.publishing = self.publishing
         media_store, self.media_relay = build_media_store(config, self.store, self.clock)
         self.ctx.media = MediaPipeline(media_store, clock=self.clock)
         self.bridge = Bridge(self.ctx)
@@ -176,6 +189,8 @@ class BridgeApp:
         if rejected is not None:  # told now that the adapters can carry the alert
             await self.maintenance.token_rejected(rejected)
         await settle_publications(self.store, self.publisher, self._notify)
+        self.publishing.recover()  # after the containers were settled by status
+        self.publishing.start()
         self.delivery.start()
         self.scheduler.start(self.store.sources.active())
         self.discovery.paused = self.discovery_pause.restore()
@@ -188,6 +203,12 @@ class BridgeApp:
             len(self.store.sources.active()),
             len(self.adapters),
         )
+
+    async def _publish_row(
+        self, row: QueuedPost, on_started: Callable[[int], None]
+    ) -> list[Published]:
+        request = PublishRequest.from_json(row.request)
+        return await execute(self.ctx, row.chat, row.user, request, on_started)
 
     async def _start_relay(self) -> None:
         """The media relay, when it is the media store. A port that cannot be opened turns
@@ -228,6 +249,7 @@ class BridgeApp:
             ("the health server", self.health.stop),
             *((("the media relay", self.media_relay.stop),) if self.media_relay else ()),
             ("the scheduler", lambda: self.scheduler.stop(grace)),
+            ("publishing", self.publishing.stop),
             ("polling", lambda: self.poller.wait_idle(grace)),
             ("delivery", self.delivery.stop),  # before the adapters: it sends through them
             *((f"the {a.platform} adapter", a.stop) for a in reversed(self.adapters)),

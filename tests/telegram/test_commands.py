@@ -226,13 +226,17 @@ async def test_status(start_bridge: BridgeFactory) -> None:
 
 
 async def test_threads_errors_in_plain_words(bridge: Bridge) -> None:
-    bridge.sim.fail_next("POST", "/*/threads", kind="rate_limit")
-    limited = await bridge.command(PRIVATE, PUBLISHER, "/post hello")
     bridge.sim.fail_next("GET", "/profile_lookup", kind="auth")
     expired = await bridge.command(PRIVATE, PUBLISHER, "/profile bob")
+    bridge.sim.fail_next("POST", "/*/threads", kind="rate_limit")
+    limited = await bridge.command(PRIVATE, PUBLISHER, "/post hello")
 
-    assert reads(limited) == (
-        "Threads is limiting how often we can do that right now. Try again later."
-    )
     assert reads(expired).startswith("The bridge's Threads login has expired")
-    assert bridge.sim.posts_by("alice") == []
+    # Meta said slow down: nothing is lost, the post waits in the queue and goes later.
+    assert reads(limited).startswith(
+        "Queued as #1: Threads is limiting how often the bridge can publish right now; it "
+        "tries again at about "
+    )
+    *_, published = await bridge.delivered(PRIVATE, 3)
+    (post,) = bridge.sim.posts_by("alice")
+    assert reads(published) == f"Published on Threads (queued #1): {post.permalink}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.telegram.conftest import GROUP, MEMBER, PRIVATE, PUBLISHER, Bridge
 
 
@@ -12,6 +14,7 @@ async def test_a_slow_post_does_not_hold_up_other_chats(bridge: Bridge) -> None:
     bridge.tg.send_command(PRIVATE, PUBLISHER, "/help")  # same chat: after the /post
 
     other_chat = await bridge.command(GROUP, MEMBER, "/help")
+    await asyncio.wait_for(bridge.sim.containers_created(1), 10)  # the /post waits on it
 
     assert "/watch USERNAME" in other_chat.visible_text
     assert bridge.tg.sent_to(PRIVATE) == []  # the /post is still waiting, and so is its /help
