@@ -72,12 +72,16 @@ async def _check_relay(config: Config, public_url: str) -> AsyncIterator[Check]:
     parts = urlsplit(public_url)
     host = parts.hostname or ""
     try:
-        addresses = await _resolve(host, parts.port or (443 if parts.scheme == "https" else 80))
-    except OSError as exc:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        yield Check("media.public_url", False, f"{parts.netloc} does not end in a valid port")
+        return
+    try:
+        addresses = await _resolve(host, port)
+    except (OSError, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         yield Check(
-            "media.public_url",
-            False,
-            f"{host} does not resolve ({exc.strerror or exc}); check the host name",
+            "media.public_url", False, f"{host} does not resolve ({reason}); check the host name"
         )
         return
     for address in addresses:
@@ -164,8 +168,8 @@ async def _probe_relay(config: Config, public_url: str, listen: str) -> Check:
 def _port_taken(config: Config, first: _Answer, listen: str, exc: OSError) -> Check:
     """listen_host:listen_port could not be opened, and public_url did not prove the relay."""
     pid = running_pid(config.storage.path)
-    if pid is not None:
-        held = f"the running bridge (pid {pid}) holds {listen}"
+    if pid is not None:  # its relay, or what kept it from listening (its log says which)
+        held = f"the running bridge (pid {pid}) should be listening on {listen}"
     elif exc.errno == errno.EADDRINUSE:
         held = f"{listen} is in use by another program"
     else:

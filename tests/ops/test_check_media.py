@@ -5,6 +5,7 @@ closed port (check then serves the probe itself for a moment), and an S3 bucket 
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 import uuid
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from bot.config import Config, parse_config
 from bot.runtime.check import run_checks
 from bot.runtime.media import build_relay
 from bot.runtime.media_check import address_problem
+from bot.runtime.runlock import hold_run_lock
 from bot.runtime.web_server import WebServer
 from simulator import SimUser, ThreadsSimulator
 from storage.store import Store
@@ -175,6 +177,45 @@ async def test_with_the_bridge_stopped_check_serves_the_probe_itself(
     ]
     assert nothing_listens(port)  # the temporary relay is gone
     assert files_in(tmp_path) == []  # and nothing was written: no database, no media folder
+
+
+async def test_a_running_bridge_that_public_url_does_not_reach(
+    tmp_path: Path, sim: ThreadsSimulator, alice: SimUser
+) -> None:
+    port = free_port()
+    async with SomeOtherServer() as other:
+        cfg = config(tmp_path, sim, alice, public_url=other.url, listen_port=port)
+        store = Store.open(cfg.storage.path)
+        relay = build_relay(cfg, store, SkipAheadClock())
+        try:
+            with hold_run_lock(cfg.storage.path):  # the bridge runs, its relay on listen_port
+                await relay.start("127.0.0.1", port)
+                output = await media_lines(cfg)
+        finally:
+            await relay.stop()
+            store.close()
+
+    assert output[2] == (
+        "FAIL  media relay: public_url answers (HTTP 200), but not with this bridge's relay "
+        f"(is the proxy pointing at 127.0.0.1:{port}?); the running bridge (pid {os.getpid()}) "
+        f"should be listening on 127.0.0.1:{port}"
+    )
+
+
+async def test_a_running_bridge_without_its_relay_is_told_to_restart(
+    tmp_path: Path, sim: ThreadsSimulator, alice: SimUser
+) -> None:
+    """It was started before public_url was set: check's own relay answers in its place."""
+    port = free_port()
+    cfg = config(tmp_path, sim, alice, public_url=f"http://127.0.0.1:{port}", listen_port=port)
+    with hold_run_lock(cfg.storage.path):
+        output = await media_lines(cfg)
+
+    assert output[2] == (
+        "OK    media relay: public_url reaches this bridge's relay (tried with a temporary "
+        f"relay on 127.0.0.1:{port}: the running bridge (pid {os.getpid()}) does not serve it: "
+        "restart it)"
+    )
 
 
 async def test_public_url_leading_nowhere_says_why(
