@@ -104,7 +104,8 @@ async def _check_relay(config: Config, public_url: str) -> AsyncIterator[Check]:
             "of the relay and give its https:// address",
             warning=True,
         )
-    yield await _probe_relay(config, public_url, f"{media.listen_host}:{media.listen_port}")
+    listen_host = f"[{media.listen_host}]" if ":" in media.listen_host else media.listen_host
+    yield await _probe_relay(config, public_url, f"{listen_host}:{media.listen_port}")
 
 
 async def _resolve(host: str, port: int) -> list[IPAddress]:
