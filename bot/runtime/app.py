@@ -22,7 +22,7 @@ from bot.runtime.credentials import require_token, threads_client
 from bot.runtime.feeds import reconcile_feeds
 from bot.runtime.health import HealthServer
 from bot.runtime.logs import redact
-from bot.runtime.media import build_media_store
+from bot.runtime.media import build_media_store, media_status
 from bot.runtime.metrics import Metrics
 from bot.runtime.recovery import settle_publications
 from bot.runtime.wiring import admin_destinations, build_adapters, configured_secrets
@@ -168,11 +168,13 @@ class BridgeApp:
             quota=lambda: self.maintenance.last_quota,
             adapters=self.adapter_health,
             discovery=self.discovery,
+            relay=self.media_relay,
         )
         self.health = HealthServer(
             self.metrics,
             scheduler_running=lambda: self.scheduler.running,
             adapters=self.adapter_health,
+            media=lambda: media_status(config, self.media_relay),
         )
 
     def adapter_health(self) -> dict[str, bool]:

@@ -1,16 +1,17 @@
 """`threads-bridge check`: is the configuration right, and does every service accept it?
 
 One line per check, saying what to fix when it fails: first what `run` would refuse to start
-with on this machine (preflight.py), then each service. Nothing is written: the database is
-opened read-only (no migration, no chmod, no file created), and only when it exists.
+with on this machine (preflight.py), then each service, then the media store (media_check.py:
+can Meta fetch photos and videos from public_url or the bucket?). Nothing is written: the
+database is opened read-only (no migration, no chmod, no file created), and only when it exists.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,9 @@ import httpx
 from bot.config import Config
 from bot.events import SourceKind
 from bot.links import parse_webhook_url
+from bot.runtime.check_result import Check
 from bot.runtime.credentials import threads_client
+from bot.runtime.media_check import check_media
 from bot.runtime.preflight import delivery_notice, health_problem, storage_problem_of
 from bot.runtime.runlock import running_pid
 from bot.threads.errors import AuthError, PermissionDenied, ThreadsError, TransientError
@@ -31,24 +34,14 @@ from storage.sources import Sources
 from storage.tokens import Tokens
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str
-    # A problem of this machine or configuration that `run` would refuse to start with.
-    local: bool = False
-    # Not a failure, but worth saying (ok stays True).
-    warning: bool = False
-
-    def line(self) -> str:
-        state = "WARN" if self.warning else "OK  " if self.ok else "FAIL"
-        return f"{state}  {self.name}: {self.detail}"
-
-
 async def run_checks(
-    config: Config, config_path: str, *, health_port: int | None = None
+    config: Config,
+    config_path: str,
+    *,
+    health_port: int | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> AsyncIterator[Check]:
+    """Every check in order; `env` is where S3 credentials are read (os.environ if None)."""
     yield Check("config", True, f"{config_path} is valid")
     for check in _local_checks(config, health_port):
         yield check
@@ -61,6 +54,8 @@ async def run_checks(
             yield check
         async for check in _check_webhooks(config):
             yield check
+    async for check in check_media(config, os.environ if env is None else env):
+        yield check
 
 
 def _local_checks(config: Config, health_port: int | None) -> list[Check]:

@@ -7,13 +7,16 @@ from collections.abc import Callable, Mapping
 
 from aiohttp import web
 
+from bot.runtime.media import MediaStatus
 from bot.runtime.metrics import Metrics
 from bot.runtime.web_server import WebServer
 
 
 class HealthServer(WebServer):
     """/healthz answers 200 only while polling runs and every chat adapter is connected (503
-    otherwise, with what is down); /metrics is the Prometheus text format."""
+    otherwise, with what is down); a media relay that should run and does not makes the status
+    "degraded", still 200 (posts keep flowing, text still publishes). /metrics is the
+    Prometheus text format."""
 
     name = "health and metrics server"
 
@@ -23,11 +26,13 @@ class HealthServer(WebServer):
         *,
         scheduler_running: Callable[[], bool],
         adapters: Callable[[], Mapping[str, bool]],
+        media: Callable[[], MediaStatus] = lambda: MediaStatus("off"),
     ) -> None:
         super().__init__()
         self._metrics = metrics
         self._scheduler_running = scheduler_running
         self._adapters = adapters
+        self._media = media
 
     def build_app(self) -> web.Application:
         app = web.Application()
@@ -38,11 +43,14 @@ class HealthServer(WebServer):
     async def _healthz(self, request: web.Request) -> web.Response:
         adapters = dict(self._adapters())
         scheduler = self._scheduler_running()
+        media = self._media()
         healthy = scheduler and all(adapters.values())
+        status = "unhealthy" if not healthy else "degraded" if media.degraded else "ok"
         body = {
-            "status": "ok" if healthy else "unhealthy",
+            "status": status,
             "scheduler": scheduler,
             "adapters": adapters,
+            "media": media.as_json(),
         }
         return web.Response(
             text=json.dumps(body),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.clock import Clock
@@ -53,3 +54,28 @@ def build_media_store(
         return None, None
     relay = build_relay(config, store, clock)
     return relay, relay
+
+
+@dataclass(frozen=True, slots=True)
+class MediaStatus:
+    """What /healthz says of the media store: "off", "s3", or "relay" and whether it runs."""
+
+    store: str
+    running: bool | None = None  # the relay only
+
+    @property
+    def degraded(self) -> bool:
+        """A relay that should serve but does not (its port was taken): text still posts."""
+        return self.store == "relay" and not self.running
+
+    def as_json(self) -> dict[str, object]:
+        body: dict[str, object] = {"store": self.store}
+        if self.running is not None:
+            body["running"] = self.running
+        return body
+
+
+def media_status(config: Config, relay: MediaRelay | None) -> MediaStatus:
+    if relay is not None:
+        return MediaStatus("relay", relay.running)
+    return MediaStatus("s3" if config.media.backend == "s3" else "off")

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 
 from prometheus_client import CollectorRegistry, Counter, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from bot.media.relay import MediaRelay
 from bot.threads.errors import ThreadsError
 from bot.threads.models import PublishingLimit
 from jobs.discovery import DiscoveryBudget
@@ -28,6 +29,7 @@ class Metrics:
         quota: Callable[[], PublishingLimit | None],
         adapters: Callable[[], Mapping[str, bool]],
         discovery: DiscoveryBudget | None = None,
+        relay: MediaRelay | None = None,
     ) -> None:
         self.registry = CollectorRegistry()
         self.polls = Counter(
@@ -48,6 +50,8 @@ class Metrics:
         self.registry.register(_StateCollector(store, quota, adapters))
         if discovery is not None:
             self.registry.register(_DiscoveryCollector(discovery))
+        if relay is not None:
+            self.registry.register(_RelayCollector(relay))
 
     def record_poll(self, *, new_posts: int, failed: bool) -> None:
         self.polls.labels(result="error" if failed else "ok").inc()
@@ -150,3 +154,22 @@ class _DiscoveryCollector(Collector):
         for source in self._discovery.profiles():
             intervals.add_metric([source.label], self._discovery.interval(source))
         yield intervals
+
+
+class _RelayCollector(Collector):
+    """The built-in media relay: whether it serves, and the files Meta fetched from it."""
+
+    def __init__(self, relay: MediaRelay) -> None:
+        self._relay = relay
+
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+        yield GaugeMetricFamily(
+            f"{PREFIX}_media_relay_running",
+            "1 while the media relay listens (0: photos and videos from chat cannot be posted)",
+            value=1 if self._relay.running else 0,
+        )
+        yield CounterMetricFamily(
+            f"{PREFIX}_media_files_served",
+            "Files the media relay served (Meta fetching photos and videos from chat)",
+            value=self._relay.fetches,
+        )

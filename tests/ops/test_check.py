@@ -23,6 +23,8 @@ from tests.fakes.discord.harness import TEXT, populate
 from tests.fakes.telegram import FakeTelegram
 
 GROUP = -1001000000009
+# The last line while [media] public_url is unset (tests/ops/test_check_media.py has the rest).
+MEDIA_OFF = "OK    media: off (set [media] public_url to publish photos and videos from chat)"
 
 
 def config(tmp_path: Path, sim: ThreadsSimulator, token: str, **sections: Any) -> Any:
@@ -59,6 +61,7 @@ async def test_everything_fine(tmp_path: Path, sim: ThreadsSimulator, alice: Sim
         "OK    feeds[0].telegram_chat: supergroup Fans",
         "OK    discord: bot Threads Bridge",
         "OK    feeds[0].discord_channel: #general",
+        MEDIA_OFF,
     ]
 
 
@@ -96,8 +99,9 @@ async def test_a_chat_the_bot_is_not_in(
         )
         checks: list[Check] = [c async for c in run_checks(cfg, "config.toml")]
 
-    assert checks[-1].name == "feeds[0].telegram_chat" and not checks[-1].ok
-    assert "add the bot to the group" in checks[-1].detail
+    (chat,) = [c for c in checks if c.name == "feeds[0].telegram_chat"]
+    assert not chat.ok
+    assert "add the bot to the group" in chat.detail
 
 
 async def test_the_command_exits_non_zero_on_failure(
@@ -124,6 +128,7 @@ async def test_the_command_exits_non_zero_on_failure(
         "FAIL  threads: the access token was rejected (The Threads access token was rejected: "
         "Invalid OAuth access token - Cannot parse access token); sign in again with "
         "`threads-bridge auth url`",
+        MEDIA_OFF,
     ]
 
 
@@ -173,10 +178,11 @@ async def test_an_html_error_page_from_telegram_is_one_line(
         )
         output = await lines(cfg)
 
-    assert output[-2:] == [
+    assert output[-3:] == [
         "OK    telegram: bot @threads_bridge_test_bot",
         "FAIL  feeds[0].telegram_chat: Telegram answered 502 with something that is not its "
         "API's JSON (a proxy or an outage?); try again later, or check telegram.api_base",
+        MEDIA_OFF,
     ]
 
 
@@ -200,11 +206,12 @@ async def test_discord_webhooks_are_probed(
         )
         output = await lines(cfg)
 
-    assert output[-2:] == [
+    assert output[-3:] == [
         f"OK    feeds[0].discord_webhook: webhook Kept into channel {TEXT}",
         f"FAIL  feeds[1].discord_webhook: Discord does not know webhook {gone_id} (deleted, or "
         "its token was reset); create one in the channel's settings (Integrations -> "
         "Webhooks) and put its URL here",
+        MEDIA_OFF,
     ]
     assert not [line for line in output if gone.rsplit("/", 1)[1] in line]
 

@@ -34,7 +34,12 @@ async def test_healthz_follows_the_scheduler_and_the_adapters(
         broken = await http.get(url)
 
     assert healthy.status_code == 200
-    assert healthy.json() == {"status": "ok", "scheduler": True, "adapters": {"telegram": True}}
+    assert healthy.json() == {
+        "status": "ok",
+        "scheduler": True,
+        "adapters": {"telegram": True},
+        "media": {"store": "off"},
+    }
     assert broken.status_code == 503
     assert broken.json()["adapters"] == {"telegram": False}
 
