@@ -172,3 +172,13 @@ async def test_the_context_menu_on_a_text_message_publishes_its_text(
     (published,) = top_level(bridge)
     assert done.text == f"Cross-posted on Threads: {published.permalink}"
     assert (published.media_type, published.text) == ("TEXT_POST", "Words only, from Discord")
+
+
+async def test_an_image_over_8_mb_is_refused_by_the_size_discord_reports(
+    bridge: Bridge, alice: SimUser
+) -> None:
+    big = JPEG + bytes(9 * 1024 * 1024)
+    answer = await post(bridge, PUBLISHER, media1=Upload("huge.jpg", big, "image/jpeg"))
+
+    assert answer.text == "An image on Threads is at most 8 MB; this one is 9 MB."
+    assert top_level(bridge) == [] and bridge.discord.cdn.downloads == []
