@@ -16,7 +16,7 @@ import yarl
 from discord import app_commands
 from discord.utils import escape_markdown
 
-from adapters.discord.commands import build_threads_group
+from adapters.discord.commands import build_crosspost_menu, build_threads_group
 from adapters.discord.destinations import user_id_of, webhook_id_of
 from adapters.discord.errors import classify
 from adapters.discord.render import DiscordMessage, render_item
@@ -32,7 +32,7 @@ from adapters.link import Link
 from adapters.reconnect import Reconnector
 from bot.bridge import Bridge, RefusalWording
 from bot.confirm import CONFIRM
-from bot.events import Destination, FeedItem, Platform
+from bot.events import Command, Destination, FeedItem, Platform
 from bot.outbound import DestinationGone, RateLimits, RetryAfter
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ class _Client(discord.Client):
 
     async def setup_hook(self) -> None:
         self.tree.add_command(build_threads_group(self.adapter.run_command, self.adapter.suggest))
+        self.tree.add_command(build_crosspost_menu(self.adapter.crosspost_message))
         self.add_dynamic_items(ReplyButton, ConfirmButton)
         await self.adapter.sync_commands(self.tree)
 
@@ -258,8 +259,26 @@ class DiscordAdapter:
 
     # -- commands --------------------------------------------------------------------------
 
-    async def run_command(self, interaction: discord.Interaction, name: str, args: str) -> None:
-        command = command_of(interaction, name, args)
+    async def run_command(
+        self,
+        interaction: discord.Interaction,
+        name: str,
+        args: str,
+        *,
+        attachments: Sequence[discord.Attachment] = (),
+    ) -> None:
+        command = command_of(interaction, name, args, attachments=attachments)
+        await self._answer(command, interaction)
+
+    async def crosspost_message(
+        self, interaction: discord.Interaction, message: discord.Message
+    ) -> None:
+        """The "Cross-post to Threads" context menu: /crosspost of that message."""
+        command = command_of(interaction, "crosspost", "", answered=message)
+        await self._answer(command, interaction)
+
+    async def _answer(self, command: Command, interaction: discord.Interaction) -> None:
+        """A refusal at once and ephemerally; otherwise deferred, run, answered in followups."""
         refusal = self._bridge.refused(command)  # quick: worded, and audited, at once
         if refusal is not None:
             await interaction.response.send_message(

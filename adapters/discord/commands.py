@@ -1,19 +1,80 @@
-"""The `/threads` slash command group: typed options, descriptions, autocomplete.
+"""The `/threads` slash command group (typed options, descriptions, autocomplete) and the
+"Cross-post to Threads" message context menu.
 
 Discord sets default member permissions per top-level command only (subcommands cannot have
 their own), and `/threads post`, `list` and `profile` are for everyone, so Manage Server for
-`watch` and `unwatch` is enforced when they run (see translate.py and the Bridge).
+`watch` and `unwatch` is enforced when they run (see translate.py and the Bridge); so is
+being a publisher, for the context menu too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
 
 import discord
 from discord import app_commands
 
-Run = Callable[[discord.Interaction, str, str], Awaitable[None]]
+CROSSPOST_MENU = "Cross-post to Threads"
+MEDIA_OPTIONS = 10  # a Discord message holds at most 10 files
+
+
+class Run(Protocol):
+    """Runs a command for an interaction; `attachments`: files given with it, in order."""
+
+    def __call__(
+        self,
+        interaction: discord.Interaction,
+        name: str,
+        args: str,
+        /,
+        *,
+        attachments: Sequence[discord.Attachment] = (),
+    ) -> Awaitable[None]: ...
+
+
 Suggest = Callable[[discord.Interaction, str], list[app_commands.Choice[str]]]
+CrossPost = Callable[[discord.Interaction, discord.Message], Awaitable[None]]
+
+REPLY_CHOICES = [
+    app_commands.Choice(name="Everyone", value="everyone"),
+    app_commands.Choice(name="Profiles the account follows", value="following"),
+    app_commands.Choice(name="Profiles mentioned in the post", value="mentioned"),
+    app_commands.Choice(name="The account's followers", value="followers"),
+    app_commands.Choice(name="Only the author of the post", value="author"),
+]
+LONG_TEXT_CHOICES = [
+    app_commands.Choice(name="A chain of replies", value="chain"),
+    app_commands.Choice(name="A text attachment (up to 10,000 characters)", value="attachment"),
+]
+MEDIA_HELP = "A photo or video (JPEG, PNG, MP4, MOV); several become a carousel"
+
+
+def post_text(
+    text: str,
+    *,
+    replies: str | None = None,
+    link: str | None = None,
+    long_text: str | None = None,
+) -> str:
+    """The `/post` arguments the core reads: the post options given, as leading
+    `replies:X link:Y long:Z` tokens, then the text."""
+    tokens = [
+        f"{key}:{value.strip()}"
+        for key, value in (("replies", replies), ("link", link), ("long", long_text))
+        if value is not None and value.strip()
+    ]
+    return " ".join([*tokens, text.strip()]).strip()
+
+
+def build_crosspost_menu(crosspost: CrossPost) -> app_commands.ContextMenu:
+    """Apps > "Cross-post to Threads" on any message: that message (text, photos, videos)
+    published to Threads, by a publisher."""
+
+    async def cross_post(interaction: discord.Interaction, message: discord.Message) -> None:
+        await crosspost(interaction, message)
+
+    return app_commands.ContextMenu(name=CROSSPOST_MENU, callback=cross_post)
 
 
 def build_threads_group(run: Run, suggest: Suggest) -> app_commands.Group:
@@ -36,9 +97,40 @@ def build_threads_group(run: Run, suggest: Suggest) -> app_commands.Group:
         await run(interaction, "list", "")
 
     @group.command(name="post", description="Publish to Threads (publishers only)")
-    @app_commands.describe(text="What to post; long text becomes a reply chain")
-    async def post(interaction: discord.Interaction, text: str) -> None:
-        await run(interaction, "post", text)
+    @app_commands.describe(
+        text="What to post (optional when media is attached)",
+        **{f"media{n}": MEDIA_HELP for n in range(1, MEDIA_OPTIONS + 1)},
+        replies="Who may reply (default: everyone)",
+        link="A link to attach to the post (shown as a preview card)",
+        long_text="Text over 500 characters: a reply chain (default) or a text attachment",
+    )
+    @app_commands.choices(replies=REPLY_CHOICES, long_text=LONG_TEXT_CHOICES)
+    async def post(
+        interaction: discord.Interaction,
+        text: str | None = None,
+        media1: discord.Attachment | None = None,
+        media2: discord.Attachment | None = None,
+        media3: discord.Attachment | None = None,
+        media4: discord.Attachment | None = None,
+        media5: discord.Attachment | None = None,
+        media6: discord.Attachment | None = None,
+        media7: discord.Attachment | None = None,
+        media8: discord.Attachment | None = None,
+        media9: discord.Attachment | None = None,
+        media10: discord.Attachment | None = None,
+        replies: app_commands.Choice[str] | None = None,
+        link: str | None = None,
+        long_text: app_commands.Choice[str] | None = None,
+    ) -> None:
+        given = (media1, media2, media3, media4, media5, media6, media7, media8, media9, media10)
+        args = post_text(
+            text or "",
+            replies=replies.value if replies else None,
+            link=link,
+            long_text=long_text.value if long_text else None,
+        )
+        media = [m for m in given if m is not None]
+        await run(interaction, "post", args, attachments=media)
 
     @group.command(name="poll", description="Publish a question with a poll (publishers only)")
     @app_commands.describe(

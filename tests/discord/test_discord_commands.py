@@ -152,7 +152,8 @@ async def test_profile_and_status(bridge: Bridge) -> None:
 
 async def test_global_commands_work_in_a_direct_message(start_bridge: BridgeFactory) -> None:
     bridge: Bridge = await start_bridge(discord={"guild_ids": []})
-    assert [c["name"] for c in bridge.discord.commands()] == ["threads"]
+    synced = [(c["name"], c["type"]) for c in bridge.discord.commands()]
+    assert synced == [("threads", 1), ("Cross-post to Threads", 3)]  # 3: a message command
     bridge.sim.add_profile("bob", followers=5000)
     bridge.discord.add_user(PUBLISHER + 100, "dm_user")
     answer = await bridge.slash(PUBLISHER + 100, "watch", channel=None, guild=None, username="bob")

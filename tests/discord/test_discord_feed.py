@@ -12,8 +12,8 @@ def buttons(message: object) -> list[dict[str, object]]:
 
 
 async def test_commands_are_synced_to_the_guild(bridge: Bridge) -> None:
-    (group,) = bridge.discord.commands(GUILD)
-    assert group["name"] == "threads"
+    group, menu = bridge.discord.commands(GUILD)
+    assert (group["name"], menu["name"], menu["type"]) == ("threads", "Cross-post to Threads", 3)
     assert [o["name"] for o in group["options"]] == [
         "watch",
         "unwatch",

@@ -11,6 +11,7 @@ from .errors import FormErrors
 from .state import DiscordState
 
 NAME = re.compile(r"^[-_'\w]{1,32}$")
+MENU_NAME = re.compile(r"^[-_'\w](?:[-_' \w]{0,30}[-_'\w])?$")
 CHAT_INPUT = 1
 SUBCOMMANDS = (1, 2)
 COMMANDS_MAX = 100
@@ -72,9 +73,12 @@ def _stored(
 
 def _check_command(command: dict[str, Any], kind: int, errors: FormErrors, path: Path) -> None:
     name = command.get("name")
+    # Slash command names are one lowercase word; a user or message command's name is what
+    # the Apps menu shows, so it may have capitals and spaces ("Cross-post to Threads").
+    pattern = NAME if kind == CHAT_INPUT else MENU_NAME
     if (
         not isinstance(name, str)
-        or not NAME.match(name)
+        or not pattern.match(name)
         or (kind == CHAT_INPUT and name != name.lower())
     ):
         errors.add((*path, "name"), "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")

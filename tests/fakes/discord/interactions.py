@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import payloads
+from .cdn import Cdn, Upload
 from .options import command_options
 from .state import DiscordState
 
 APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
+CHAT_INPUT, USER_COMMAND, MESSAGE_COMMAND = 1, 2, 3  # application command types
 GUILD_CONTEXT, BOT_DM_CONTEXT = 0, 1
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
@@ -40,6 +42,7 @@ class PendingInteraction:
     user_id: int
     created: float
     command_name: str | None = None
+    command_type: int = CHAT_INPUT
     message_id: int | None = None  # the message a clicked component sits on
     callback_type: int | None = None
     original_message_id: int | None = None
@@ -60,15 +63,16 @@ class PendingInteraction:
         }
         if self.command_name is not None:
             data["name"] = self.command_name
-            data["command_type"] = 1
+            data["command_type"] = self.command_type
         if self.message_id is not None:
             data["interacted_message_id"] = str(self.message_id)
         return data
 
 
 class InteractionFactory:
-    def __init__(self, state: DiscordState) -> None:
+    def __init__(self, state: DiscordState, cdn: Cdn | None = None) -> None:
         self.state = state
+        self.cdn = cdn
 
     def new_token(self, interaction_id: int) -> str:
         """Discord's shape: base64 of `interaction:<id>:<secret>` (URL-safe characters)."""
@@ -140,7 +144,15 @@ class InteractionFactory:
         synced, scope = self.find_command(name, guild_id)
         pending, data = self.base(kind, guild_id, channel_id, user_id)
         pending.command_name = " ".join([name, *path])
-        built, resolved = command_options(self.state, synced, path, options, guild_id, focused)
+
+        def attach(upload: Upload) -> dict[str, Any]:
+            if self.cdn is None:
+                raise ValueError("fake Discord: attachment options need the CDN")
+            return self.cdn.attachment(pending.channel_id, upload, ephemeral=True)
+
+        built, resolved = command_options(
+            self.state, synced, path, options, guild_id, focused, attach
+        )
         inner: dict[str, Any] = {"id": synced["id"], "name": name, "type": 1, "options": built}
         if scope is not None:
             inner["guild_id"] = str(scope)
@@ -149,14 +161,39 @@ class InteractionFactory:
         data["data"] = inner
         return pending, data
 
-    def find_command(self, name: str, guild_id: int | None) -> tuple[dict[str, Any], int | None]:
+    def message_command(
+        self, guild_id: int | None, channel_id: int | None, user_id: int, name: str, target: int
+    ) -> tuple[PendingInteraction, dict[str, Any]]:
+        """A message context-menu command (Apps > `name` on message `target`): type 2 with
+        data.type 3, the target's id and the message itself in resolved.messages (with its
+        content: Discord sends it whatever the bot's intents)."""
+        synced, scope = self.find_command(name, guild_id, MESSAGE_COMMAND)
+        pending, data = self.base(APPLICATION_COMMAND, guild_id, channel_id, user_id)
+        pending.command_name, pending.command_type = name, MESSAGE_COMMAND
+        message = self.state.message(pending.channel_id, target).payload
+        inner: dict[str, Any] = {
+            "id": synced["id"],
+            "name": name,
+            "type": MESSAGE_COMMAND,
+            "target_id": str(target),
+            "resolved": {"messages": {str(target): message}},
+        }
+        if scope is not None:
+            inner["guild_id"] = str(scope)
+        data["data"] = inner
+        return pending, data
+
+    def find_command(
+        self, name: str, guild_id: int | None, kind: int = CHAT_INPUT
+    ) -> tuple[dict[str, Any], int | None]:
         scopes: list[int | None] = [guild_id, None] if guild_id is not None else [None]
         for scope in scopes:
             for synced in self.state.commands.get(scope, []):
-                if synced["name"] == name and synced.get("type", 1) == 1:
+                if synced["name"] == name and synced.get("type", CHAT_INPUT) == kind:
                     return synced, scope
+        shown = f"/{name}" if kind == CHAT_INPUT else repr(name)
         raise LookupError(
-            f"fake Discord: /{name} was not synced (guild {guild_id} or global); "
+            f"fake Discord: {shown} was not synced (guild {guild_id} or global); "
             "run tree.sync() first"
         )
 

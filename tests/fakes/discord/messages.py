@@ -50,12 +50,16 @@ class Messages:
         files: list[tuple[str, int]] | None = None,
         message_id: int | None = None,
         record: bool = True,
+        attachments: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         """Store and record a new message; returns its payload (REST's answer). With
         `message_id`, a message with that id (a forum starter, a completed deferred
         response) is created or replaced; `record=False` stores without a SentMessage (the
-        "thinking..." placeholder of a deferred response)."""
+        "thinking..." placeholder of a deferred response, a message a person wrote).
+        `attachments`: attachment objects already stored (on the fake's CDN)."""
         files = files or []
+        if attachments is None:
+            attachments = self._attachments(channel.id, body, files)
         message_id = message_id or self.state.ids.next()
         flags = int(body.get("flags") or 0)
         allowed = body.get("allowed_mentions")
@@ -66,7 +70,7 @@ class Messages:
             "type": origin.message_type,
             "content": body.get("content") or "",
             "author": origin.author,
-            "attachments": self._attachments(channel.id, body, files),
+            "attachments": attachments,
             "embeds": [_embed(e) for e in body.get("embeds") or []],
             "components": self._components(body.get("components") or []),
             "mentions": [

@@ -1,15 +1,19 @@
 """The `data.options` tree of a slash command or autocomplete interaction, typed from the
-synced command definition, with `resolved` users, members, roles and channels."""
+synced command definition, with `resolved` users, members, roles, channels and attachments."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from . import payloads
+from .cdn import Upload
 from .state import DiscordState
 
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 4, 5, 6, 7, 8, 9, 10
+ATTACHMENT = 11
+Attach = Callable[[Upload], dict[str, Any]]  # stores an upload, returns its attachment object
 
 
 def command_options(
@@ -19,10 +23,12 @@ def command_options(
     values: dict[str, Any],
     guild_id: int | None,
     focused: str | None,
+    attach: Attach | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """(options, resolved) for invoking `synced` through the subcommand `path`. Raises
     ValueError for what Discord's client would never send (unknown or missing options,
-    a value outside the declared choices)."""
+    a value outside the declared choices). An attachment option's value is an Upload,
+    which `attach` stores: the option carries the attachment's id, `resolved` the object."""
     definitions: list[dict[str, Any]] = synced.get("options") or []
     chain: list[tuple[str, int]] = []
     for name in path:
@@ -35,7 +41,7 @@ def command_options(
         raise ValueError(f"/{synced['name']} {' '.join(path)} needs a subcommand")
     resolved: dict[str, dict[str, Any]] = {}
     leaf = [
-        _option(state, definitions, name, value, guild_id, resolved, focused == name)
+        _option(state, definitions, name, value, guild_id, resolved, focused == name, attach)
         for name, value in values.items()
     ]
     if focused is None:
@@ -58,6 +64,7 @@ def _option(
     guild_id: int | None,
     resolved: dict[str, dict[str, Any]],
     focused: bool,
+    attach: Attach | None,
 ) -> dict[str, Any]:
     definition = _by_name(definitions, name)
     if definition is None:
@@ -67,6 +74,13 @@ def _option(
     if focused:
         # While typing, Discord sends the partial input as text.
         option |= {"value": str(value), "focused": True}
+        return option
+    if kind == ATTACHMENT:
+        if not isinstance(value, Upload) or attach is None:
+            raise ValueError(f"the attachment option {name!r} takes an Upload")
+        attachment = attach(value)
+        resolved.setdefault("attachments", {})[attachment["id"]] = attachment
+        option["value"] = attachment["id"]
         return option
     option["value"] = _typed(kind, value)
     choices = definition.get("choices")

@@ -3,11 +3,15 @@ button clicks and modal submits. Each helper sends one event and returns what it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from . import payloads
 from .backend import Backend
+from .cdn import Upload
 from .gateway import Gateway
 from .interactions import APPLICATION_COMMAND, AUTOCOMPLETE, PendingInteraction, SentInteraction
+from .messages import Origin
 from .state import DiscordState
 
 
@@ -34,6 +38,41 @@ class InteractionPushes:
             APPLICATION_COMMAND, guild_id, channel_id, user_id, name, path, options or {}
         )
         return await self._push(pending, data)
+
+    async def invoke_message_command(
+        self,
+        guild_id: int | None,
+        channel_id: int,
+        user_id: int,
+        name: str,
+        message_id: int,
+    ) -> SentInteraction:
+        """A message context-menu command (right click > Apps > `name`) on a message the
+        fake holds, e.g. one from `write_message`."""
+        pending, data = self.backend.factory.message_command(
+            guild_id, channel_id, user_id, name, message_id
+        )
+        return await self._push(pending, data)
+
+    def write_message(
+        self, channel_id: int, user_id: int, content: str, uploads: Sequence[Upload] = ()
+    ) -> int:
+        """A message a person wrote in a channel, with files (served by the fake's CDN);
+        returns its id. No MESSAGE_CREATE is sent: a bot with only the guilds intent (the
+        bridge) is not told of members' messages."""
+        channel = self.state.channel(channel_id)
+        if channel.guild_id is not None:
+            self.state.member(channel.guild_id, user_id)
+        author = self.state.user(user_id)
+        origin = Origin("user", payloads.user(author), author.id)
+        cdn = self.backend.factory.cdn
+        if uploads and cdn is None:
+            raise ValueError("fake Discord: attachments need the CDN")
+        attachments = [cdn.attachment(channel_id, u) for u in uploads] if cdn else []
+        payload = self.backend.messages.create(
+            channel, {"content": content}, origin, record=False, attachments=attachments
+        )
+        return int(payload["id"])
 
     async def autocomplete(
         self,

@@ -15,6 +15,7 @@ from aiohttp import web
 from bot.runtime.web_server import WebServer
 
 from .backend import Backend
+from .cdn import Cdn
 from .dispatch import API_PREFIX, Dispatcher, PlannedFailure
 from .gateway import PRIVILEGED, Gateway
 from .interactions import InteractionFactory
@@ -81,6 +82,7 @@ class FakeDiscord(DiscordWorld, InteractionPushes, Observation, WebServer):
         self.state = DiscordState(self.bot_user, application_id, FakeUser(owner_id, "app-owner"))
         self.recorder: Recorder[FakeDiscord] = Recorder()
         self.limiter = RateLimiter(self.limits, clock)
+        self.cdn = Cdn(self.state.ids, lambda: self.url)
         self.gateway = Gateway(
             token,
             self.state,
@@ -94,7 +96,7 @@ class FakeDiscord(DiscordWorld, InteractionPushes, Observation, WebServer):
             state=self.state,
             recorder=self.recorder,
             messages=Messages(self.state, self.recorder),
-            factory=InteractionFactory(self.state),
+            factory=InteractionFactory(self.state, self.cdn),
             publish=self._publish,
             gateway_url=lambda: self.gateway_url,
             clock=clock,
@@ -109,6 +111,7 @@ class FakeDiscord(DiscordWorld, InteractionPushes, Observation, WebServer):
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._dispatcher.handle)
+        self.cdn.add_routes(app)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         return app
 
