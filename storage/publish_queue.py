@@ -1,8 +1,9 @@
 """The durable publish queue: every publish (a command, a cross-post, a schedule) is a row here
 before it goes to Threads, so a crash loses none and the worker publishes them in order.
 
-States: queued -> publishing -> published | failed; queued -> cancelled. A row found
-`publishing` after a restart is settled by its publication's containers (storage/publications).
+States: queued -> publishing -> published | failed; queued -> cancelled; review -> queued
+(approved) | rejected, for posts that wait for a publisher's approval. A row found `publishing`
+after a restart is settled by its publication's containers (storage/publications).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ QUEUED, PUBLISHING, PUBLISHED, FAILED, CANCELLED = (
     "failed",
     "cancelled",
 )
+REVIEW, REJECTED = "review", "rejected"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,7 @@ class PublishQueue:
         due_at: float | None = None,
         origin: str | None = None,
         now: float | None = None,
+        state: str = QUEUED,
     ) -> int:
         now = time.time() if now is None else now
         try:
@@ -79,7 +82,7 @@ class PublishQueue:
                     user.name,
                     request,
                     origin,
-                    QUEUED,
+                    state,
                     now if due_at is None else due_at,
                     now,
                     now,
@@ -154,6 +157,14 @@ class PublishQueue:
         cursor = self._db.execute(
             "UPDATE publish_queue SET request = ?, updated_at = ? WHERE id = ? AND state = ?",
             [request, time.time(), row_id, QUEUED],
+        )
+        return cursor.rowcount == 1
+
+    def decide(self, row_id: int, *, approved: bool) -> bool:
+        """review -> queued (approved) or rejected; False if it was decided already."""
+        cursor = self._db.execute(
+            "UPDATE publish_queue SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
+            [QUEUED if approved else REJECTED, time.time(), row_id, REVIEW],
         )
         return cursor.rowcount == 1
 
