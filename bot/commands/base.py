@@ -60,6 +60,10 @@ class PublishQueueView(Protocol):
     ) -> list[Published] | Deferred:
         """Queue a publish; its posts when it went out within the wait, else Deferred."""
 
+    def wake(self) -> None:
+        """A row was added or changed in the store directly (a cross-post, an approval, a
+        cancel): look at the queue again now."""
+
 
 class DiscoveryView(Protocol):
     """Meta's profile-discovery budget as commands report it (jobs/discovery.py)."""
