@@ -225,6 +225,7 @@ class Command:
     reply_to_message_id: str | None = None  # the chat message the command answers, if any
     user_roles: tuple[str, ...] = ()  # platform role ids (Discord), for role-based publishers
     attachments: tuple[Attachment, ...] = ()  # photos and videos sent with the command
+    message_id: str | None = None  # the command's own chat message (one publish per message)
     answered: ChatMessage | None = None  # the message the command answers, when it is known
     # Set only by the bridge, when it runs a command again because its confirmation button
     # was clicked (see `Confirm`): adapters never set it, so typing a command cannot.

@@ -179,7 +179,11 @@ class PublishWorker:
             else:
                 await self._safe_notify(row, _failure_text(row, exc))
             return
-        self._queue.finish(row.id, permalink=published[0].permalink if published else None)
+        self._queue.finish(
+            row.id,
+            permalink=published[0].permalink if published else None,
+            now=self._clock.time(),
+        )
         if waiter is not None and not waiter.done():
             waiter.set_result(published)
         else:

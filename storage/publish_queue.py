@@ -137,12 +137,24 @@ class PublishQueue:
         )
 
     def finish(
-        self, row_id: int, *, permalink: str | None = None, error: str | None = None
+        self,
+        row_id: int,
+        *,
+        permalink: str | None = None,
+        error: str | None = None,
+        now: float | None = None,
     ) -> None:
+        """publishing -> published (its time counts against the rolling quota) or failed."""
         self._db.execute(
             "UPDATE publish_queue SET state = ?, permalink = ?, error = ?, updated_at = ? "
             "WHERE id = ?",
-            [FAILED if error else PUBLISHED, permalink, error, time.time(), row_id],
+            [
+                FAILED if error else PUBLISHED,
+                permalink,
+                error,
+                time.time() if now is None else now,
+                row_id,
+            ],
         )
 
     def requeue(self, row_id: int, due_at: float) -> None:

@@ -312,3 +312,21 @@ def m009_publish_queue(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX publish_queue_due ON publish_queue (state, due_at, id)")
+
+
+@migrations()
+def m010_update_inbox(db: Database) -> None:
+    # Telegram updates, written down as getUpdates hands them over and before the library can
+    # confirm them to Telegram: one a kill -9 caught before it was handled is replayed at the
+    # next start (state pending -> working -> done; working again means interrupted).
+    db.execute(
+        """CREATE TABLE update_inbox (
+            platform TEXT NOT NULL,
+            update_id INTEGER NOT NULL,
+            raw TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending',
+            received_at REAL NOT NULL,
+            PRIMARY KEY (platform, update_id)
+        )"""
+    )
+    db.execute("CREATE INDEX update_inbox_state ON update_inbox (platform, state, update_id)")

@@ -23,6 +23,7 @@ from storage.publish_queue import PublishQueue
 from storage.sources import Sources
 from storage.subscriptions import Subscriptions
 from storage.tokens import Tokens
+from storage.update_inbox import UpdateInbox
 
 
 class Store:
@@ -42,6 +43,7 @@ class Store:
         self.state = BridgeState(db)
         self.confirmations = Confirmations(db)
         self.queue = PublishQueue(db)
+        self.inbox = UpdateInbox(db)
 
     @classmethod
     def open(cls, path: str | Path) -> Store:

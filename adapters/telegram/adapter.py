@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -22,10 +24,12 @@ from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import HTTPXRequest
@@ -89,7 +93,7 @@ class TelegramAdapter:
         )
         builder = builder.request(
             HTTPXRequest(connection_pool_size=256, httpx_kwargs={"verify": tls_context()})
-        ).get_updates_request(_PollRequest(self._poll_answered))
+        ).get_updates_request(_PollRequest(self._poll_answered, self._updates_received))
         # Files people send come from the file endpoint beside api_base (tests and proxies
         # alike), or from a self-hosted Bot API server's.
         builder = builder.base_file_url(file_api_base or file_base_of(api_base))
@@ -103,6 +107,13 @@ class TelegramAdapter:
         media = filters.PHOTO | filters.VIDEO | filters.Document.IMAGE | filters.Document.VIDEO
         self._app.add_handler(CallbackQueryHandler(self._on_confirm_click, pattern=CLICK_PATTERN))
         self._app.add_handler(MessageHandler(media & command_updates, self._on_media))
+        # Every update is written down as getUpdates hands it over (the library confirms it to
+        # Telegram with its next poll, handled or not), claimed before its handler and done
+        # after it: one a kill -9 caught in between is replayed at the next start, once.
+        self._inbox = bridge.ctx.store.inbox
+        self._album_updates: dict[tuple[int, int], int] = {}  # album message -> its update
+        self._app.add_handler(TypeHandler(Update, self._claim), group=-1)
+        self._app.add_handler(TypeHandler(Update, self._handled), group=1)
         self._app.add_error_handler(self._on_error)
         _updater_log.addFilter(_network_errors_in_one_line)
         self._initialized = self._started = False
@@ -135,6 +146,8 @@ class TelegramAdapter:
 
     async def _session(self, up: Callable[[], None]) -> None:
         await self._app.initialize()
+        for raw in self._inbox.interrupted(self.platform):
+            await self._app.update_queue.put(Update.de_json(json.loads(raw), self._app.bot))
         self._initialized = True
         await self._app.bot.set_my_commands(
             [(spec.name, spec.summary[:256]) for spec in self._bridge.commands.values()]
@@ -271,14 +284,47 @@ class TelegramAdapter:
         if message is None:
             return
         if message.media_group_id is not None:
+            self._album_updates[(message.chat.id, message.message_id)] = update.update_id
             self._albums.add(message)
         else:
             await self._dispatch(message)
 
     async def _on_album(self, messages: list[Message]) -> None:
         captioned = next((m for m in messages if m.caption), None)
-        if captioned is not None:
-            await self._dispatch(captioned, album=messages)
+        try:
+            if captioned is not None:
+                await self._dispatch(captioned, album=messages)
+        finally:
+            for message in messages:  # the album's updates are done once it was handled
+                update_id = self._album_updates.pop((message.chat.id, message.message_id), None)
+                if update_id is not None:
+                    self._inbox.done(self.platform, update_id)
+
+    # -- the inbox -------------------------------------------------------------------------
+
+    def _updates_received(self, payload: bytes) -> None:
+        try:
+            result = json.loads(payload).get("result")
+        except (ValueError, AttributeError):
+            return
+        if not isinstance(result, list):
+            return
+        for update in result:
+            if isinstance(update, dict) and isinstance(update.get("update_id"), int):
+                try:
+                    self._inbox.received(self.platform, update["update_id"], json.dumps(update))
+                except sqlite3.Error as exc:  # a full disk: handled all the same, unguarded
+                    log.warning("could not write a Telegram update down: %s", exc)
+
+    async def _claim(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not self._inbox.claim(self.platform, update.update_id):
+            raise ApplicationHandlerStop  # a copy of one handled (or in hand) already
+
+    async def _handled(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is not None and message.media_group_id is not None:
+            return  # done when its album is (see _on_album)
+        self._inbox.done(self.platform, update.update_id)
 
     async def _dispatch(self, message: Message, album: Sequence[Message] = ()) -> None:
         command = command_of(message, self._app.bot.username, album)
@@ -377,9 +423,12 @@ class _PollRequest(HTTPXRequest):
     """The getUpdates connection, telling the adapter whether each poll reached Telegram
     (python-telegram-bot reports failures, but not the recovery)."""
 
-    def __init__(self, answered: Callable[[bool], None]) -> None:
+    def __init__(
+        self, answered: Callable[[bool], None], received: Callable[[bytes], None]
+    ) -> None:
         super().__init__(connection_pool_size=1, httpx_kwargs={"verify": tls_context()})
         self._answered = answered
+        self._received = received
 
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         try:
@@ -388,6 +437,8 @@ class _PollRequest(HTTPXRequest):
             self._answered(False)
             raise
         self._answered(code < 500)
+        if code == 200:
+            self._received(payload)  # before python-telegram-bot reads (and confirms) them
         return code, payload
 
 

@@ -49,6 +49,7 @@ def command_of(
         reply_to_message_id=str(replied.message_id) if replied is not None else None,
         attachments=attachments_of(*(album or (message,))),
         answered=message_of(replied) if replied is not None else None,
+        message_id=str(message.message_id),
     )
 
 

@@ -15,6 +15,7 @@ from bot.links import parse_post_link
 from bot.threads.errors import InvalidParameter, ThreadsError
 from bot.threads.publish import Published
 from bot.threads.spoilers import mark_spoilers, unmark
+from storage.publish_queue import AlreadyQueued
 
 log = logging.getLogger(__name__)
 
@@ -180,13 +181,29 @@ async def submit(ctx: Context, command: Command, request: PublishRequest, verb: 
     if ctx.publishing is None:
         published = await execute(ctx, command.chat, command.user, request)
     else:
-        outcome = await ctx.publishing.submit(
-            request.kind, command.chat, command.user, request.to_json()
+        # One publish per chat message: a command the platform hands over again (after a
+        # crash, say) finds its row instead of queueing a second one.
+        chat = command.chat
+        origin = (
+            f"{chat.platform}:{chat.chat_id}:{command.message_id}" if command.message_id else None
         )
+        try:
+            outcome = await ctx.publishing.submit(
+                request.kind, chat, command.user, request.to_json(), origin=origin
+            )
+        except AlreadyQueued as exc:
+            return _already(ctx, exc.id)
         if isinstance(outcome, Deferred):
             return _deferred(outcome)
         published = outcome
     return _answer(verb, await with_links(ctx, published))
+
+
+def _already(ctx: Context, row_id: int) -> Reply:
+    row = ctx.store.queue.get(row_id)
+    if row is not None and row.permalink:
+        return Reply(f"Already published on Threads: {row.permalink}")
+    return Reply(f"Already queued as #{row_id}; the link follows here once it is published.")
 
 
 def _deferred(outcome: Deferred) -> Reply:

@@ -64,6 +64,7 @@ def test_a_private_chat_command_comes_from_the_chat_s_owner() -> None:
         user=ChatUser("1002", "Mel Lee"),
         chat=Destination(Platform.TELEGRAM, "1002"),
         role=Role.OWNER,
+        message_id="100",  # the command's own message: one publish per message
     )
 
 
@@ -224,6 +225,7 @@ def test_a_channel_post_comes_from_the_channel_and_its_admins() -> None:
         user=ChatUser("-1002000000002", "News"),
         chat=Destination(Platform.TELEGRAM, "-1002000000002"),
         role=Role.ADMIN,
+        message_id="100",
     )
 
 
@@ -253,7 +255,7 @@ def test_with_role_reads_a_get_chat_member_status(status: str, role: Role) -> No
     command = translate(message("/watch bob", GROUP))
     assert command is not None
     assert with_role(command, status) == Command(
-        "watch", "bob", command.user, command.chat, role=role
+        "watch", "bob", command.user, command.chat, role=role, message_id="100"
     )
 
 
