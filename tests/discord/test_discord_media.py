@@ -182,3 +182,21 @@ async def test_an_image_over_8_mb_is_refused_by_the_size_discord_reports(
 
     assert answer.text == "An image on Threads is at most 8 MB; this one is 9 MB."
     assert top_level(bridge) == [] and bridge.discord.cdn.downloads == []
+
+
+async def test_the_post_options_reach_threads(bridge: Bridge, alice: SimUser) -> None:
+    """Who may reply, a link preview and a ||spoiler||, chosen in Discord's own options."""
+    answer = await post(
+        bridge,
+        PUBLISHER,
+        text="Launch on ||Friday||",
+        replies="followers",
+        link="https://example.com/launch",
+    )
+
+    (published,) = top_level(bridge)
+    assert answer.text == f"Published on Threads: {published.permalink}"
+    assert published.text == "Launch on Friday"
+    assert published.spec.reply_audience == "FOLLOWERS_ONLY"
+    assert published.spec.link_attachment_url == "https://example.com/launch"
+    assert published.spec.text_entities == [{"entity_type": "SPOILER", "offset": 10, "length": 6}]
