@@ -50,6 +50,7 @@ async def status(ctx: Context, command: Command) -> Reply:
     if ctx.discovery is not None:
         lines.append(budget_line(ctx.discovery))
     lines.append(f"Deliveries waiting: {ctx.store.outbox.depth()}")
+    lines.append(f"Posts waiting to be published: {len(ctx.store.queue.waiting())}")
     try:
         limit = await ctx.threads.publishing_limit()
     except ThreadsError as exc:

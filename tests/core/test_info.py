@@ -51,6 +51,7 @@ async def test_status_of_a_fresh_bridge(telegram_chat: RecordingAdapter) -> None
     assert answer.text.splitlines() == [
         "Watching 0 Threads sources.",
         "Deliveries waiting: 0",
+        "Posts waiting to be published: 0",
         "Publishing quota left today: 250 of 250 posts, 1000 of 1000 replies",
         "Threads token: expiry not known yet (learned at its first refresh)",
     ]
@@ -79,8 +80,9 @@ async def test_status_lists_sources_queue_and_quota(
     assert lines[2].startswith("• @carol: last polled ")
     assert lines[2].endswith("; failing: Threads had a temporary problem")
     assert lines[3] == "• @alice: not polled yet"  # the connected account, by its name
-    assert lines[4:6] == [
+    assert lines[4:7] == [
         "Deliveries waiting: 0",
+        "Posts waiting to be published: 0",
         "Publishing quota left today: 249 of 250 posts, 1000 of 1000 replies",
     ]
 

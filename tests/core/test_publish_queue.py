@@ -100,6 +100,8 @@ async def test_a_spent_quota_holds_the_post_says_when_and_publishes_it_later(
         "Queued as #2: Threads' daily publishing limit is used up; it goes out at about "
     )
     assert [p.text for p in sim.posts_by("alice")] == ["one"]
+    status = await telegram_chat.send(GROUP, PUBLISHER, "/status")
+    assert "Posts waiting to be published: 1" in status.text.splitlines()
 
     sim.advance(24 * 3600 + 1)  # Meta's rolling window moves on...
     clock.advance(24 * 3600 + 1)  # ...and so does the bridge's

@@ -222,7 +222,8 @@ async def test_status(start_bridge: BridgeFactory) -> None:
         f"{1000 - len(lookups)} left"
     )
     assert lines[3] == "Deliveries waiting: 0"
-    assert lines[4] == "Publishing quota left today: 249 of 250 posts, 1000 of 1000 replies"
+    assert lines[4] == "Posts waiting to be published: 0"
+    assert lines[5] == "Publishing quota left today: 249 of 250 posts, 1000 of 1000 replies"
 
 
 async def test_threads_errors_in_plain_words(bridge: Bridge) -> None:
