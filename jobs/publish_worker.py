@@ -20,7 +20,7 @@ from bot.clock import SYSTEM_CLOCK, Clock
 from bot.commands.base import Deferred
 from bot.commands.explain import explain
 from bot.events import ChatUser, Destination
-from bot.tasks import spawn
+from bot.tasks import keep_running
 from bot.threads.errors import RateLimited, ThreadsError, TransientError
 from bot.threads.models import PublishingLimit
 from bot.threads.publish import Published
@@ -121,7 +121,9 @@ class PublishWorker:
                 log.info("queued post #%d was interrupted before Threads; queued again", row.id)
 
     def start(self) -> None:
-        self._task = spawn(self._loop(), name="publish worker")
+        # A database error (a full disk) must not end publishing for good: the loop is
+        # logged and started again after a pause; the row it was on is still in the queue.
+        self._task = keep_running(self._loop, name="publish worker")
 
     async def stop(self) -> None:
         task, self._task = self._task, None
