@@ -260,8 +260,13 @@ class DiscordAdapter:
         if user_id is not None:
             target = await self._client.fetch_user(user_id)
         else:
-            channel = self._client.get_channel(int(destination.chat_id))
+            channel_id = int(destination.chat_id)
+            # Not cached: a channel made after the bridge connected (a new review channel).
+            channel = self._client.get_channel(channel_id) or await self._client.fetch_channel(
+                channel_id
+            )
             if not isinstance(channel, discord.abc.Messageable):
+                log.warning("channel %s cannot receive notices", channel_id)
                 return
             target = channel
         chunks = _chunks(escape_markdown(text))
@@ -343,13 +348,23 @@ class DiscordAdapter:
     async def clicked(self, interaction: discord.Interaction, name: str, args: str) -> None:
         """A click on a confirmation button (CONFIRM and its action id) or a notice's button
         (its command and args): a refusal (spent, expired, not the asker's, not a publisher)
-        at once and ephemerally; otherwise the command runs and its outcome is the click's
-        response."""
+        at once and ephemerally. A confirmed command can take longer than Discord's 3 s
+        (a deletion on Threads): deferred, then its outcome as the followup. A notice's
+        button command only writes the store (a review's decision), so it is answered at
+        once, ephemerally when its answer is private ("already decided")."""
         command = command_of(interaction, name, args)
         refusal = self._bridge.refused(command)
         if refusal is not None:
             await interaction.response.send_message(
                 escape_markdown(refusal.text), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        if name != CONFIRM:
+            reply = await self._bridge.handle(command)
+            await interaction.response.send_message(
+                _chunks(escape_markdown(reply.text))[0],
+                ephemeral=reply.private,
+                allowed_mentions=NO_MENTIONS,
             )
             return
         await interaction.response.defer(thinking=True)  # the deletion can take over 3 s

@@ -15,6 +15,7 @@ from bot.commands.base import CommandSpec, Context, Permission, UsageError
 from bot.commands.media_posts import describe
 from bot.commands.publish_request import PublishRequest
 from bot.events import Command, Reply
+from bot.tasks import spawn
 from bot.threads.spoilers import as_typed
 from storage.publish_queue import (
     CANCELLED,
@@ -83,21 +84,27 @@ async def _decide(ctx: Context, command: Command, *, approved: bool) -> Reply:
     action = APPROVE if approved else REJECT
     ctx.store.audit.record(command.chat, command.user, action, f"#{row_id}", "ok")
     log.info("queued post #%d %s by %s", row_id, "approved" if approved else "rejected", who)
-    if not approved:
+    # The click is answered at once (Discord gives a click 3 s); the proposer's notice goes
+    # in the background, and an approved row is published only after it, so the proposer
+    # reads "approved" before the link.
+    told = (
+        f"Your post #{row_id} was approved by {who}; the link follows here once it is published."
+        if approved
+        else f"Your post #{row_id} was not approved by {who}."
+    )
+    spawn(_announce(ctx, row_id, told, approved=approved), name=f"review #{row_id} decided")
+    if approved:
+        return Reply(f"Approved by {who}: #{row_id} goes to Threads.")
+    return Reply(f"Rejected by {who}: #{row_id} will not be published.")
+
+
+async def _announce(ctx: Context, row_id: int, text: str, *, approved: bool) -> None:
+    try:
         if ctx.reviews is not None:
-            await ctx.reviews.tell_proposer(
-                row_id, f"Your post #{row_id} was not approved by {who}."
-            )
-        return Reply(f"Rejected by {who}: #{row_id} will not be published.")
-    if ctx.reviews is not None:  # told before the worker can publish: the link comes second
-        await ctx.reviews.tell_proposer(
-            row_id,
-            f"Your post #{row_id} was approved by {who}; the link follows here once it is "
-            "published.",
-        )
-    if ctx.publishing is not None:
-        ctx.publishing.wake()
-    return Reply(f"Approved by {who}: #{row_id} goes to Threads.")
+            await ctx.reviews.tell_proposer(row_id, text)
+    finally:
+        if approved and ctx.publishing is not None:
+            ctx.publishing.wake()
 
 
 def _decided(row: QueuedPost) -> str:

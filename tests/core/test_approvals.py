@@ -102,6 +102,12 @@ async def press(
     return reply.text, reply.ok, reply.private
 
 
+async def announced(row_id: int) -> None:
+    """Until the decision's notice to the proposer went out (it goes in the background)."""
+    tasks = [t for t in asyncio.all_tasks() if t.get_name() == f"review #{row_id} decided"]
+    await asyncio.gather(*tasks)
+
+
 def state(store: Store, row_id: int) -> str | None:
     row = store.queue.get(row_id)
     return row.state if row else None
@@ -202,6 +208,7 @@ async def test_a_rejected_post_is_never_published_and_its_proposer_is_told(
 
     assert rejected == ("Rejected by Pat: #1 will not be published.", True, False)
     assert late == ("Already decided: #1 was rejected.", False, True)
+    await announced(1)
     assert notices.to(GROUP) == ["Your post #1 was not approved by Pat."]
     assert state(store, 1) == REJECTED
     assert store.queue.waiting() == []
@@ -319,6 +326,7 @@ async def test_a_row_queued_for_review_elsewhere_is_reviewed_the_same_way(
     assert (await press(bridge, REVIEWS, PUBLISHER, reject))[0] == (
         f"Rejected by Pat: #{row_id} will not be published."
     )
+    await announced(row_id)
     assert notices.to(channel) == []
     assert not await ctx.reviews.request_review(row_id)  # decided: nothing more to show
     assert state(store, row_id) == REJECTED
