@@ -356,3 +356,24 @@ async def test_a_publisher_still_publishes_at_once(
     assert notices.to(REVIEWS) == []
     row = store.queue.get(1)
     assert row is not None and (row.state, row.permalink) == (PUBLISHED, post.permalink)
+
+
+async def test_the_buttons_commands_are_offered_to_nobody_and_a_proposer_cannot_approve(
+    sim: ThreadsSimulator,
+    telegram_chat: RecordingAdapter,
+    bridge: Bridge,
+    store: Store,
+    notices: Notices,
+) -> None:
+    # Adapters register and list `bridge.commands` (Telegram's handlers, /help, Discord's
+    # group): the buttons' commands are not among them, yet the bridge runs a click.
+    assert {"approve", "reject"}.isdisjoint(bridge.commands)
+    assert bridge.spec("approve") is not None and bridge.spec("reject") is not None
+    await telegram_chat.send(GROUP, CONTRIBUTOR, "/post Let me through")
+    approve, _ = notices.review()[1]
+
+    own = await press(bridge, REVIEWS, CONTRIBUTOR, approve)
+
+    assert own[1:] == (False, True)
+    assert own[0] == "Only configured publishers can approve or reject posts waiting for review."
+    assert state(store, 1) == REVIEW and sim.posts_by("alice") == []

@@ -83,3 +83,28 @@ async def test_a_contributors_post_is_published_on_a_publishers_approve(
         (str(PUBLISHER), "approve", "ok"),
         (str(BOB), "post", "ok"),
     ]
+
+
+async def test_the_review_buttons_work_after_a_restart(start_bridge: BridgeFactory) -> None:
+    config = {"discord": {"contributors": [BOB], "review_chat": REVIEWS}}
+    first: Bridge = await start_bridge(**config)
+    first.discord.add_channel(GUILD, REVIEWS, "reviews")
+    await first.slash(BOB, "post", text="Waiting over the weekend")
+    preview = await review_message(first)
+    ((approve, _),) = [row["components"] for row in preview.components]
+    await first.app.stop()
+
+    second: Bridge = await start_bridge(**config)
+    click = await second.discord.click_button(
+        GUILD, REVIEWS, PUBLISHER, preview.id, approve["custom_id"]
+    )
+    outcome = await second.answer_to(click)
+    await second.discord.wait_for(
+        lambda fake: any(
+            "Published on Threads" in (m.content or "") for m in fake.messages_in(TEXT)
+        ),
+        timeout=15,
+    )
+
+    assert outcome.text == "Approved by pat: #1 goes to Threads."
+    assert [p.text for p in second.sim.posts_by("alice")] == ["Waiting over the weekend"]
