@@ -5,7 +5,8 @@ through `Bridge.handle` as the approve or reject command (bot/commands/review.py
 publishers get past the permission check.
 
 `ReviewDesk.request_review(row_id)` is what puts a row in front of the reviewers; whoever adds
-a row in state review calls it.
+a row in state review calls it. A review the chat could not take (its platform was down) is
+remembered across restarts and shown again by `show_unshown` (at start and every few minutes).
 """
 
 from __future__ import annotations
@@ -21,9 +22,13 @@ from bot.links import first_topic_tag
 from bot.threads.chain import split_for_chain
 from bot.threads.containers import TEXT_LIMIT, text_length
 from bot.threads.spoilers import as_typed, has_spoilers
+from storage.bridge_state import BridgeState
 from storage.publish_queue import REVIEW, PublishQueue, QueuedPost
 
 log = logging.getLogger(__name__)
+
+UNSHOWN = "reviews not shown"  # bridge_state: row ids whose review the chat did not take
+RETRY_EVERY = 300.0  # seconds between attempts to show them again
 
 # A notice to a chat, with buttons under it (none: a plain notice); the adapters' `notify`.
 Send = Callable[[Destination, str, Sequence[Button]], Awaitable[None]]
@@ -54,12 +59,14 @@ class ReviewDesk:
         queue: PublishQueue,
         chats: Mapping[str, Destination],
         send: Send,
+        state: BridgeState,
         *,
         long_text: str = "chain",
     ) -> None:
         self._queue = queue
         self._chats = dict(chats)  # platform -> its review chat
         self._send = send
+        self._state = state
         self._long_text = long_text
 
     def chat_for(self, row: QueuedPost) -> Destination | None:
@@ -72,18 +79,44 @@ class ReviewDesk:
         row = self._queue.get(row_id)
         if row is None or row.state != REVIEW:
             log.warning("queued post #%d is not waiting for review; nothing to show", row_id)
+            self._mark_unshown(row_id, False)
             return False
+        shown = await self._show(row)
+        self._mark_unshown(row_id, not shown)
+        return shown
+
+    async def show_unshown(self) -> None:
+        """Show again the reviews their chat did not take (a row decided or cancelled
+        meanwhile is dropped from the list)."""
+        for row_id in self._unshown():
+            row = self._queue.get(row_id)
+            if row is None or row.state != REVIEW:
+                self._mark_unshown(row_id, False)
+            elif await self._show(row):
+                self._mark_unshown(row_id, False)
+                log.info("queued post #%d is now shown for review", row_id)
+
+    async def _show(self, row: QueuedPost) -> bool:
         chat = self.chat_for(row)
         if chat is None:
-            log.error("queued post #%d waits for review, but no review_chat is set", row_id)
+            log.error("queued post #%d waits for review, but no review_chat is set", row.id)
             return False
         text = preview(row, PublishRequest.from_json(row.request), long_text=self._long_text)
         try:
-            await self._send(chat, text, review_buttons(row_id))
+            await self._send(chat, text, review_buttons(row.id))
         except Exception as exc:  # the review chat is gone or down: say so, keep the row
-            log.error("could not show queued post #%d in review chat %s: %s", row_id, chat, exc)
+            log.error("could not show queued post #%d in review chat %s: %s", row.id, chat, exc)
             return False
         return True
+
+    def _unshown(self) -> list[int]:
+        return [int(row_id) for row_id in self._state.get(UNSHOWN) or []]
+
+    def _mark_unshown(self, row_id: int, unshown: bool) -> None:
+        before = self._unshown()
+        after = sorted({*before, row_id} if unshown else set(before) - {row_id})
+        if after != before:
+            self._state.put(UNSHOWN, after)
 
     async def tell_proposer(self, row_id: int, text: str) -> None:
         """A notice to the chat the row was proposed from. A cross-post rule's row (it has

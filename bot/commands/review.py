@@ -53,8 +53,9 @@ async def propose(ctx: Context, command: Command, request: PublishRequest) -> Re
     log.info("queued post #%d proposed for review from %s", row_id, command.chat)
     if not await ctx.reviews.request_review(row_id):
         return Reply(
-            f"Saved for review as #{row_id}, but the review chat could not be reached; the "
-            "bridge's operator can see why in its log.",
+            f"Saved for review as #{row_id}, but the review chat cannot be reached right now; "
+            "the bridge shows it there as soon as it can, and you will hear here when it is "
+            "decided.",
             ok=False,
         )
     return Reply(f"Sent for review as #{row_id}; you will hear here when it is decided.")

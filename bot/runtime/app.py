@@ -17,7 +17,7 @@ from bot.commands.publish_request import PublishRequest, execute
 from bot.config import Config
 from bot.events import Button, Destination, Profile
 from bot.media.pipeline import MediaPipeline
-from bot.review import ReviewDesk
+from bot.review import RETRY_EVERY, ReviewDesk
 from bot.runtime.alerts import Alerts
 from bot.runtime.credentials import require_token, threads_client
 from bot.runtime.feeds import reconcile_feeds
@@ -152,7 +152,11 @@ class BridgeApp:
         chats = review_chats(config)
         self.reviews = (
             ReviewDesk(
-                self.store.queue, chats, self._notify, long_text=config.publishing.long_text
+                self.store.queue,
+                chats,
+                self._notify,
+                self.store.state,
+                long_text=config.publishing.long_text,
             )
             if chats
             else None
@@ -262,6 +266,8 @@ class BridgeApp:
         add(m.snapshot_quota, seconds=600, name="quota snapshot", first_in=1)
         add(m.prune, seconds=24 * HOUR, name="prune outbox", first_in=HOUR)
         add(self.polling.replan_job, seconds=600, name="discovery plan")
+        if self.reviews is not None:  # reviews a chat did not take (it was down), again
+            add(self.reviews.show_unshown, seconds=RETRY_EVERY, name="reviews", first_in=1)
 
     async def stop(self, grace: float = STOP_GRACE) -> None:
         """Stop everything in reverse order of start. Jobs, polls and sends in progress get

@@ -43,9 +43,12 @@ class Notices:
     """The chat side of notices, as the adapters' `notify(destination, text, buttons)`."""
 
     sent: list[tuple[Destination, str, tuple[Button, ...]]] = field(default_factory=list)
+    down: set[Destination] = field(default_factory=set)  # chats whose platform is unreachable
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def send(self, destination: Destination, text: str, buttons: Sequence[Button]) -> None:
+        if destination in self.down:
+            raise ConnectionError("the platform cannot be reached")
         self.sent.append((destination, text, tuple(buttons)))
         self._arrived.set()
 
@@ -73,7 +76,9 @@ async def notices(ctx: Context, client: ThreadsClient) -> AsyncIterator[Notices]
     recorded = Notices()
     ctx.contributors = {"telegram": frozenset({CONTRIBUTOR.id})}
     ctx.contributor_roles = {"discord": frozenset({WRITERS_ROLE})}
-    ctx.reviews = ReviewDesk(ctx.store.queue, {"telegram": REVIEWS}, recorded.send)
+    ctx.reviews = ReviewDesk(
+        ctx.store.queue, {"telegram": REVIEWS}, recorded.send, ctx.store.state
+    )
 
     async def run(row: QueuedPost, on_started: Callable[[int], None]) -> list[Published]:
         request = PublishRequest.from_json(row.request)
@@ -377,3 +382,34 @@ async def test_the_buttons_commands_are_offered_to_nobody_and_a_proposer_cannot_
     assert own[1:] == (False, True)
     assert own[0] == "Only configured publishers can approve or reject posts waiting for review."
     assert state(store, 1) == REVIEW and sim.posts_by("alice") == []
+
+
+async def test_a_review_the_chat_could_not_take_is_shown_once_it_can(
+    telegram_chat: RecordingAdapter,
+    bridge: Bridge,
+    store: Store,
+    notices: Notices,
+) -> None:
+    notices.down.add(REVIEWS)
+    answer = await telegram_chat.send(GROUP, CONTRIBUTOR, "/post While Telegram was away")
+    await telegram_chat.send(GROUP, CONTRIBUTOR, "/post Withdrawn meanwhile")
+    assert store.queue.decide(2, approved=False)  # decided elsewhere before it was shown
+
+    assert answer.text == (
+        "Saved for review as #1, but the review chat cannot be reached right now; the bridge "
+        "shows it there as soon as it can, and you will hear here when it is decided."
+    )
+    assert not answer.ok and notices.to(REVIEWS) == []
+    # A restart: a new desk on the same database knows what is still to show.
+    desk = ReviewDesk(store.queue, {"telegram": REVIEWS}, notices.send, store.state)
+    await desk.show_unshown()  # still down: nothing shown, nothing forgotten
+    assert notices.to(REVIEWS) == []
+    notices.down.clear()
+    await desk.show_unshown()
+    await desk.show_unshown()  # shown once, not again
+
+    text, (approve, _) = notices.review()
+    assert text.startswith("Review #1: a post from Cleo")
+    assert (await press(bridge, REVIEWS, PUBLISHER, approve))[0] == (
+        "Approved by Pat: #1 goes to Threads."
+    )
