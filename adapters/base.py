@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
-from bot.events import Destination
+from bot.events import Button, Destination
 from bot.outbound import Outlet
 
 
@@ -25,5 +26,9 @@ class ChatAdapter(Outlet[Any], Protocol):
     @property
     def connected(self) -> bool: ...
 
-    async def notify(self, destination: Destination, text: str) -> None:
-        """Send a plain-text notice (not a feed item) to a chat."""
+    async def notify(
+        self, destination: Destination, text: str, buttons: Sequence[Button] = ()
+    ) -> None:
+        """Send a plain-text notice (not a feed item) to a chat; `buttons` go under it (a
+        review's Approve / Reject), and a click on one comes back through `Bridge.handle` as
+        `Command(name=button.command, args=button.args)` from the clicker."""

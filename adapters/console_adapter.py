@@ -19,7 +19,7 @@ from typing import TextIO
 
 from bot.bridge import Bridge
 from bot.confirm import CONFIRM
-from bot.events import ChatUser, Command, Destination, FeedItem, Platform, Role
+from bot.events import Button, ChatUser, Command, Destination, FeedItem, Platform, Role
 from bot.outbound import RateLimits
 from bot.render import media_label, view_of
 from bot.tasks import spawn
@@ -83,8 +83,13 @@ class ConsoleAdapter:
         self._write(f"{RULE}\n#{self._printed}  {part}\n")
         return [f"{self._launch}{self._printed}"]
 
-    async def notify(self, destination: Destination, text: str) -> None:
-        self._write(f"{RULE}\n{text}\n")
+    async def notify(
+        self, destination: Destination, text: str, buttons: Sequence[Button] = ()
+    ) -> None:
+        # A terminal has no buttons: what typing does instead (the bridge runs a button's
+        # command typed like any other).
+        typed = "".join(f"\n[{b.label}: /{b.command} {b.args}]" for b in buttons)
+        self._write(f"{RULE}\n{text}{typed}\n")
 
     # -- commands ------------------------------------------------------------------------------
 

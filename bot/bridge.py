@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from bot.commands import ALL_COMMANDS, CommandSpec, Context, Permission, UsageError
 from bot.commands.explain import explain
 from bot.commands.post_options import OPTIONS_HELP, OptionError
+from bot.commands.review import BUTTON_COMMANDS
 from bot.confirm import (
     CONFIRM,
     LIFETIME,
@@ -42,13 +43,23 @@ class RefusalWording:
 
 
 class Bridge:
-    def __init__(self, ctx: Context, commands: Iterable[CommandSpec] = ALL_COMMANDS) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        commands: Iterable[CommandSpec] = ALL_COMMANDS,
+        buttons: Iterable[CommandSpec] = BUTTON_COMMANDS,
+    ) -> None:
+        """`commands` are what people type (adapters offer these); `buttons` are what a click
+        on a notice's `Button` becomes (a review's Approve / Reject): run like a command, with
+        its permission checked for the clicker, but offered to nobody as one."""
         self.ctx = ctx
         self._wording: dict[str, RefusalWording] = {}
         self.commands = {spec.name: spec for spec in commands}
+        self.buttons = {spec.name: spec for spec in buttons}
 
     def spec(self, name: str) -> CommandSpec | None:
-        return self.commands.get(name.lower())
+        name = name.lower()
+        return self.commands.get(name) or self.buttons.get(name)
 
     def watched_usernames(self, platform: str, chat_ids: Iterable[str]) -> list[str]:
         """Usernames watched in any of these chats (for autocomplete), sorted."""
@@ -149,7 +160,7 @@ class Bridge:
             pending = self.ctx.store.confirmations.get(command.args)
             name, args = (pending.command, pending.args) if pending else ("", "")
         spec = self.spec(name) if name else None
-        if spec is not None and spec.permission is Permission.PUBLISHER:
+        if spec is not None and spec.permission in _PUBLISHING:
             self.ctx.store.audit.record(
                 command.chat, command.user, spec.name, args, "refused", refusal.text
             )
@@ -167,7 +178,15 @@ class Bridge:
         wording = self._wording.get(platform, RefusalWording())
         if spec.permission is Permission.CHAT_ADMIN and command.role is Role.MEMBER:
             return Reply(wording.admins_only, ok=False, private=True)
-        if spec.permission is Permission.PUBLISHER and not self.ctx.is_publisher(command):
+        if spec.name in self.buttons and spec.permission is Permission.PUBLISHER:
+            if not self.ctx.is_publisher(command):
+                return Reply(
+                    "Only configured publishers can approve or reject posts waiting for review.",
+                    ok=False,
+                    private=True,
+                )
+            return None
+        if not self._may_publish(spec, command):
             return Reply(
                 "Only configured publishers can publish to Threads. Ask the bridge's operator "
                 f"to add your user id ({command.user.id}) to {platform}.publishers"
@@ -176,6 +195,15 @@ class Bridge:
                 private=True,
             )
         return None
+
+    def _may_publish(self, spec: CommandSpec, command: Command) -> bool:
+        """Publishers may run publishing commands; contributors those that let them propose
+        (PUBLISHER_OR_CONTRIBUTOR: their post waits for review); other commands: anyone."""
+        if spec.permission is Permission.PUBLISHER:
+            return self.ctx.is_publisher(command)
+        if spec.permission is Permission.PUBLISHER_OR_CONTRIBUTOR:
+            return self.ctx.is_publisher(command) or self.ctx.is_contributor(command)
+        return True
 
     def _click_refusal(self, click: Command) -> Reply | None:
         """Why a click on a confirmation button does nothing: spent, expired or unknown, not
@@ -190,6 +218,9 @@ class Bridge:
         if pending.user_id != click.user.id:
             return Reply(ONLY_THE_ASKER, ok=False, private=True)
         return self.refusal(confirmed_command(pending, click))
+
+
+_PUBLISHING = (Permission.PUBLISHER, Permission.PUBLISHER_OR_CONTRIBUTOR)
 
 
 def _same_chat(asked: Destination, clicked: Destination) -> bool:

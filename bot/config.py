@@ -63,6 +63,9 @@ class TelegramConfig:
     )
     publishers: tuple[int, ...] = field(default=(), metadata={"expected": "a list of user ids"})
     admins: tuple[int, ...] = field(default=(), metadata={"expected": "a list of user ids"})
+    # People who may propose posts but not publish: theirs wait in review_chat for a publisher.
+    contributors: tuple[int, ...] = field(default=(), metadata={"expected": "a list of user ids"})
+    review_chat: int | None = field(default=None, metadata={"expected": "a chat id"})
     # Where files are downloaded from: by default api_base with /bot -> /file/bot (a
     # self-hosted Bot API server may serve them elsewhere). Holds the token, like api_base.
     file_api_base: str | None = field(default=None, metadata={"url": ("http", "https")})
@@ -85,6 +88,11 @@ class DiscordConfig:
         default=(), metadata={"expected": "a list of role ids"}
     )
     admins: tuple[int, ...] = field(default=(), metadata={"expected": "a list of user ids"})
+    contributors: tuple[int, ...] = field(default=(), metadata={"expected": "a list of user ids"})
+    contributor_roles: tuple[int, ...] = field(
+        default=(), metadata={"expected": "a list of role ids"}
+    )
+    review_chat: int | None = field(default=None, metadata={"expected": "a channel id"})
 
     @property
     def enabled(self) -> bool:
@@ -198,6 +206,7 @@ def parse_config(
             "storage.path: empty; set it to the database file, e.g. threads-bridge.db"
         )
     _check_feeds(config)
+    _check_reviews(config)
     if base_dir is not None and not Path(config.storage.path).is_absolute():
         storage = StorageConfig(path=str(base_dir / config.storage.path))
         config = Config(**{**_as_kwargs(config), "storage": storage})
@@ -243,6 +252,20 @@ def _check_feeds(config: Config) -> None:
             raise ConfigError(
                 f"{where}.discord_webhook: expected https://discord.com/api/webhooks/ID/TOKEN"
             )
+
+
+def _check_reviews(config: Config) -> None:
+    """Contributors' posts wait in a review chat: without one they could never be decided."""
+    for platform, section in (("telegram", config.telegram), ("discord", config.discord)):
+        proposers = [("contributors", section.contributors)]
+        if isinstance(section, DiscordConfig):
+            proposers.append(("contributor_roles", section.contributor_roles))
+        for key, listed in proposers:
+            if listed and section.review_chat is None:
+                raise ConfigError(
+                    f"{platform}.{key}: needs {platform}.review_chat (the chat where publishers "
+                    "approve or reject the posts contributors propose)"
+                )
 
 
 def _did_you_mean(key: str, known: Mapping[str, object]) -> str:

@@ -249,6 +249,22 @@ class Confirm:
 
 
 @dataclass(frozen=True, slots=True)
+class Button:
+    """A button under a notice the bridge sends on its own (a review's Approve / Reject).
+
+    A click comes back from the adapter as `Command(name=command, args=args)` from whoever
+    clicked, through `Bridge.handle`, whose permission check decides (bot/commands/review.py).
+    Adapters carry `command` and `args` in the button (Telegram callback_data, Discord
+    custom_id): both are short and plain (`args` of letters, digits, `_` and `-`).
+    """
+
+    label: str
+    command: str
+    args: str
+    danger: bool = False  # drawn as a destructive choice where the platform can
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What the bridge answers to a command. Plain text: adapters escape and format it."""
 

@@ -178,3 +178,29 @@ def test_long_text_is_chain_or_attachment() -> None:
         str(error.value)
         == 'publishing.long_text: expected "chain" or "attachment", got \'thread\''
     )
+
+
+@pytest.mark.parametrize(
+    ("platform", "key"),
+    [("telegram", "contributors"), ("discord", "contributors"), ("discord", "contributor_roles")],
+)
+def test_contributors_need_a_review_chat(platform: str, key: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        parse_config({platform: {key: [42]}}, env={})
+    assert str(error.value) == (
+        f"{platform}.{key}: needs {platform}.review_chat (the chat where publishers approve or "
+        "reject the posts contributors propose)"
+    )
+
+
+def test_contributors_with_their_review_chat() -> None:
+    config = parse_config(
+        {
+            "telegram": {"contributors": [7], "review_chat": -1001234},
+            "discord": {"contributor_roles": [9], "review_chat": 55},
+        },
+        env={},
+    )
+    assert (config.telegram.contributors, config.telegram.review_chat) == ((7,), -1001234)
+    assert (config.discord.contributor_roles, config.discord.review_chat) == ((9,), 55)
+    assert parse_config({}, env={}).telegram.review_chat is None

@@ -23,16 +23,18 @@ from adapters.discord.render import DiscordMessage, render_item
 from adapters.discord.translate import command_of
 from adapters.discord.views import (
     ConfirmButton,
+    NoticeButton,
     ReplyButton,
     ReplyModal,
     confirm_view,
+    notice_view,
     post_buttons,
 )
 from adapters.link import Link
 from adapters.reconnect import Reconnector
 from bot.bridge import Bridge, RefusalWording
 from bot.confirm import CONFIRM
-from bot.events import Command, Destination, FeedItem, Platform
+from bot.events import Button, Command, Destination, FeedItem, Platform
 from bot.outbound import DestinationGone, RateLimits, RetryAfter
 
 log = logging.getLogger(__name__)
@@ -62,14 +64,19 @@ class _Client(discord.Client):
     async def setup_hook(self) -> None:
         self.tree.add_command(build_threads_group(self.adapter.run_command, self.adapter.suggest))
         self.tree.add_command(build_crosspost_menu(self.adapter.crosspost_message))
-        self.add_dynamic_items(ReplyButton, ConfirmButton)
+        self.add_dynamic_items(ReplyButton, ConfirmButton, NoticeButton)
         await self.adapter.sync_commands(self.tree)
 
     async def on_reply_click(self, interaction: discord.Interaction, post_id: str) -> None:
         await self.adapter.reply_clicked(interaction, post_id)
 
     async def on_confirm_click(self, interaction: discord.Interaction, action_id: str) -> None:
-        await self.adapter.confirm_clicked(interaction, action_id)
+        await self.adapter.clicked(interaction, CONFIRM, action_id)
+
+    async def on_button_click(
+        self, interaction: discord.Interaction, command: str, args: str
+    ) -> None:
+        await self.adapter.clicked(interaction, command, args)
 
 
 # Discord's admins are members with Manage Server (what translate.py maps to a chat admin),
@@ -241,8 +248,11 @@ class DiscordAdapter:
         )
         return str(message.id)
 
-    async def notify(self, destination: Destination, text: str) -> None:
-        """A notice to a channel, or to a user by direct message (`user:<id>`)."""
+    async def notify(
+        self, destination: Destination, text: str, buttons: Sequence[Button] = ()
+    ) -> None:
+        """A notice to a channel, or to a user by direct message (`user:<id>`); `buttons`
+        under its last part."""
         if webhook_id_of(destination) is not None:
             return  # a webhook is a feed, not a conversation
         target: discord.abc.Messageable
@@ -250,12 +260,22 @@ class DiscordAdapter:
         if user_id is not None:
             target = await self._client.fetch_user(user_id)
         else:
-            channel = self._client.get_channel(int(destination.chat_id))
+            channel_id = int(destination.chat_id)
+            # Not cached: a channel made after the bridge connected (a new review channel).
+            channel = self._client.get_channel(channel_id) or await self._client.fetch_channel(
+                channel_id
+            )
             if not isinstance(channel, discord.abc.Messageable):
+                log.warning("channel %s cannot receive notices", channel_id)
                 return
             target = channel
-        for chunk in _chunks(escape_markdown(text)):
-            await target.send(chunk, allowed_mentions=NO_MENTIONS)
+        chunks = _chunks(escape_markdown(text))
+        for index, chunk in enumerate(chunks):
+            view = notice_view(buttons) if index == len(chunks) - 1 else None
+            if view is None:
+                await target.send(chunk, allowed_mentions=NO_MENTIONS)
+            else:
+                await target.send(chunk, view=view, allowed_mentions=NO_MENTIONS)
 
     # -- commands --------------------------------------------------------------------------
 
@@ -325,15 +345,26 @@ class DiscordAdapter:
         for chunk in _chunks(escape_markdown(reply.text)):
             await interaction.followup.send(chunk, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
-    async def confirm_clicked(self, interaction: discord.Interaction, action_id: str) -> None:
-        """A click on a confirmation button: a refusal (spent, expired, not the asker's) at
-        once and ephemerally; otherwise the confirmed command runs and its outcome is the
-        click's response."""
-        command = command_of(interaction, CONFIRM, action_id)
+    async def clicked(self, interaction: discord.Interaction, name: str, args: str) -> None:
+        """A click on a confirmation button (CONFIRM and its action id) or a notice's button
+        (its command and args): a refusal (spent, expired, not the asker's, not a publisher)
+        at once and ephemerally. A confirmed command can take longer than Discord's 3 s
+        (a deletion on Threads): deferred, then its outcome as the followup. A notice's
+        button command only writes the store (a review's decision), so it is answered at
+        once, ephemerally when its answer is private ("already decided")."""
+        command = command_of(interaction, name, args)
         refusal = self._bridge.refused(command)
         if refusal is not None:
             await interaction.response.send_message(
                 escape_markdown(refusal.text), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        if name != CONFIRM:
+            reply = await self._bridge.handle(command)
+            await interaction.response.send_message(
+                _chunks(escape_markdown(reply.text))[0],
+                ephemeral=reply.private,
+                allowed_mentions=NO_MENTIONS,
             )
             return
         await interaction.response.defer(thinking=True)  # the deletion can take over 3 s

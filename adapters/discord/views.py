@@ -1,17 +1,18 @@
 """The buttons under a delivered post: "Open on Threads", "Reply on Threads" and "Quote on
 Threads" (links) and "Reply" (a modal whose text is published as a Threads reply, for
-publishers); and the confirmation button under an answer (/delete's "Delete")."""
+publishers); the confirmation button under an answer (/delete's "Delete"); and the buttons
+under a notice (a review's Approve / Reject)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import discord
 
 from bot.confirm import ACTION_ID
-from bot.events import Confirm
+from bot.events import Button, Confirm
 from bot.links import intent_links
 
 ReplySubmit = Callable[[discord.Interaction, str, str], Awaitable[None]]
@@ -120,4 +121,54 @@ def confirm_view(confirm: Confirm | None) -> discord.ui.View | None:
         return None
     view = discord.ui.View(timeout=None)
     view.add_item(ConfirmButton(confirm.action_id, confirm.label))
+    return view
+
+
+@runtime_checkable
+class ButtonHandler(Protocol):
+    """The client that dispatched the click runs the button's command (the adapter's)."""
+
+    async def on_button_click(
+        self, interaction: discord.Interaction, command: str, args: str
+    ) -> None: ...
+
+
+class NoticeButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"threads:button:(?P<command>[a-z]{1,20}):(?P<args>[A-Za-z0-9_-]{1,40})",
+):
+    """A persistent button under a notice: its custom_id carries the bridge command and args a
+    click runs (for the clicker, through the permission check), so it works after restarts."""
+
+    def __init__(self, command: str, args: str, label: str = "", *, danger: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label or command,
+                style=discord.ButtonStyle.danger if danger else discord.ButtonStyle.primary,
+                custom_id=f"threads:button:{command}:{args}",
+            )
+        )
+        self.command, self.args = command, args
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> NoticeButton:
+        return cls(match["command"], match["args"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        client = interaction.client
+        if isinstance(client, ButtonHandler):
+            await client.on_button_click(interaction, self.command, self.args)
+
+
+def notice_view(buttons: Sequence[Button]) -> discord.ui.View | None:
+    """A notice's buttons, if it has any."""
+    if not buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for button in buttons:
+        view.add_item(
+            NoticeButton(button.command, button.args, button.label, danger=button.danger)
+        )
     return view

@@ -37,7 +37,7 @@ from telegram.request import HTTPXRequest
 from adapters.link import Link
 from adapters.reconnect import Reconnector, describe
 from adapters.telegram.albums import ALBUM_QUIET, Albums
-from adapters.telegram.confirm import CLICK_PATTERN, click_of, confirm_keyboard
+from adapters.telegram.confirm import CLICK_PATTERN, buttons_keyboard, click_of, confirm_keyboard
 from adapters.telegram.errors import classify, is_media_fetch_failure, seconds
 from adapters.telegram.files import TelegramFiles, file_base_of
 from adapters.telegram.ordering import PerChatOrder
@@ -45,7 +45,8 @@ from adapters.telegram.render import TelegramMessage, render_item, render_notice
 from adapters.telegram.translate import command_of, message_of, with_role
 from bot.bridge import Bridge
 from bot.clock import SYSTEM_CLOCK, Clock
-from bot.events import Destination, FeedItem, Platform, Reply, Role
+from bot.confirm import CONFIRM
+from bot.events import Button, Destination, FeedItem, Platform, Reply, Role
 from bot.outbound import ChatHolds, RateLimits, RetryAfter
 from bot.tls import tls_context
 
@@ -222,25 +223,40 @@ class TelegramAdapter:
                     raise classify(again) from again
             raise classify(exc) from exc
 
-    async def notify(self, destination: Destination, text: str) -> None:
-        for part in render_notice(text):
+    async def notify(
+        self, destination: Destination, text: str, buttons: Sequence[Button] = ()
+    ) -> None:
+        parts = render_notice(text)
+        for index, part in enumerate(parts):
             await self._holds.wait(destination.chat_id)
-            await self._send(destination, part)
+            # The buttons go under the notice's last message.
+            markup = buttons_keyboard(buttons) if index == len(parts) - 1 else None
+            await self._send(destination, part, markup)
 
-    async def _send(self, destination: Destination, part: TelegramMessage) -> list[str]:
+    async def _send(
+        self,
+        destination: Destination,
+        part: TelegramMessage,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> list[str]:
         try:
-            return await self._send_part(destination, part)
+            return await self._send_part(destination, part, markup)
         except tg.RetryAfter as exc:
             self._holds.hold(destination.chat_id, seconds(exc.retry_after))
             raise
 
-    async def _send_part(self, destination: Destination, part: TelegramMessage) -> list[str]:
+    async def _send_part(
+        self,
+        destination: Destination,
+        part: TelegramMessage,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> list[str]:
         bot = self._app.bot
         chat_id = int(destination.chat_id)
         thread = int(destination.topic_id) if destination.topic_id else None
         common = {"chat_id": chat_id, "message_thread_id": thread}
         sent: Message | tuple[Message, ...]
-        markup = _link_buttons(part.buttons)
+        markup = markup or _link_buttons(part.buttons)
         if part.kind == "text":
             sent = await bot.send_message(
                 text=part.html,
@@ -370,9 +386,10 @@ class TelegramAdapter:
                         raise
 
     async def _on_confirm_click(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A click on a confirmation button: the bridge decides; the clicker sees the answer
-        on the query (an alert for a refusal, which changes nothing), and the outcome
-        replaces the question and its button in the chat."""
+        """A click on a confirmation button or a notice's button: the bridge decides; the
+        clicker sees the answer on the query (an alert for a refusal, which changes nothing).
+        The outcome replaces a confirmation's question and its button; under a notice (a
+        review's preview) it is added, and the buttons go."""
         query = update.callback_query
         if query is None:
             return
@@ -387,6 +404,9 @@ class TelegramAdapter:
             return
         chat = str(message.chat.id)
         outcome = render_notice(reply.text)[0]
+        if command.name != CONFIRM and message.text:
+            kept = render_notice(f"{message.text}\n\n{reply.text}")
+            outcome = kept[0] if len(kept) == 1 else outcome  # too long: the outcome alone
         for attempt in range(_REPLY_ATTEMPTS):
             await self._holds.wait(chat)
             try:

@@ -19,6 +19,9 @@ class Permission(StrEnum):
     ANYONE = "anyone"
     CHAT_ADMIN = "chat admins"  # in a private chat: the user, who is the whole chat
     PUBLISHER = "publishers"  # user ids configured per platform
+    # Publishing commands: a publisher publishes, a contributor (configured per platform)
+    # proposes the post for review instead (bot/commands/review.py).
+    PUBLISHER_OR_CONTRIBUTOR = "publishers and contributors"
 
 
 class UsageError(Exception):
@@ -65,6 +68,18 @@ class PublishQueueView(Protocol):
         cancel): look at the queue again now."""
 
 
+class ReviewView(Protocol):
+    """The review chats, as commands use them (bot/review.py): where a proposed post is shown
+    with Approve / Reject, and how its proposer hears the decision."""
+
+    async def request_review(self, row_id: int) -> bool:
+        """Show queue row `row_id` (in state review) in the review chat, with its buttons;
+        False when it could not be shown."""
+
+    async def tell_proposer(self, row_id: int, text: str) -> None:
+        """A notice to the chat the row was proposed from (nothing for a cross-post rule's)."""
+
+
 class DiscoveryView(Protocol):
     """Meta's profile-discovery budget as commands report it (jobs/discovery.py)."""
 
@@ -106,13 +121,29 @@ class Context:
     clock: Clock = SYSTEM_CLOCK  # when confirmations expire, and the deletions' 24 h window
     # The durable publish queue; None publishes at once (tests of a single step).
     publishing: PublishQueueView | None = None
+    # People who may propose posts but not publish (platform -> user ids, Discord roles too),
+    # and the review chats their proposals wait in; None: no review chat configured.
+    contributors: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    contributor_roles: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    reviews: ReviewView | None = None
 
     def is_publisher(self, command: Command) -> bool:
-        platform = command.chat.platform
-        if command.user.id in self.publishers.get(platform, frozenset()):
-            return True
-        roles = self.publisher_roles.get(platform, frozenset())
-        return any(role in roles for role in command.user_roles)
+        return _listed(command, self.publishers, self.publisher_roles)
+
+    def is_contributor(self, command: Command) -> bool:
+        return _listed(command, self.contributors, self.contributor_roles)
+
+
+def _listed(
+    command: Command,
+    users: Mapping[str, frozenset[str]],
+    roles: Mapping[str, frozenset[str]],
+) -> bool:
+    platform = command.chat.platform
+    if command.user.id in users.get(platform, frozenset()):
+        return True
+    listed = roles.get(platform, frozenset())
+    return any(role in listed for role in command.user_roles)
 
 
 Handler = Callable[[Context, Command], Awaitable[Reply]]

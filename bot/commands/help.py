@@ -26,7 +26,8 @@ def help_text(commands: Sequence[CommandSpec]) -> str:
         who = "" if spec.permission is Permission.ANYONE else f" ({spec.permission} only)"
         lines.append(f"{spec.usage_line()} - {spec.summary}{who}")
     lines.append("/help - this list")
-    if any(spec.permission is Permission.PUBLISHER for spec in commands):
+    publishing = (Permission.PUBLISHER, Permission.PUBLISHER_OR_CONTRIBUTOR)
+    if any(spec.permission in publishing for spec in commands):
         lines += ["", f"Publishing. {OPTIONS_HELP} {MEDIA_HELP}"]
     return "\n".join(lines)
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 from bot.commands.base import CommandSpec, Context, Deferred, Permission, UsageError
 from bot.commands.post_options import parse_post_options
 from bot.commands.publish_request import PublishRequest, execute
+from bot.commands.review import propose
 from bot.commands.text_posts import with_links
 from bot.events import Command, Reply
 from bot.links import parse_post_link
@@ -177,7 +178,10 @@ async def _resolve(
 
 async def submit(ctx: Context, command: Command, request: PublishRequest, verb: str) -> Reply:
     """Through the publish queue (in order, within Meta's quotas, surviving restarts): the link
-    when the post went out while the chat waited, else where it stands in the queue."""
+    when the post went out while the chat waited, else where it stands in the queue. A
+    contributor's post (the permission let no one else through) waits for review instead."""
+    if not ctx.is_publisher(command):
+        return await propose(ctx, command, request)
     if ctx.publishing is None:
         published = await execute(ctx, command.chat, command.user, request)
     else:
@@ -231,35 +235,35 @@ COMMANDS = (
         "TEXT",
         "publish TEXT to Threads (long text becomes a reply chain; the first #tag is its "
         "topic); as the caption of photos or a video, publishes them with it",
-        Permission.PUBLISHER,
+        Permission.PUBLISHER_OR_CONTRIBUTOR,
         post,
     ),
     CommandSpec(
         "crosspost",
         "",
         "answering any message in the chat: publish that message (text, photos, video) to Threads",
-        Permission.PUBLISHER,
+        Permission.PUBLISHER_OR_CONTRIBUTOR,
         crosspost,
     ),
     CommandSpec(
         "poll",
         "QUESTION | ANSWER | ANSWER [| ANSWER | ANSWER]",
         "publish a question with a Threads poll of 2 to 4 answers",
-        Permission.PUBLISHER,
+        Permission.PUBLISHER_OR_CONTRIBUTOR,
         poll,
     ),
     CommandSpec(
         "reply",
         "[LINK] TEXT",
         "reply on Threads: answer a bridged post's message, or give the post's link",
-        Permission.PUBLISHER,
+        Permission.PUBLISHER_OR_CONTRIBUTOR,
         reply,
     ),
     CommandSpec(
         "quote",
         "[LINK] TEXT",
         "quote a post on Threads: answer a bridged post's message, or give the post's link",
-        Permission.PUBLISHER,
+        Permission.PUBLISHER_OR_CONTRIBUTOR,
         quote,
     ),
     CommandSpec(

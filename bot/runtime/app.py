@@ -15,8 +15,9 @@ from bot.clock import SYSTEM_CLOCK, Clock
 from bot.commands import Context
 from bot.commands.publish_request import PublishRequest, execute
 from bot.config import Config
-from bot.events import Destination, Profile
+from bot.events import Button, Destination, Profile
 from bot.media.pipeline import MediaPipeline
+from bot.review import RETRY_EVERY, ReviewDesk
 from bot.runtime.alerts import Alerts
 from bot.runtime.credentials import require_token, threads_client
 from bot.runtime.feeds import reconcile_feeds
@@ -25,7 +26,12 @@ from bot.runtime.logs import redact
 from bot.runtime.media import build_media_store, media_status
 from bot.runtime.metrics import Metrics
 from bot.runtime.recovery import settle_publications
-from bot.runtime.wiring import admin_destinations, build_adapters, configured_secrets
+from bot.runtime.wiring import (
+    admin_destinations,
+    build_adapters,
+    configured_secrets,
+    review_chats,
+)
 from bot.tasks import spawn
 from bot.threads.client import ThreadsClient
 from bot.threads.errors import AuthError, ThreadsError
@@ -134,7 +140,28 @@ class BridgeApp:
                 **(self._extra_publishers or {}),
             },
             publisher_roles={"discord": frozenset(str(r) for r in config.discord.publisher_roles)},
+            contributors={
+                "telegram": frozenset(str(u) for u in config.telegram.contributors),
+                "discord": frozenset(str(u) for u in config.discord.contributors),
+            },
+            contributor_roles={
+                "discord": frozenset(str(r) for r in config.discord.contributor_roles)
+            },
         )
+        # Posts waiting for a publisher's approval are shown in the review chats.
+        chats = review_chats(config)
+        self.reviews = (
+            ReviewDesk(
+                self.store.queue,
+                chats,
+                self._notify,
+                self.store.state,
+                long_text=config.publishing.long_text,
+            )
+            if chats
+            else None
+        )
+        self.ctx.reviews = self.reviews
         # Every publish goes through the durable queue and its one worker.
         self.publishing = PublishWorker(
             self.store.queue,
@@ -239,6 +266,8 @@ class BridgeApp:
         add(m.snapshot_quota, seconds=600, name="quota snapshot", first_in=1)
         add(m.prune, seconds=24 * HOUR, name="prune outbox", first_in=HOUR)
         add(self.polling.replan_job, seconds=600, name="discovery plan")
+        if self.reviews is not None:  # reviews a chat did not take (it was down), again
+            add(self.reviews.show_unshown, seconds=RETRY_EVERY, name="reviews", first_in=1)
 
     async def stop(self, grace: float = STOP_GRACE) -> None:
         """Stop everything in reverse order of start. Jobs, polls and sends in progress get
@@ -323,7 +352,9 @@ class BridgeApp:
         log.info("connected to Threads as @%s", me.username)
         return me, None
 
-    async def _notify(self, destination: Destination, text: str) -> None:
+    async def _notify(
+        self, destination: Destination, text: str, buttons: Sequence[Button] = ()
+    ) -> None:
         for adapter in self.adapters:
             if adapter.platform == destination.platform:
-                await adapter.notify(destination, text)
+                await adapter.notify(destination, text, buttons)

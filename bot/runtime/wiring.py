@@ -58,6 +58,16 @@ def admin_destinations(config: Config) -> list[Destination]:
     return admins
 
 
+def review_chats(config: Config) -> dict[str, Destination]:
+    """Where posts waiting for approval are shown: each platform's review_chat."""
+    chats: dict[str, Destination] = {}
+    if config.telegram.review_chat is not None:
+        chats["telegram"] = Destination(Platform.TELEGRAM, str(config.telegram.review_chat))
+    if config.discord.review_chat is not None:
+        chats["discord"] = Destination(Platform.DISCORD, str(config.discord.review_chat))
+    return chats
+
+
 def configured_secrets(config: Config) -> list[str]:
     values = [
         config.threads.access_token,

@@ -46,15 +46,16 @@ HELP_LINES = [
     "/unwatch USERNAME - stop delivering a profile's posts here (chat admins only)",
     "/list - the profiles this chat watches",
     "/post TEXT - publish TEXT to Threads (long text becomes a reply chain; the first #tag is "
-    "its topic); as the caption of photos or a video, publishes them with it (publishers only)",
+    "its topic); as the caption of photos or a video, publishes them with it (publishers and "
+    "contributors only)",
     "/crosspost - answering any message in the chat: publish that message (text, photos, "
-    "video) to Threads (publishers only)",
+    "video) to Threads (publishers and contributors only)",
     "/poll QUESTION | ANSWER | ANSWER [| ANSWER | ANSWER] - publish a question with a Threads "
-    "poll of 2 to 4 answers (publishers only)",
+    "poll of 2 to 4 answers (publishers and contributors only)",
     "/reply [LINK] TEXT - reply on Threads: answer a bridged post's message, or give the "
-    "post's link (publishers only)",
+    "post's link (publishers and contributors only)",
     "/quote [LINK] TEXT - quote a post on Threads: answer a bridged post's message, or give "
-    "the post's link (publishers only)",
+    "the post's link (publishers and contributors only)",
     "/repost [LINK] - repost a post on Threads: answer a bridged post's message, or give the "
     "post's link (publishers only)",
     "/delete [LINK] - delete a post of the connected account from Threads: answer its message "
