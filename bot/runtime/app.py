@@ -15,6 +15,7 @@ from bot.clock import SYSTEM_CLOCK, Clock
 from bot.commands import Context
 from bot.commands.publish_request import PublishRequest, execute
 from bot.config import Config
+from bot.crosspost import Autopost
 from bot.events import Destination, Profile
 from bot.media.pipeline import MediaPipeline
 from bot.runtime.alerts import Alerts
@@ -145,6 +146,8 @@ class BridgeApp:
             clock=self.clock,
         )
         self.ctx.publishing = self.publishing
+        # [[crosspost]] chats: their messages become queue rows by themselves.
+        self.ctx.autopost = Autopost(self.ctx, config.crossposts, self._notify)
         media_store, self.media_relay = build_media_store(config, self.store, self.clock)
         self.ctx.media = MediaPipeline(media_store, clock=self.clock)
         self.bridge = Bridge(self.ctx)
