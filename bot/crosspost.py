@@ -16,7 +16,7 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.commands.base import Context
 from bot.commands.post_options import PostOptions
@@ -149,10 +149,13 @@ class Autopost:
         author_chat: Destination | None = None,
         link: str | None = None,
         chat_name: str = "",
+        keep_media: bool = False,
     ) -> None:
         """A message of `chat` was edited. Still waiting: its row publishes the new version
         (or is cancelled, when the new one no longer qualifies). Published already: Threads
-        cannot edit; the author is told in `author_chat` (their private chat), if given."""
+        cannot edit; the author is told in `author_chat` (their private chat), if given.
+        `keep_media`: the edit changes the text only (`message` may not hold all the media:
+        one item of an album)."""
         rule = self.rule(chat)
         if rule is None or message.message_id is None:
             return
@@ -161,6 +164,9 @@ class Autopost:
             return  # never queued (skipped, or before cross-posting began): stays so
         where = f"{chat} message {message.message_id} (queued #{row.id})"
         if row.state in (QUEUED, REVIEW):
+            if keep_media:
+                queued = PublishRequest.from_json(row.request)
+                message = replace(message, attachments=queued.attachments)
             skipped = _skip_reason(rule, message, False, False, None)
             request = None if skipped else _request(rule, message, link, chat_name)
             queue = self._ctx.store.queue
@@ -276,7 +282,8 @@ def _request(
 
 def _marker(marker: str) -> re.Pattern[str]:
     # The marker as a word of its own, in any case: "#threads" but not "#threadsafe".
-    return re.compile(rf"(?<!\S){re.escape(marker.strip())}(?!\w)", re.IGNORECASE)
+    # The blanks before it go too: "News #threads: more" -> "News: more".
+    return re.compile(rf"\s*(?<!\S){re.escape(marker.strip())}(?!\w)", re.IGNORECASE)
 
 
 def _media_ids(state: dict[str, object] | None) -> list[str]:

@@ -34,6 +34,8 @@ from adapters.link import Link
 from adapters.reconnect import Reconnector, describe
 from adapters.telegram.albums import ALBUM_QUIET, Albums
 from adapters.telegram.confirm import CLICK_PATTERN, click_of, confirm_keyboard
+from adapters.telegram.crossposting import GROUP as CROSSPOST_GROUP
+from adapters.telegram.crossposting import ChatSource
 from adapters.telegram.errors import classify, is_media_fetch_failure, seconds
 from adapters.telegram.files import TelegramFiles, file_base_of
 from adapters.telegram.ordering import PerChatOrder
@@ -104,6 +106,13 @@ class TelegramAdapter:
         self._app.add_handler(CallbackQueryHandler(self._on_confirm_click, pattern=CLICK_PATTERN))
         self._app.add_handler(MessageHandler(media & command_updates, self._on_media))
         self._app.add_error_handler(self._on_error)
+        # [[crosspost]] chats: their messages and edits go to the core's Autopost.
+        autopost = bridge.ctx.autopost
+        self._sources = ChatSource(autopost, album_quiet=album_quiet) if autopost else None
+        self._updates = [Update.MESSAGE, Update.CHANNEL_POST, Update.CALLBACK_QUERY]
+        if self._sources is not None and self._sources.active:
+            self._app.add_handlers(self._sources.handlers(), group=CROSSPOST_GROUP)
+            self._updates += [Update.EDITED_MESSAGE, Update.EDITED_CHANNEL_POST]
         _updater_log.addFilter(_network_errors_in_one_line)
         self._initialized = self._started = False
         self._link = Link(lambda: self.connected)
@@ -142,7 +151,7 @@ class TelegramAdapter:
         assert self._app.updater is not None
         await self._app.updater.start_polling(
             timeout=self._poll_timeout,
-            allowed_updates=[Update.MESSAGE, Update.CHANNEL_POST, Update.CALLBACK_QUERY],
+            allowed_updates=self._updates,
             drop_pending_updates=False,
             error_callback=self._poll_failed,
         )
@@ -157,6 +166,8 @@ class TelegramAdapter:
 
     async def _teardown(self) -> None:
         await self._albums.close()
+        if self._sources is not None:
+            await self._sources.close()
         if self._app.updater is not None and self._app.updater.running:
             await self._app.updater.stop()
         if self._app.running:
