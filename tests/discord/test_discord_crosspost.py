@@ -13,7 +13,7 @@ from simulator import SimUser, ThreadsSimulator
 from tests.discord.conftest import ALICE, BOB, NEWS, TEXT, Bridge
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord.cdn import Upload
-from tests.fakes.discord.gateway import DISALLOWED_INTENTS, PRIVILEGED, MESSAGE_CONTENT
+from tests.fakes.discord.gateway import DISALLOWED_INTENTS, MESSAGE_CONTENT, PRIVILEGED
 from tests.logwait import LogWatch, watching_logs
 from tests.media_samples import JPEG, sha256
 
