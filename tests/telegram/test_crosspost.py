@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
+from bot.loop_guard import MARK
 from simulator import SimUser, ThreadsSimulator
 from tests.fakes.telegram import FakeTelegram
 from tests.logwait import LogWatch, watching_logs
 from tests.media_samples import JPEG, PNG, sha256
-from tests.telegram.conftest import Bridge
+from tests.telegram.conftest import GROUP, Bridge, reads
 
 CHANNEL = -1002000000002
 
@@ -159,3 +160,37 @@ async def test_autopost_off_from_the_channel(
     quiet = tg.send_channel_post(channel, "not now")
     await logs.wait_for(f"message {quiet['message_id']}: not cross-posted, /autopost is off")
     assert bridge.app.store.queue.waiting() == [] and top_level(sim) == []
+
+
+@pytest.mark.parametrize("echo", ["skip", "mark"])
+async def test_the_post_does_not_come_back_into_the_channel_it_came_from(
+    start_bridge: Any,
+    channel: int,
+    tg: FakeTelegram,
+    sim: ThreadsSimulator,
+    alice: SimUser,
+    logs: LogWatch,
+    echo: str,
+) -> None:
+    # The channel also watches the connected account, as does a group: the cross-post comes
+    # back through "me".
+    feeds = [
+        {"profile": "me", "telegram_chat": CHANNEL},
+        {"profile": "me", "telegram_chat": GROUP},
+    ]
+    bridge = await start_bridge(**crossposting(echo=echo), feeds=feeds)
+    await bridge.poll("me")  # the baseline
+    tg.send_channel_post(channel, "Hello from the channel")
+    await published(bridge, logs, 1)
+
+    await bridge.poll("me")
+
+    (in_group,) = await bridge.delivered(GROUP, 1)
+    assert "Hello from the channel" in reads(in_group) and MARK not in reads(in_group)
+    if echo == "skip":
+        (post,) = top_level(sim)
+        await logs.wait_for(f"post {post.id} was cross-posted from telegram:{CHANNEL}")
+        assert tg.sent_to(CHANNEL) == []
+    else:
+        (in_channel,) = await bridge.delivered(CHANNEL, 1)
+        assert "Hello from the channel" in reads(in_channel) and MARK in reads(in_channel)
