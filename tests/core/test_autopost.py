@@ -322,3 +322,16 @@ async def test_autopost_in_a_chat_without_a_crosspost_entry(
     crossposting()
     answer = await telegram_chat.send(OTHER, PUBLISHER, "/autopost on", role=Role.ADMIN)
     assert not answer.ok and "no [[crosspost]] entry" in answer.text
+
+
+async def test_long_text_goes_as_publishing_long_text_says(
+    crossposting: Callable[..., Chat], ctx: Context, sim: ThreadsSimulator, alice: SimUser
+) -> None:
+    chat = crossposting()
+    ctx.long_text = "chain"  # [publishing] long_text
+    words = " ".join(f"word{n}" for n in range(120))  # about 700 characters
+    await chat.published(chat.post(words)[1])
+
+    parts = sorted(sim.posts_by("alice"), key=lambda p: p.seq)
+    assert len(parts) == 2 and " ".join(p.text for p in parts) == words
+    assert parts[1].root_id == parts[0].id  # the rest replies to the first
