@@ -30,12 +30,15 @@ class LoopGuard:
         self._autopost = autopost
 
     def echo(self, item: FeedItem, destination: Destination) -> str | None:
-        """ "skip" or "mark" when the post was cross-posted from this chat; else None."""
+        """The rule's echo ("skip" or "mark") when the post was cross-posted from this
+        chat; else None."""
+        rule = self._autopost.rule(destination)
+        if rule is None:
+            return None  # only [[crosspost]] chats cross-post: no lookup for the others
         chats = self._publications.chats_of(item.post.id, (KIND,))
         if (destination.platform, destination.chat_id) not in chats:
             return None
-        rule = self._autopost.rule(destination)
-        return rule.echo if rule is not None else "skip"
+        return rule.echo
 
     def fan_out(
         self, items: Sequence[FeedItem], subscriptions: Sequence[Subscription]
