@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 
+from bot.crosspost import EDITED_AFTER
 from bot.loop_guard import MARK
 from simulator import SimUser, ThreadsSimulator
 from tests.fakes.telegram import FakeTelegram
 from tests.logwait import LogWatch, watching_logs
 from tests.media_samples import JPEG, PNG, sha256
-from tests.telegram.conftest import GROUP, Bridge, reads
+from tests.telegram.conftest import GROUP, PRIVATE, PUBLISHER, Bridge, reads
 
 CHANNEL = -1002000000002
 
@@ -194,3 +195,23 @@ async def test_the_post_does_not_come_back_into_the_channel_it_came_from(
     else:
         (in_channel,) = await bridge.delivered(CHANNEL, 1)
         assert "Hello from the channel" in reads(in_channel) and MARK in reads(in_channel)
+
+
+async def test_a_group_message_edited_after_publishing_is_reported_to_its_author(
+    start_bridge: Any, tg: FakeTelegram, sim: ThreadsSimulator, alice: SimUser, logs: LogWatch
+) -> None:
+    tg.set_member(GROUP, tg.bot_user.id, "administrator")  # it sees every message
+    port = free_port()
+    bridge = await start_bridge(
+        media={"public_url": f"http://127.0.0.1:{port}", "listen_port": port},
+        crosspost=[{"telegram_chat": GROUP}],
+    )
+    sent = tg.send_text(GROUP, PUBLISHER, "Doors open at 7")
+    row = await published(bridge, logs, 1)
+
+    tg.edit_message(GROUP, sent["message_id"], "Doors open at 8")
+    (told,) = await bridge.delivered(PRIVATE, 1)
+
+    assert reads(told) == EDITED_AFTER.format(link=row.permalink)
+    assert [p.text for p in top_level(sim)] == ["Doors open at 7"]
+    assert tg.sent_to(GROUP) == []
