@@ -180,7 +180,8 @@ class Autopost:
         if row.state in (PUBLISHING, PUBLISHED):
             log.info("%s: edited after publishing; Threads cannot edit", where)
             if author_chat is not None:
-                await self._tell(author_chat, EDITED_AFTER.format(link=row.permalink or "-"))
+                link = row.permalink or "it is being published right now"
+                await self._tell(author_chat, EDITED_AFTER.format(link=link))
 
     async def on_delete(self, chat: Destination, message_id: str) -> None:
         """A message of `chat` was deleted: its waiting row is cancelled; its published post

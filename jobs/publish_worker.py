@@ -182,6 +182,9 @@ class PublishWorker:
     async def _publish_row(self, row: QueuedPost) -> None:
         if not self._queue.start(row.id):
             return  # cancelled meanwhile
+        # What it publishes as it is now: its source message may have been edited while the
+        # quota was read (the row was picked before).
+        row = self._queue.get(row.id) or row
         waiter = self._waiters.get(row.id)
         try:
             published = await self._run_row(

@@ -4,6 +4,7 @@ publishing to the simulator; /autopost through the real Bridge."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -73,12 +74,12 @@ async def crossposting(
         request = PublishRequest.from_json(row.request)
         return await execute(ctx, row.chat, row.user, request, on_started)
 
-    def build(*rules: CrosspostConfig) -> Chat:
+    def build(*rules: CrosspostConfig, quota: Any = None) -> Chat:
         worker = PublishWorker(
             store.queue,
             store.publications,
             run,
-            quota=client.publishing_limit,
+            quota=quota or client.publishing_limit,
             notify=notify,
             clock=VirtualClock(),
         )
@@ -210,6 +211,26 @@ async def test_an_edit_before_publishing_changes_the_text(
     chat.worker.wake()
     await chat.published(row_id)
     assert [p.text for p in sim.posts_by("alice")] == ["Meeting at 6 (moved)"]
+
+
+async def test_an_edit_while_the_worker_reads_the_quota_is_the_one_published(
+    crossposting: Callable[..., Chat], client: ThreadsClient, sim: ThreadsSimulator, alice: SimUser
+) -> None:
+    reading, answer = asyncio.Event(), asyncio.Event()
+
+    async def slow_quota() -> Any:  # Meta answering the quota read slowly
+        reading.set()
+        await answer.wait()
+        return await client.publishing_limit()
+
+    chat = crossposting(quota=slow_quota)
+    message_id, row_id = chat.post("Meeting at 5")
+    await reading.wait()  # the worker picked the row and waits for the quota
+    await chat.autopost.on_edit(CHANNEL, _message(message_id, "Meeting at 6"))
+    answer.set()
+
+    await chat.published(row_id)
+    assert [p.text for p in sim.posts_by("alice")] == ["Meeting at 6"]
 
 
 async def test_an_edit_removing_the_marker_cancels_the_waiting_post(
