@@ -114,6 +114,26 @@ class FeedConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class CrosspostConfig:
+    """A chat whose messages are published to Threads by themselves (bot/crosspost.py)."""
+
+    telegram_chat: int | None = field(default=None, metadata={"expected": "a chat id"})
+    discord_channel: int | None = field(default=None, metadata={"expected": "a channel id"})
+    # "all": every message; "marked": only messages carrying `marker`, which is removed.
+    mode: str = field(default="all", metadata={"choices": ("all", "marked")})
+    marker: str = "#threads"
+    approval: bool = False  # each post waits in review for a publisher's Approve
+    include_forwards: bool = False
+    # Appended to the text; {link} is the chat message's link, {chat} the chat's name.
+    footer: str | None = None
+    topic_tag: str | None = None  # the posts' topic (a hashtag, '#' optional)
+    delete_follows: bool = False  # a deleted chat message deletes its Threads post
+    # The post coming back through a watched "me" into this chat: not delivered ("skip"),
+    # or delivered with a "(cross-posted from here)" line ("mark").
+    echo: str = field(default="skip", metadata={"choices": ("skip", "mark")})
+
+
+@dataclass(frozen=True, slots=True)
 class ServerConfig:
     health_port: int | None = field(
         default=None, metadata={"min": 1, "max": 65535, "expected": "a port"}
@@ -157,6 +177,8 @@ class Config:
     publishing: PublishingConfig = field(default_factory=PublishingConfig)
     media: MediaConfig = field(default_factory=MediaConfig)
     feeds: tuple[FeedConfig, ...] = ()
+    # Read from [[crosspost]] tables (one chat each).
+    crossposts: tuple[CrosspostConfig, ...] = field(default=(), metadata={"key": "crosspost"})
 
 
 def load_config(
@@ -207,6 +229,7 @@ def parse_config(
         )
     _check_feeds(config)
     _check_reviews(config)
+    _check_crossposts(config)
     if base_dir is not None and not Path(config.storage.path).is_absolute():
         storage = StorageConfig(path=str(base_dir / config.storage.path))
         config = Config(**{**_as_kwargs(config), "storage": storage})
@@ -268,6 +291,35 @@ def _check_reviews(config: Config) -> None:
                 )
 
 
+def _check_crossposts(config: Config) -> None:
+    seen: set[tuple[str, int]] = set()
+    for index, rule in enumerate(config.crossposts):
+        where = f"crosspost[{index}]"
+        chats = [
+            (key, getattr(rule, key))
+            for key in ("telegram_chat", "discord_channel")
+            if getattr(rule, key) is not None
+        ]
+        if len(chats) != 1:
+            raise ConfigError(f"{where}: needs exactly one of telegram_chat or discord_channel")
+        key, chat = chats[0]
+        platform = config.telegram if key == "telegram_chat" else config.discord
+        if not platform.enabled:
+            which = "Telegram" if key == "telegram_chat" else "Discord"
+            raise ConfigError(f"{where}.{key}: needs a {which} bot token")
+        if (key, chat) in seen:
+            raise ConfigError(f"{where}.{key}: {chat} has a [[crosspost]] entry already")
+        seen.add((key, chat))
+        if not rule.marker.strip():
+            raise ConfigError(f"{where}.marker: empty; leave it out for #threads")
+        tag = (rule.topic_tag or "").removeprefix("#")
+        if rule.topic_tag is not None and (not tag or any(c in tag for c in ".& ")):
+            raise ConfigError(
+                f"{where}.topic_tag: a hashtag of 1 to 50 characters without '.', '&' or "
+                f"spaces, got {rule.topic_tag!r}"
+            )
+
+
 def _did_you_mean(key: str, known: Mapping[str, object]) -> str:
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     return f"; did you mean {close[0]}?" if close else ""
@@ -281,17 +333,19 @@ def _build(cls: type[Any], raw: object, where: str, env: Mapping[str, str]) -> A
     if not isinstance(raw, Mapping):
         raise ConfigError(f"{where or 'config'}: expected a table of keys")
     hints = typing.get_type_hints(cls)
-    known = {f.name: f for f in fields(cls)}
+    # A field's key in the file is its name, unless its metadata names another (`key`).
+    known = {f.metadata.get("key", f.name): f for f in fields(cls)}
     for key in raw:
         if key not in known:
             what = "section" if not where else "key"
             raise ConfigError(f"{_join(where, key)}: unknown {what}{_did_you_mean(key, known)}")
     values: dict[str, Any] = {}
-    for name, spec in known.items():
-        dotted = _join(where, name)
+    for key, spec in known.items():
+        name = spec.name
+        dotted = _join(where, key)
         kind = hints[name]
-        if name in raw:
-            values[name] = _convert(raw[name], kind, dotted, env, spec.metadata)
+        if key in raw:
+            values[name] = _convert(raw[key], kind, dotted, env, spec.metadata)
         elif "env" in spec.metadata and env.get(spec.metadata["env"]):
             values[name] = _convert(env[spec.metadata["env"]], kind, dotted, env, spec.metadata)
         elif spec.default is MISSING and spec.default_factory is MISSING:

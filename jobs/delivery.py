@@ -17,11 +17,11 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.clock import SYSTEM_CLOCK, Clock
-from bot.events import Delivery, Destination
+from bot.events import Delivery, Destination, FeedItem
 from bot.outbound import (
     DeliveryFailed,
     DeliveryRejected,
@@ -50,8 +50,12 @@ class DeliveryWorker:
         backoff_base: float = 5.0,
         backoff_max: float = 600.0,
         clock: Clock = SYSTEM_CLOCK,
+        prepare: Callable[[FeedItem, Destination], FeedItem] | None = None,
     ) -> None:
+        """`prepare` may adjust an item for one destination before it is rendered (the
+        cross-posting loop guard marks a post delivered back into the chat it came from)."""
         self._store = store
+        self._prepare = prepare
         self._outlets = dict(outlets)
         self._max_attempts = max_attempts
         self._backoff_base = backoff_base
@@ -175,7 +179,10 @@ class DeliveryWorker:
         destination = delivery.destination
         outlet = self._outlets[destination.platform]
         try:
-            parts = outlet.render(delivery.item, destination)
+            item = delivery.item
+            if self._prepare is not None:
+                item = self._prepare(item, destination)
+            parts = outlet.render(item, destination)
         except Exception as exc:
             log.exception("rendering post %s for %s failed", delivery.item.post.id, destination)
             self._fail_delivery(delivery, repr(exc))

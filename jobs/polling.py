@@ -27,6 +27,7 @@ from bot.fanout import fan_out
 from bot.threads.client import ThreadsClient, next_page_after
 from bot.threads.errors import ThreadsError
 from bot.threads.models import Page
+from storage.feed import FanOut
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -62,8 +63,12 @@ class SourcePoller:
         on_queued: Callable[[], None],
         connected_account: Callable[[], Profile | None],
         on_polled: Callable[[PollOutcome], None] | None = None,
+        fan_out: FanOut = fan_out,
     ) -> None:
+        """`fan_out` plans each new post's deliveries (bot.fanout.fan_out; the bridge passes
+        the cross-posting loop guard's, which keeps a post out of the chat it came from)."""
         self._store = store
+        self._fan_out = fan_out
         self._threads = threads
         self._on_queued = on_queued
         self._connected_account = connected_account
@@ -139,17 +144,19 @@ class SourcePoller:
             # retried) and is news like on any later poll.
             old = [p for p in fresh if _made_before(p, watched_since)]
             items = [FeedItem(post) for post in old]
-            self._store.feed.record(source, items, cursor, baseline=True, fan_out=fan_out)
+            self._store.feed.record(source, items, cursor, baseline=True, fan_out=self._fan_out)
             log.info("%s: baseline of %d posts", source.label, len(old))
             fresh = [p for p in fresh if not _made_before(p, watched_since)]
         if not fresh:
-            self._store.feed.record(source, [], cursor, baseline=False, fan_out=fan_out)
+            self._store.feed.record(source, [], cursor, baseline=False, fan_out=self._fan_out)
             return 0, 0
         author = await self._author(source)
         items = [FeedItem(post, author, await self._related(post)) for post in fresh]
         # Storage reads the active subscriptions and writes fan_out's deliveries in one
         # synchronous transaction: no await between, so no unwatch can slip in.
-        queued = self._store.feed.record(source, items, cursor, baseline=False, fan_out=fan_out)
+        queued = self._store.feed.record(
+            source, items, cursor, baseline=False, fan_out=self._fan_out
+        )
         return len(fresh), queued
 
     async def _since(self, source: Source, since: int) -> list[Post]:

@@ -25,7 +25,7 @@ from bot.threads.errors import RateLimited, ThreadsError, TransientError
 from bot.threads.models import PublishingLimit
 from bot.threads.publish import Published
 from storage.publications import Publications
-from storage.publish_queue import PublishQueue, QueuedPost
+from storage.publish_queue import PUBLISHING, QUEUED, REVIEW, PublishQueue, QueuedPost
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,9 @@ DAY = 24 * 3600.0
 QUOTA_RECHECK = 600.0  # when Meta's count frees is unknown (posts made elsewhere)
 TRANSIENT_RETRY = 60.0  # Threads down: the row waits this long and goes again
 ANSWER_WAIT = 120.0  # how long a command waits for its row before answering "queued"
+# Rows nobody asked for in their chat (a cross-post of a channel's own message): their chat
+# is not told how they went (the log is), or a channel would fill with the bridge's notices.
+UNANNOUNCED = frozenset({"autopost"})
 
 Run = Callable[[QueuedPost, Callable[[int], None]], Awaitable[list[Published]]]
 QuotaRead = Callable[[], Awaitable[PublishingLimit]]
@@ -62,6 +65,9 @@ class PublishWorker:
         self._waiters: dict[int, asyncio.Future[list[Published] | Deferred]] = {}
         self._told_waiting: set[int] = set()
         self._task: asyncio.Task[None] | None = None
+        # Set (and replaced) whenever a row may have settled: a publish ended, or the store
+        # was changed directly (wake).
+        self._settled = asyncio.Event()
 
     # -- submitting ---------------------------------------------------------------------
 
@@ -96,6 +102,23 @@ class PublishWorker:
 
     def wake(self) -> None:
         self._wake.set()
+        self._signal_settled()
+
+    async def settled(self, row_id: int) -> QueuedPost:
+        """The row once it is no longer queued, publishing or in review (an event to
+        await, for tests and for whoever must know how a row ended)."""
+        while True:
+            changed = self._settled
+            row = self._queue.get(row_id)
+            if row is None:
+                raise KeyError(f"no queued post #{row_id}")
+            if row.state not in (QUEUED, PUBLISHING, REVIEW):
+                return row
+            await changed.wait()
+
+    def _signal_settled(self) -> None:
+        self._settled.set()
+        self._settled = asyncio.Event()
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -153,8 +176,17 @@ class PublishWorker:
             await self._publish(row)
 
     async def _publish(self, row: QueuedPost) -> None:
+        try:
+            await self._publish_row(row)
+        finally:
+            self._signal_settled()
+
+    async def _publish_row(self, row: QueuedPost) -> None:
         if not self._queue.start(row.id):
             return  # cancelled meanwhile
+        # What it publishes as it is now: its source message may have been edited while the
+        # quota was read (the row was picked before).
+        row = self._queue.get(row.id) or row
         waiter = self._waiters.get(row.id)
         try:
             published = await self._run_row(
@@ -248,6 +280,9 @@ class PublishWorker:
                 await self._safe_notify(waiting, f"Queued post #{waiting.id}: {reason}.")
 
     async def _safe_notify(self, row: QueuedPost, text: str) -> None:
+        if row.kind in UNANNOUNCED:
+            log.info("%s (%s, not told in %s)", text, row.kind, row.chat)
+            return
         try:
             await self._notify(row.chat, text)
         except Exception as exc:  # the chat is gone or down: the row's state says it all

@@ -70,6 +70,17 @@ class Publications:
             for row in rows
         ]
 
+    def chats_of(self, media_id: str, kinds: tuple[str, ...]) -> set[tuple[str, str]]:
+        """The chats (platform, chat id) whose publications of these kinds made `media_id`."""
+        marks = ",".join("?" * len(kinds))
+        rows = many(
+            self._db,
+            "SELECT DISTINCT p.platform, p.chat_id FROM publications AS p, "  # noqa: S608
+            f"json_each(p.media_ids) AS m WHERE m.value = ? AND p.kind IN ({marks})",
+            [media_id, *kinds],
+        )
+        return {(str(row["platform"]), str(row["chat_id"])) for row in rows}
+
     def state(self, publication_id: int) -> dict[str, object] | None:
         return one(self._db, "SELECT * FROM publications WHERE id = ?", [publication_id])
 

@@ -165,10 +165,12 @@ class PublishQueue:
         )
 
     def update_request(self, row_id: int, request: str) -> bool:
-        """Change what a queued row will publish (its source message was edited)."""
+        """Change what a queued (or in review) row will publish (its source message was
+        edited)."""
         cursor = self._db.execute(
-            "UPDATE publish_queue SET request = ?, updated_at = ? WHERE id = ? AND state = ?",
-            [request, time.time(), row_id, QUEUED],
+            "UPDATE publish_queue SET request = ?, updated_at = ? WHERE id = ? "
+            "AND state IN (?, ?)",
+            [request, time.time(), row_id, QUEUED, REVIEW],
         )
         return cursor.rowcount == 1
 
@@ -181,9 +183,10 @@ class PublishQueue:
         return cursor.rowcount == 1
 
     def cancel(self, row_id: int) -> bool:
+        """A queued (or in review) row will not be published."""
         cursor = self._db.execute(
-            "UPDATE publish_queue SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
-            [CANCELLED, time.time(), row_id, QUEUED],
+            "UPDATE publish_queue SET state = ?, updated_at = ? WHERE id = ? AND state IN (?, ?)",
+            [CANCELLED, time.time(), row_id, QUEUED, REVIEW],
         )
         return cursor.rowcount == 1
 

@@ -164,7 +164,8 @@ def test_example_documents_every_key() -> None:
         if typing.get_origin(kind) is tuple:
             kind = typing.get_args(kind)[0]
         assert is_dataclass(kind)
-        expected |= {f"{section_field.name}.{key.name}" for key in fields(kind)}
+        section = section_field.metadata.get("key", section_field.name)
+        expected |= {f"{section}.{key.name}" for key in fields(kind)}
     assert expected == documented
 
 
@@ -204,3 +205,76 @@ def test_contributors_with_their_review_chat() -> None:
     assert (config.telegram.contributors, config.telegram.review_chat) == ((7,), -1001234)
     assert (config.discord.contributor_roles, config.discord.review_chat) == ((9,), 55)
     assert parse_config({}, env={}).telegram.review_chat is None
+
+
+def test_crosspost_entries_are_read_from_crosspost_tables() -> None:
+    config = parse_config(
+        {
+            "telegram": {"token": "t"},
+            "discord": {"token": "d"},
+            "crosspost": [
+                {"telegram_chat": -1001, "footer": "From {chat}: {link}"},
+                {"discord_channel": 42, "mode": "marked", "approval": True, "echo": "mark"},
+            ],
+        },
+        env={},
+    )
+    channel, discord = config.crossposts
+    assert (channel.telegram_chat, channel.mode, channel.marker) == (-1001, "all", "#threads")
+    assert (channel.approval, channel.include_forwards, channel.delete_follows) == (
+        False,
+        False,
+        False,
+    )
+    assert (channel.footer, channel.echo, channel.topic_tag) == (
+        "From {chat}: {link}",
+        "skip",
+        None,
+    )
+    assert (discord.discord_channel, discord.mode, discord.approval, discord.echo) == (
+        42,
+        "marked",
+        True,
+        "mark",
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({}, "crosspost[0]: needs exactly one of telegram_chat or discord_channel"),
+        (
+            {"telegram_chat": -1, "discord_channel": 2},
+            "crosspost[0]: needs exactly one of telegram_chat or discord_channel",
+        ),
+        (
+            {"telegram_chat": -1, "marker": " "},
+            "crosspost[0].marker: empty; leave it out for #threads",
+        ),
+        (
+            {"telegram_chat": -1, "mode": "some"},
+            'crosspost[0].mode: expected "all" or "marked", got \'some\'',
+        ),
+        ({"discord_channel": 5}, "crosspost[0].discord_channel: needs a Discord bot token"),
+        (
+            {"telegram_chat": -1, "topic_tag": "#a.b"},
+            "crosspost[0].topic_tag: a hashtag of 1 to 50 characters without '.', '&' or "
+            "spaces, got '#a.b'",
+        ),
+        (
+            {"telegram_chat": -1, "modus": "all"},
+            "crosspost[0].modus: unknown key; did you mean mode?",
+        ),
+    ],
+)
+def test_crosspost_mistakes_name_the_entry(entry: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"telegram": {"token": "t"}, "crosspost": [entry]}, env={})
+    assert str(caught.value) == message
+
+
+def test_one_chat_has_one_crosspost_entry() -> None:
+    with pytest.raises(ConfigError, match=r"crosspost\[1\].telegram_chat: -1 has a"):
+        parse_config(
+            {"telegram": {"token": "t"}, "crosspost": [{"telegram_chat": -1}] * 2}, env={}
+        )

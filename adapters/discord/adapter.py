@@ -17,6 +17,7 @@ from discord import app_commands
 from discord.utils import escape_markdown
 
 from adapters.discord.commands import build_crosspost_menu, build_threads_group
+from adapters.discord.crossposting import ChannelSource
 from adapters.discord.destinations import user_id_of, webhook_id_of
 from adapters.discord.errors import classify
 from adapters.discord.render import DiscordMessage, render_item
@@ -55,6 +56,8 @@ class _Client(discord.Client):
     def __init__(self, adapter: DiscordAdapter, guild_ready_timeout: float) -> None:
         intents = discord.Intents.none()
         intents.guilds = True  # channels and roles for autocomplete and forum detection
+        if adapter.sources is not None:
+            adapter.sources.intents(intents)  # [[crosspost]] channels: their messages
         super().__init__(
             intents=intents, allowed_mentions=NO_MENTIONS, guild_ready_timeout=guild_ready_timeout
         )
@@ -66,6 +69,18 @@ class _Client(discord.Client):
         self.tree.add_command(build_crosspost_menu(self.adapter.crosspost_message))
         self.add_dynamic_items(ReplyButton, ConfirmButton, NoticeButton)
         await self.adapter.sync_commands(self.tree)
+
+    async def on_message(self, message: discord.Message) -> None:
+        if self.adapter.sources is not None:
+            self.adapter.sources.message(message, self.user)
+
+    async def on_raw_message_edit(self, event: discord.RawMessageUpdateEvent) -> None:
+        if self.adapter.sources is not None:
+            await self.adapter.sources.edited(event, self.user)
+
+    async def on_raw_message_delete(self, event: discord.RawMessageDeleteEvent) -> None:
+        if self.adapter.sources is not None:
+            await self.adapter.sources.deleted(event)
 
     async def on_reply_click(self, interaction: discord.Interaction, post_id: str) -> None:
         await self.adapter.reply_clicked(interaction, post_id)
@@ -110,6 +125,10 @@ class DiscordAdapter:
         self._guild_ids = tuple(guild_ids)
         self._webhooks = dict(webhooks or {})  # webhook id -> its token
         self._guild_ready_timeout = guild_ready_timeout
+        autopost = bridge.ctx.autopost
+        sources = ChannelSource(autopost, self._webhooks) if autopost is not None else None
+        # [[crosspost]] channels' messages, edits and deletions go to the core's Autopost.
+        self.sources = sources if sources is not None and sources.active else None
         self._client = _Client(self, guild_ready_timeout)
         self._commands_synced = False
         self._link = Link(lambda: self.connected)

@@ -47,6 +47,11 @@ LONG_TEXT_CHOICES = [
     app_commands.Choice(name="A chain of replies", value="chain"),
     app_commands.Choice(name="A text attachment (up to 10,000 characters)", value="attachment"),
 ]
+AUTOPOST_CHOICES = [
+    app_commands.Choice(name="Status", value="status"),
+    app_commands.Choice(name="On", value="on"),
+    app_commands.Choice(name="Off", value="off"),
+]
 MEDIA_HELP = "A photo or video (JPEG, PNG, MP4, MOV); several become a carousel"
 
 
@@ -179,6 +184,14 @@ def build_threads_group(run: Run, suggest: Suggest) -> app_commands.Group:
     @group.command(name="status", description="What the bridge watches, its queue and quota")
     async def status(interaction: discord.Interaction) -> None:
         await run(interaction, "status", "")
+
+    @group.command(name="autopost", description="Cross-posting of this channel to Threads")
+    @app_commands.describe(action="on or off (Manage Server and publishers), or status")
+    @app_commands.choices(action=AUTOPOST_CHOICES)
+    async def autopost(
+        interaction: discord.Interaction, action: app_commands.Choice[str] | None = None
+    ) -> None:
+        await run(interaction, "autopost", action.value if action else "status")
 
     async def usernames(
         interaction: discord.Interaction, current: str

@@ -38,6 +38,8 @@ from adapters.link import Link
 from adapters.reconnect import Reconnector, describe
 from adapters.telegram.albums import ALBUM_QUIET, Albums
 from adapters.telegram.confirm import CLICK_PATTERN, buttons_keyboard, click_of, confirm_keyboard
+from adapters.telegram.crossposting import GROUP as CROSSPOST_GROUP
+from adapters.telegram.crossposting import ChatSource
 from adapters.telegram.errors import classify, is_media_fetch_failure, seconds
 from adapters.telegram.files import TelegramFiles, file_base_of
 from adapters.telegram.ordering import PerChatOrder
@@ -51,6 +53,8 @@ from bot.outbound import ChatHolds, RateLimits, RetryAfter
 from bot.tls import tls_context
 
 log = logging.getLogger(__name__)
+
+DONE_GROUP = 100  # the handler group that marks an update done in the inbox: the last one
 
 # Telegram's published limits: ~30 messages/s overall, ~1/s per chat, 20/min per group.
 # Paced one under the overall ceiling: the limits are not exact.
@@ -114,8 +118,16 @@ class TelegramAdapter:
         self._inbox = bridge.ctx.store.inbox
         self._album_updates: dict[tuple[int, int], int] = {}  # album message -> its update
         self._app.add_handler(TypeHandler(Update, self._claim), group=-1)
-        self._app.add_handler(TypeHandler(Update, self._handled), group=1)
+        # After every other group (commands: 0, cross-posting: 1): done once all have run.
+        self._app.add_handler(TypeHandler(Update, self._handled), group=DONE_GROUP)
         self._app.add_error_handler(self._on_error)
+        # [[crosspost]] chats: their messages and edits go to the core's Autopost.
+        autopost = bridge.ctx.autopost
+        self._sources = ChatSource(autopost, album_quiet=album_quiet) if autopost else None
+        self._updates = [Update.MESSAGE, Update.CHANNEL_POST, Update.CALLBACK_QUERY]
+        if self._sources is not None and self._sources.active:
+            self._app.add_handlers(self._sources.handlers(), group=CROSSPOST_GROUP)
+            self._updates += [Update.EDITED_MESSAGE, Update.EDITED_CHANNEL_POST]
         _updater_log.addFilter(_network_errors_in_one_line)
         self._initialized = self._started = False
         self._link = Link(lambda: self.connected)
@@ -156,7 +168,7 @@ class TelegramAdapter:
         assert self._app.updater is not None
         await self._app.updater.start_polling(
             timeout=self._poll_timeout,
-            allowed_updates=[Update.MESSAGE, Update.CHANNEL_POST, Update.CALLBACK_QUERY],
+            allowed_updates=self._updates,
             drop_pending_updates=False,
             error_callback=self._poll_failed,
         )
@@ -171,6 +183,8 @@ class TelegramAdapter:
 
     async def _teardown(self) -> None:
         await self._albums.close()
+        if self._sources is not None:
+            await self._sources.close()
         if self._app.updater is not None and self._app.updater.running:
             await self._app.updater.stop()
         if self._app.running:

@@ -46,6 +46,12 @@ class Albums:
             return [message]
         return sorted(self._recent.get(group) or [message], key=lambda m: m.message_id)
 
+    def replace(self, message: Message) -> None:
+        """An item of a remembered album changed (its caption was edited)."""
+        items = self._recent.get(message.media_group_id or "")
+        if items is not None:
+            items[:] = [message if m.message_id == message.message_id else m for m in items]
+
     async def close(self) -> None:
         for timer in self._timers.values():
             timer.cancel()

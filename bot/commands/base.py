@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.events import ChatUser, Command, Destination, Profile, Reply, Source
@@ -13,6 +13,9 @@ from bot.media.pipeline import MediaPipeline
 from bot.threads.client import ThreadsClient
 from bot.threads.publish import Published, Publisher
 from storage.store import Store
+
+if TYPE_CHECKING:
+    from bot.crosspost import Autopost
 
 
 class Permission(StrEnum):
@@ -126,6 +129,8 @@ class Context:
     contributors: Mapping[str, frozenset[str]] = field(default_factory=dict)
     contributor_roles: Mapping[str, frozenset[str]] = field(default_factory=dict)
     reviews: ReviewView | None = None
+    # The [[crosspost]] rules and their switches (bot/crosspost.py); None: no cross-posting.
+    autopost: Autopost | None = None
 
     def is_publisher(self, command: Command) -> bool:
         return _listed(command, self.publishers, self.publisher_roles)

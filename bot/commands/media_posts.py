@@ -119,7 +119,7 @@ async def _one_post(
     quote_post_id: str | None,
 ) -> Published:
     spoiler = any(attachment.spoiler for attachment in attachments)
-    topic_tag = first_topic_tag(options.text)
+    topic_tag = options.topic_tag or first_topic_tag(options.text)
     if options.link is not None:
         raise InvalidParameter("A link preview is for text posts; this one has media.")
     if len(prepared.items) == 1:

@@ -37,6 +37,7 @@ class PostOptions:
     reply_control: str | None = None
     link: str | None = None
     long_text: str | None = None  # None: [publishing] long_text
+    topic_tag: str | None = None  # None: the text's first #tag (a cross-post's may be set)
 
 
 def parse_post_options(args: str) -> PostOptions:

@@ -15,7 +15,9 @@ from bot.clock import SYSTEM_CLOCK, Clock
 from bot.commands import Context
 from bot.commands.publish_request import PublishRequest, execute
 from bot.config import Config
+from bot.crosspost import Autopost
 from bot.events import Button, Destination, Profile
+from bot.loop_guard import LoopGuard
 from bot.media.pipeline import MediaPipeline
 from bot.review import RETRY_EVERY, ReviewDesk
 from bot.runtime.alerts import Alerts
@@ -103,12 +105,15 @@ class BridgeApp:
         self.threads = self._threads or threads_client(config, token.token)
         self.threads.set_error_listener(self._api_error)
         self.publisher = Publisher(self.threads)
+        # Built before the Context it serves: the poller's fan-out reads the cross-posting
+        # rules through it (self.loop_guard, below).
         self.poller = SourcePoller(
             self.store,
             self.threads,
             on_queued=self._wake_delivery,
             connected_account=lambda: self.ctx.me,
             on_polled=self._polled,
+            fan_out=lambda items, subs: self.loop_guard.fan_out(items, subs),
         )
         # Meta's profile-discovery budget: every discovery request counted in the ledger,
         # each public profile's interval planned to fit, a pause when Meta says stop.
@@ -172,6 +177,11 @@ class BridgeApp:
             clock=self.clock,
         )
         self.ctx.publishing = self.publishing
+        # [[crosspost]] chats: their messages become queue rows by themselves.
+        self.ctx.autopost = Autopost(self.ctx, config.crossposts, self._notify)
+        # ... and their posts coming back through a watched "me" are kept out of (or marked
+        # in) the chat they came from.
+        self.loop_guard = LoopGuard(self.store.publications, self.ctx.autopost)
         media_store, self.media_relay = build_media_store(config, self.store, self.clock)
         self.ctx.media = MediaPipeline(media_store, clock=self.clock)
         self.bridge = Bridge(self.ctx)
@@ -185,7 +195,10 @@ class BridgeApp:
             *(make(self.bridge) for make in self._extra_adapters),
         ]
         self.delivery = DeliveryWorker(
-            self.store, {a.platform: a for a in self.adapters}, clock=self.clock
+            self.store,
+            {a.platform: a for a in self.adapters},
+            clock=self.clock,
+            prepare=self.loop_guard.mark,
         )
         self.alerts = Alerts(self._notify, admin_destinations(config))
         self.maintenance = Maintenance(self.store, self.threads, self.alerts)

@@ -62,6 +62,8 @@ HELP_LINES = [
     "or give its link; a Delete button confirms (100 a day) (publishers only)",
     "/profile USERNAME - a Threads profile's card",
     "/status - what the bridge watches, its queue and publishing quota",
+    "/autopost on|off|status - switch the cross-posting of this chat's messages to Threads "
+    "([[crosspost]] chats; chat admins who are publishers) (chat admins only)",
     "/help - this list",
     "",
     "Publishing. Options before the text: replies:everyone|following|mentioned|followers|author "
@@ -88,6 +90,7 @@ def test_every_command_is_covered_here() -> None:
         "delete",
         "profile",
         "status",
+        "autopost",
     ]
 
 
@@ -117,7 +120,7 @@ async def test_an_unknown_command_points_to_help(
 def test_which_commands_need_the_sender_s_role(bridge: Bridge) -> None:
     # Adapters look the role up (a getChatMember call on Telegram) only for these.
     needing = sorted(spec.name for spec in ALL_COMMANDS if bridge.needs_role(spec.name))
-    assert needing == ["unwatch", "watch"]
+    assert needing == ["autopost", "unwatch", "watch"]
     assert bridge.needs_role("WATCH") and not bridge.needs_role("frobnicate")
 
 

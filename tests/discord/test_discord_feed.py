@@ -26,6 +26,7 @@ async def test_commands_are_synced_to_the_guild(bridge: Bridge) -> None:
         "delete",
         "profile",
         "status",
+        "autopost",
     ]
 
 

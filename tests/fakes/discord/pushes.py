@@ -12,6 +12,7 @@ from .cdn import Upload
 from .gateway import Gateway
 from .interactions import APPLICATION_COMMAND, AUTOCOMPLETE, PendingInteraction, SentInteraction
 from .messages import Origin
+from .models import iso
 from .state import DiscordState
 
 
@@ -73,6 +74,34 @@ class InteractionPushes:
             channel, {"content": content}, origin, record=False, attachments=attachments
         )
         return int(payload["id"])
+
+    async def post_message(
+        self, channel_id: int, user_id: int, content: str, uploads: Sequence[Upload] = ()
+    ) -> int:
+        """A message a person writes in a channel, dispatched as MESSAGE_CREATE (with
+        guild_id and member, as Discord sends it to a bot with the guild_messages intent;
+        without message_content the content arrives empty). Returns its id."""
+        message_id = self.write_message(channel_id, user_id, content, uploads)
+        await self.backend.echo_message(
+            self.state.channel(channel_id), self.state.messages[message_id].payload
+        )
+        return message_id
+
+    async def edit_message(self, message_id: int, content: str) -> None:
+        """A person edits their message: the stored one changes, MESSAGE_UPDATE carries it."""
+        stored = self.state.messages[message_id]
+        stored.payload["content"] = content
+        stored.payload["edited_timestamp"] = iso()
+        await self.backend.echo_edit(stored.channel_id, stored.payload)
+
+    async def delete_message(self, message_id: int) -> None:
+        """A person deletes their message: MESSAGE_DELETE (id, channel_id, guild_id)."""
+        stored = self.state.messages.pop(message_id)
+        channel = self.state.channel(stored.channel_id)
+        event = {"id": str(message_id), "channel_id": str(channel.id)}
+        if channel.guild_id is not None:
+            event["guild_id"] = str(channel.guild_id)
+        await self.gateway.dispatch("MESSAGE_DELETE", event)
 
     async def autocomplete(
         self,

@@ -128,19 +128,51 @@ def _bot_sees(
     return any(m.group(0).lower() == mine for m in _MENTION.finditer(text))
 
 
-def channel_post(state: TelegramState, chat_id: int, text: str) -> tuple[dict[str, Any], bool]:
-    """A post in a channel (sender_chat is the channel, no `from`)."""
+def channel_post(
+    state: TelegramState,
+    chat_id: int,
+    text: str,
+    *,
+    media: dict[str, Any] | None = None,
+    entities: list[dict[str, Any]] | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """A post in a channel (sender_chat is the channel, no `from`). With `media` (photo or
+    video fields, media_group_id) `text` is its caption."""
     chat = state.require_chat_setup(chat_id)
     if chat.type != "channel":
         raise ValueError(f"chat {chat_id} is a {chat.type}, not a channel")
     message = state.new_message(chat, None)
     message["sender_chat"] = chat.to_api()
-    message["text"] = text
-    entities = command_entities(text)
-    if entities:
-        message["entities"] = entities
+    entities = [*command_entities(text), *(entities or [])]
+    if media is None:
+        message["text"] = text
+        if entities:
+            message["entities"] = entities
+    else:
+        message.update(media)
+        if text:
+            message["caption"] = text
+        if entities:
+            message["caption_entities"] = entities
     state.store(message)
     return message, state.status(chat.id, state.bot.id) in ACTIVE_STATUSES
+
+
+def edited(
+    state: TelegramState, chat_id: int, message_id: int, text: str
+) -> tuple[dict[str, Any], bool]:
+    """The message with its new text (or caption, for a photo or video), as Telegram sends an
+    edit: the whole message again, with edit_date."""
+    message = state.message(chat_id, message_id)
+    if message is None:
+        raise KeyError(f"no message {message_id} in chat {chat_id}")
+    message = dict(message)
+    field = "text" if "text" in message else "caption"
+    message[field] = text
+    message.pop("entities" if field == "text" else "caption_entities", None)
+    message["edit_date"] = int(time.time())
+    state.store(message)
+    return message, state.status(chat_id, state.bot.id) in ACTIVE_STATUSES
 
 
 def callback_query(

@@ -12,6 +12,7 @@ from .inbound import (
     callback_query,
     channel_post,
     command_entities,
+    edited,
     media_fields,
     user_message,
 )
@@ -189,6 +190,48 @@ class TelegramWorld:
         message, delivered = channel_post(self.state, chat_id, text)
         if delivered:
             self.updates.push({"channel_post": message})
+        return message
+
+    def send_channel_media(
+        self,
+        chat_id: int,
+        files: Sequence[tuple[str, bytes]],
+        caption: str = "",
+        *,
+        duration: int = 10,
+    ) -> list[dict[str, Any]]:
+        """A channel post of photos or videos: one message, or an album (one channel_post per
+        file sharing a media_group_id, the caption on the first). Returns the Message dicts."""
+        group = f"{next(_MEDIA_GROUPS)}" if len(files) > 1 else None
+        messages = []
+        for index, (kind, data) in enumerate(files):
+            media = media_fields(self.state, kind, data, spoiler=False, duration=duration)
+            if group is not None:
+                media["media_group_id"] = group
+            message, delivered = channel_post(
+                self.state, chat_id, caption if index == 0 else "", media=media
+            )
+            if delivered:
+                self.updates.push({"channel_post": message})
+            messages.append(message)
+        return messages
+
+    def send_channel_post_with(
+        self, chat_id: int, text: str, entities: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """A channel post with formatting entities (bold, text_link, spoiler...)."""
+        message, delivered = channel_post(self.state, chat_id, text, entities=entities)
+        if delivered:
+            self.updates.push({"channel_post": message})
+        return message
+
+    def edit_message(self, chat_id: int, message_id: int, text: str) -> dict[str, Any]:
+        """Someone edits a message's text (or caption): an edited_channel_post update in a
+        channel, edited_message elsewhere."""
+        message, delivered = edited(self.state, chat_id, message_id, text)
+        kind = "edited_channel_post" if message["chat"]["type"] == "channel" else "edited_message"
+        if delivered:
+            self.updates.push({kind: message})
         return message
 
     def send_callback_query(
