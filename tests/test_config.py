@@ -178,3 +178,14 @@ def test_long_text_is_chain_or_attachment() -> None:
         str(error.value)
         == 'publishing.long_text: expected "chain" or "attachment", got \'thread\''
     )
+
+
+def test_timezone_is_an_iana_zone() -> None:
+    assert parse_config({}, env={}).publishing.timezone == "UTC"
+    chosen = parse_config({"publishing": {"timezone": "europe/berlin"}}, env={})
+    assert chosen.publishing.timezone == "Europe/Berlin"  # as zoneinfo spells it
+    with pytest.raises(ConfigError) as error:
+        parse_config({"publishing": {"timezone": "CEST"}}, env={})
+    assert str(error.value) == (
+        "publishing.timezone: expected an IANA time zone such as \"Europe/Berlin\", got 'CEST'"
+    )

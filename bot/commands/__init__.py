@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from bot.commands import delete, info, publish, watch
+from bot.commands import delete, info, publish, schedule, watch
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
 from bot.commands.help import make_help
 
-_FAMILIES = (*watch.COMMANDS, *publish.COMMANDS, *delete.COMMANDS, *info.COMMANDS)
+_FAMILIES = (
+    *watch.COMMANDS,
+    *publish.COMMANDS,
+    *schedule.COMMANDS,
+    *delete.COMMANDS,
+    *info.COMMANDS,
+)
 ALL_COMMANDS: tuple[CommandSpec, ...] = (*make_help(_FAMILIES), *_FAMILIES)
 
 __all__ = ["ALL_COMMANDS", "CommandSpec", "Context", "Permission", "UsageError"]

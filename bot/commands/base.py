@@ -106,6 +106,7 @@ class Context:
     clock: Clock = SYSTEM_CLOCK  # when confirmations expire, and the deletions' 24 h window
     # The durable publish queue; None publishes at once (tests of a single step).
     publishing: PublishQueueView | None = None
+    timezone: str = "UTC"  # [publishing] timezone: /schedule's times where a chat set none
 
     def is_publisher(self, command: Command) -> bool:
         platform = command.chat.platform
