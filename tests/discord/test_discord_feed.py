@@ -24,6 +24,10 @@ async def test_commands_are_synced_to_the_guild(bridge: Bridge) -> None:
         "quote",
         "repost",
         "delete",
+        "schedule",
+        "queue",
+        "cancel",
+        "timezone",
         "profile",
         "status",
     ]
