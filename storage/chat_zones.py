@@ -12,16 +12,17 @@ class ChatZones:
 
     def get(self, chat: Destination) -> str | None:
         """The chat's zone, or None: the configured [publishing] timezone applies."""
-        zone = self._state.get(_name(chat))
+        zone = self._state.get(zone_key(chat))
         return str(zone) if zone else None
 
     def set(self, chat: Destination, zone: str | None) -> None:
         if zone is None:
-            self._state.forget(_name(chat))
+            self._state.forget(zone_key(chat))
         else:
-            self._state.put(_name(chat), zone)
+            self._state.put(zone_key(chat), zone)
 
 
-def _name(chat: Destination) -> str:
+def zone_key(chat: Destination) -> str:
+    """The chat's name in bridge_state (chat_moves.py renames it when the chat moves)."""
     # Per chat, not per forum topic: a group keeps one clock.
     return f"timezone:{chat.platform}:{chat.chat_id}"
