@@ -15,7 +15,7 @@ from typing import Any
 from .clock import format_timestamp
 from .fields import NodeView, Selection, render, select_keys
 from .models import Container, ContainerStatus, SimPost, SimUser
-from .quotas import LIMITS, LOCATION_SEARCH_LIMIT, WINDOW_SECONDS, Quota
+from .quotas import LOCATION_SEARCH_LIMIT, WINDOW_SECONDS, Quota
 from .state import SimState
 
 log = logging.getLogger(__name__)
@@ -209,13 +209,14 @@ def publishing_limit_view(user: SimUser, state: SimState) -> NodeView:
         return {"quota_total": total, "quota_duration": WINDOW_SECONDS}
 
     usage = state.quotas.usage
+    limits = state.quotas.limits  # as lowered by set_quota: what publishing is held to
     values: dict[str, Any] = {
         "quota_usage": usage(Quota.POSTS, user.id),
-        "config": config(LIMITS[Quota.POSTS]),
+        "config": config(limits[Quota.POSTS]),
         "reply_quota_usage": usage(Quota.REPLIES, user.id),
-        "reply_config": config(LIMITS[Quota.REPLIES]),
+        "reply_config": config(limits[Quota.REPLIES]),
         "delete_quota_usage": usage(Quota.DELETES, user.id),
-        "delete_config": config(LIMITS[Quota.DELETES]),
+        "delete_config": config(limits[Quota.DELETES]),
         "location_search_quota_usage": 0,
         "location_search_config": config(LOCATION_SEARCH_LIMIT),
     }

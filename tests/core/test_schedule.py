@@ -20,6 +20,7 @@ from bot.threads.client import ThreadsClient
 from bot.threads.publish import Published, Publisher
 from jobs.publish_worker import PublishWorker
 from simulator import ThreadsSimulator
+from simulator.quotas import Quota
 from storage.publish_queue import QueuedPost
 from storage.store import Store
 from tests.core.conftest import (
@@ -385,3 +386,27 @@ async def test_scheduled_media_is_checked_when_asked(bridge: Scheduling) -> None
     assert within_a_day.text == "Scheduled as #1 for Sat 16 Jan 07:00 (UTC)."
     (row,) = bridge.store.queue.waiting(CHANNEL)
     assert PublishRequest.from_json(row.request).attachments == (on_discord,)
+
+
+async def test_queue_shows_a_due_post_held_back_by_the_daily_limit(
+    bridge: Scheduling, clock: VirtualClock, sim: ThreadsSimulator
+) -> None:
+    sim.set_quota(Quota.POSTS, 0)  # as if 250 posts went out in the last 24 h
+    await bridge.chat.send(GROUP, PUBLISHER, "/schedule in 1h held back")
+    await idle()
+    clock.advance(HOUR)
+
+    ((_, held),) = await bridge.notices.wait_for(1)
+    listed = await bridge.chat.send(GROUP, MEMBER, "/queue")
+    assert held == (
+        "Queued post #1: Threads' daily publishing limit is used up; it goes out at about "
+        "09:10 UTC."
+    )
+    assert listed.text.splitlines()[1:] == ["#1  next (waiting for Threads)  Pat  held back"]
+
+    sim.set_quota(Quota.POSTS, 250)
+    await idle()
+    clock.advance(600)  # when the worker looks at the quota again
+    (_, (_, told)) = await bridge.notices.wait_for(2)
+    (post,) = sim.posts_by("alice")
+    assert told == f"Published on Threads (queued #1): {post.permalink}"
