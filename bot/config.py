@@ -2,8 +2,8 @@
 
 Every section is a dataclass below; its fields are the keys, their annotations the types, their
 metadata the documentation hooks (`env` for a secret that may come from the environment, `min`
-and `max` for bounds, `url` for the schemes a URL may have, `expected` for how the type reads
-in an error). The loader walks those
+and `max` for bounds, `url` for the schemes a URL may have, `timezone` for an IANA zone name,
+`expected` for how the type reads in an error). The loader walks those
 definitions, so a new key is one line here plus its comment in config.example.toml.
 
 A mistake stops everything with one `ConfigError` naming the dotted key and what is wrong.
@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from bot.links import parse_username, parse_webhook_url
 from bot.secret import Secret
 from bot.threads.client import DEFAULT_API_BASE
+from bot.zones import find_zone
 
 
 class ConfigError(Exception):
@@ -146,6 +147,8 @@ class PublishingConfig:
     # A /post longer than one Threads post (500): a reply chain of posts, or one post whose
     # first part is the text and the rest a text attachment (up to 10,000 characters).
     long_text: str = field(default="chain", metadata={"choices": ("chain", "attachment")})
+    # The time zone /schedule reads and shows times in, unless a chat sets its own (/timezone).
+    timezone: str = field(default="UTC", metadata={"timezone": True})
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,6 +395,13 @@ def _convert(
     if "choices" in meta and converted not in meta["choices"]:
         choices = " or ".join(f'"{choice}"' for choice in meta["choices"])
         raise ConfigError(f"{key}: expected {choices}, got {value!r}")
+    if meta.get("timezone"):
+        zone = find_zone(converted)
+        if zone is None:
+            raise ConfigError(
+                f'{key}: expected an IANA time zone such as "Europe/Berlin", got {value!r}'
+            )
+        converted = zone
     if "url" in meta and not _is_url(converted, meta["url"]):
         schemes = " or ".join(f"{scheme}://" for scheme in meta["url"])
         raise ConfigError(f"{key}: expected a URL starting with {schemes}, got {value!r}")

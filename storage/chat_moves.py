@@ -1,7 +1,8 @@
 """A chat that changed its id: a Telegram group upgraded to a supergroup gets a new chat id,
 and the old one only answers "upgraded" (400 with migrate_to_chat_id). Its subscriptions, its
-deliveries (pending ones included) and its message map follow it to the new id, so deliveries
-continue there and `/reply` to a bridged post still finds the post."""
+deliveries (pending ones included), its message map, its publish queue rows and its time zone
+follow it to the new id, so deliveries continue there and `/reply` to a bridged post still finds
+the post."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import time
 from sqlite_utils import Database
 
 from bot.events import Destination
+from storage.chat_zones import zone_key
 from storage.rows import many, one
 
 
@@ -50,6 +52,16 @@ class ChatMoves:
             self._db.execute(
                 "UPDATE outbox SET chat_id = ? WHERE platform = ? AND chat_id = ?",
                 [new_chat_id, platform, old],
+            )
+            # Its waiting publishes (scheduled ones) are told and listed in the new chat, and
+            # its /timezone goes along (unless the new chat set its own).
+            self._db.execute(
+                "UPDATE publish_queue SET chat_id = ? WHERE platform = ? AND chat_id = ?",
+                [new_chat_id, platform, old],
+            )
+            self._db.execute(
+                "UPDATE OR IGNORE bridge_state SET name = ? WHERE name = ?",
+                [zone_key(Destination(platform, new_chat_id)), zone_key(chat)],
             )
             # OR IGNORE: a message id the new chat already uses keeps its own mapping.
             self._db.execute(

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from storage.bridge_state import BridgeState
 from storage.chat_moves import ChatMoves
+from storage.chat_zones import ChatZones
 from storage.confirmations import Confirmations
 from storage.database import open_database
 from storage.discovery import DiscoveryLedger
@@ -44,6 +45,7 @@ class Store:
         self.confirmations = Confirmations(db)
         self.queue = PublishQueue(db)
         self.inbox = UpdateInbox(db)
+        self.zones = ChatZones(self.state)
 
     @classmethod
     def open(cls, path: str | Path) -> Store:

@@ -278,3 +278,14 @@ def test_one_chat_has_one_crosspost_entry() -> None:
         parse_config(
             {"telegram": {"token": "t"}, "crosspost": [{"telegram_chat": -1}] * 2}, env={}
         )
+
+
+def test_timezone_is_an_iana_zone() -> None:
+    assert parse_config({}, env={}).publishing.timezone == "UTC"
+    chosen = parse_config({"publishing": {"timezone": "europe/berlin"}}, env={})
+    assert chosen.publishing.timezone == "Europe/Berlin"  # as zoneinfo spells it
+    with pytest.raises(ConfigError) as error:
+        parse_config({"publishing": {"timezone": "CEST"}}, env={})
+    assert str(error.value) == (
+        "publishing.timezone: expected an IANA time zone such as \"Europe/Berlin\", got 'CEST'"
+    )

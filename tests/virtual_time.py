@@ -78,6 +78,12 @@ class VirtualClock(Clock):
             heapq.heappop(self._sleepers)
 
 
+async def idle() -> None:
+    """Until every task waits on something (the clock, an event, a socket): for a test that
+    moves a VirtualClock with `advance` and must know the code under test reached its wait."""
+    await _until_nothing_runs()
+
+
 async def _until_nothing_runs() -> None:
     """Yield until no callback is ready to run: every task waits on something."""
     loop = asyncio.get_running_loop()

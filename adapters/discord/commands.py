@@ -3,8 +3,8 @@
 
 Discord sets default member permissions per top-level command only (subcommands cannot have
 their own), and `/threads post`, `list` and `profile` are for everyone, so Manage Server for
-`watch` and `unwatch` is enforced when they run (see translate.py and the Bridge); so is
-being a publisher, for the context menu too.
+`watch`, `unwatch` and `timezone` is enforced when they run (see translate.py and the
+Bridge); so is being a publisher, for the context menu too.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from discord import app_commands
 
 CROSSPOST_MENU = "Cross-post to Threads"
 MEDIA_OPTIONS = 10  # a Discord message holds at most 10 files
+SCHEDULE_MEDIA = 4  # /threads schedule: fewer options keep the command short to fill in
 
 
 class Run(Protocol):
@@ -175,6 +176,39 @@ def build_threads_group(run: Run, suggest: Suggest) -> app_commands.Group:
     @app_commands.describe(link="The post's link (threads.com/@user/post/...); publishers only")
     async def delete(interaction: discord.Interaction, link: str) -> None:
         await run(interaction, "delete", link)
+
+    @group.command(name="schedule", description="Publish to Threads later (publishers only)")
+    @app_commands.describe(
+        when="When: 2026-12-24 09:00, tomorrow 9:00, in 2h (this channel's time zone)",
+        text="What to post (optional when media is attached)",
+        **{f"media{n}": MEDIA_HELP for n in range(1, SCHEDULE_MEDIA + 1)},
+    )
+    async def schedule(
+        interaction: discord.Interaction,
+        when: str,
+        text: str | None = None,
+        media1: discord.Attachment | None = None,
+        media2: discord.Attachment | None = None,
+        media3: discord.Attachment | None = None,
+        media4: discord.Attachment | None = None,
+    ) -> None:
+        media = [m for m in (media1, media2, media3, media4) if m is not None]
+        # The bar keeps WHEN and TEXT apart, whatever words the text starts with.
+        await run(interaction, "schedule", f"{when} | {text or ''}", attachments=media)
+
+    @group.command(name="queue", description="Posts from this channel waiting to be published")
+    async def queue(interaction: discord.Interaction) -> None:
+        await run(interaction, "queue", "")
+
+    @group.command(name="cancel", description="Cancel a waiting post (publishers only)")
+    @app_commands.describe(id="The post's number in /threads queue")
+    async def cancel(interaction: discord.Interaction, id: int) -> None:
+        await run(interaction, "cancel", str(id))
+
+    @group.command(name="timezone", description="This channel's time zone for /threads schedule")
+    @app_commands.describe(zone="An IANA zone, e.g. Europe/Berlin, or default (Manage Server)")
+    async def timezone(interaction: discord.Interaction, zone: str | None = None) -> None:
+        await run(interaction, "timezone", zone or "")
 
     @group.command(name="profile", description="A Threads profile's card")
     @app_commands.describe(username="Threads username")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from bot.commands import autopost, delete, info, publish, watch
+from bot.commands import autopost, delete, info, publish, schedule, watch
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
 from bot.commands.help import make_help
 
 _FAMILIES = (
     *watch.COMMANDS,
     *publish.COMMANDS,
+    *schedule.COMMANDS,
     *delete.COMMANDS,
     *info.COMMANDS,
     *autopost.COMMANDS,

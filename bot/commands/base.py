@@ -131,6 +131,7 @@ class Context:
     reviews: ReviewView | None = None
     # The [[crosspost]] rules and their switches (bot/crosspost.py); None: no cross-posting.
     autopost: Autopost | None = None
+    timezone: str = "UTC"  # [publishing] timezone: /schedule's times where a chat set none
 
     def is_publisher(self, command: Command) -> bool:
         return _listed(command, self.publishers, self.publisher_roles)

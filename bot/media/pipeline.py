@@ -56,9 +56,10 @@ class MediaPipeline:
         """How files of `platform` are downloaded (its adapter, holding its own token)."""
         self._fetchers[platform] = fetch
 
-    async def prepare(self, attachments: Sequence[Attachment]) -> Prepared:
-        """Check every attachment first (nothing is downloaded for a post that cannot go),
-        then fetch and stage each one."""
+    def check(self, attachments: Sequence[Attachment]) -> None:
+        """Refuse, before anything is downloaded, what cannot go: too many files, a file
+        Threads does not take, a file to stage without a media store (a /schedule checks
+        this when it is asked, not when it is due)."""
         if len(attachments) > CAROUSEL_MAX:
             raise MediaRefused(
                 f"A Threads post holds up to {CAROUSEL_MAX} photos and videos, "
@@ -66,6 +67,13 @@ class MediaPipeline:
             )
         for attachment in attachments:
             check_attachment(attachment)
+        if self._store is None and any(a.public_url is None for a in attachments):
+            raise MediaRefused(NO_MEDIA_STORE)
+
+    async def prepare(self, attachments: Sequence[Attachment]) -> Prepared:
+        """Check every attachment first (nothing is downloaded for a post that cannot go),
+        then fetch and stage each one."""
+        self.check(attachments)
         prepared = Prepared(items=[])
         try:
             for attachment in attachments:

@@ -138,6 +138,7 @@ class BridgeApp:
             watcher=self.polling,
             discovery=self.discovery,
             long_text=config.publishing.long_text,
+            timezone=config.publishing.timezone,
             clock=self.clock,
             publishers={
                 "telegram": frozenset(str(u) for u in config.telegram.publishers),

@@ -58,6 +58,14 @@ HELP_LINES = [
     "the post's link (publishers and contributors only)",
     "/repost [LINK] - repost a post on Threads: answer a bridged post's message, or give the "
     "post's link (publishers only)",
+    "/schedule WHEN TEXT - publish TEXT to Threads at WHEN (2026-12-24 09:00, tomorrow 9:00, "
+    "in 2h; WHEN | TEXT keeps them apart); as the caption of photos or a video, publishes them "
+    "with it (publishers only)",
+    "/queue - the posts from this chat waiting to be published: who, when, first words",
+    "/cancel ID - cancel a waiting post of this chat (#ID from /queue; any publisher's post) "
+    "(publishers only)",
+    "/timezone [ZONE] - the time zone of this chat's /schedule times, e.g. Europe/Berlin "
+    "(default: the bridge's) (chat admins only)",
     "/delete [LINK] - delete a post of the connected account from Threads: answer its message "
     "or give its link; a Delete button confirms (100 a day) (publishers only)",
     "/profile USERNAME - a Threads profile's card",
@@ -87,6 +95,10 @@ def test_every_command_is_covered_here() -> None:
         "reply",
         "quote",
         "repost",
+        "schedule",
+        "queue",
+        "cancel",
+        "timezone",
         "delete",
         "profile",
         "status",
@@ -120,7 +132,7 @@ async def test_an_unknown_command_points_to_help(
 def test_which_commands_need_the_sender_s_role(bridge: Bridge) -> None:
     # Adapters look the role up (a getChatMember call on Telegram) only for these.
     needing = sorted(spec.name for spec in ALL_COMMANDS if bridge.needs_role(spec.name))
-    assert needing == ["autopost", "unwatch", "watch"]
+    assert needing == ["autopost", "timezone", "unwatch", "watch"]
     assert bridge.needs_role("WATCH") and not bridge.needs_role("frobnicate")
 
 

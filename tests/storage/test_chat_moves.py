@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.events import Destination, Profile, SourceKind
+from bot.events import ChatUser, Destination, Profile, SourceKind
 from bot.fanout import fan_out
 from storage.store import Store
 from tests.feed_items import feed_item
@@ -33,4 +33,18 @@ def test_a_chat_already_watching_absorbs_the_moved_subscription(tmp_path: Path) 
     assert [s.source.key for s in store.subscriptions.for_chat("telegram", NEW.chat_id)] == ["bob"]
     assert store.outbox.counts_by_state() == {"pending": 1, "dropped": 1}
     assert store.outbox.due_destinations(["telegram"], now=2**40, limit=10) == [NEW]
+    store.close()
+
+
+def test_scheduled_posts_and_the_time_zone_follow_the_chat(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "bridge.db")
+    pat = ChatUser("1001", "Pat")
+    row = store.queue.add("post", OLD, pat, "{}", due_at=2e9, now=1e9)
+    store.zones.set(OLD, "Europe/Berlin")
+
+    store.chat_moves.move(OLD, NEW.chat_id)
+
+    assert [r.id for r in store.queue.waiting(NEW)] == [row]
+    assert store.queue.waiting(OLD) == []
+    assert (store.zones.get(NEW), store.zones.get(OLD)) == ("Europe/Berlin", None)
     store.close()
