@@ -92,7 +92,10 @@ class GraphDispatcher:
             if rule.kind in ("timeout", "lost_response"):
                 await self._released.wait()
             return rule.response()
-        return await self._answer(request, path, params)
+        answer = await self._answer(request, path, params)
+        for listener in list(self._state.answer_listeners):
+            listener()
+        return answer
 
     async def _answer(
         self, request: web.Request, path: str, params: dict[str, str]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -240,6 +240,22 @@ class ThreadsSimulator(WebServer):
             await created.wait()
         finally:
             self.state.container_listeners.remove(check)
+
+    async def wait_until(self, predicate: Callable[[], bool]) -> None:
+        """Return once `predicate()` holds, checked now and after every request answered (an
+        event to await instead of polling the simulator's state)."""
+        held = asyncio.Event()
+
+        def check() -> None:
+            if predicate():
+                held.set()
+
+        self.state.answer_listeners.append(check)
+        try:
+            check()
+            await held.wait()
+        finally:
+            self.state.answer_listeners.remove(check)
 
     async def downloads_settled(self) -> None:
         """Return once no video download is running (they run after the create call is

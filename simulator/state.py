@@ -39,6 +39,7 @@ class SimState:
         self.text_processing_seconds = text_processing_seconds
         self.media_processing_seconds = media_processing_seconds
         self.container_listeners: list[Callable[[], None]] = []  # told of each new container
+        self.answer_listeners: list[Callable[[], None]] = []  # told after each answered request
         self.clock = SimClock()
         self.ids = IdFactory(seed)
         self.tokens = TokenBook(self.clock, self.ids)
