@@ -315,6 +315,12 @@ def _check_crossposts(config: Config) -> None:
         seen.add((key, chat))
         if not rule.marker.strip():
             raise ConfigError(f"{where}.marker: empty; leave it out for #threads")
+        review_chats = (config.telegram.review_chat, config.discord.review_chat)
+        if rule.approval and all(chat is None for chat in review_chats):
+            raise ConfigError(
+                f"{where}.approval: needs a review chat (telegram.review_chat or "
+                "discord.review_chat) where publishers approve or reject the posts"
+            )
         tag = (rule.topic_tag or "").removeprefix("#")
         if rule.topic_tag is not None and (not tag or any(c in tag for c in ".& ")):
             raise ConfigError(

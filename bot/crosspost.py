@@ -23,6 +23,7 @@ from bot.commands.post_options import PostOptions
 from bot.commands.publish_request import PublishRequest
 from bot.config import CrosspostConfig
 from bot.events import ChatMessage, ChatUser, Destination, Platform
+from bot.tasks import spawn
 from bot.threads.errors import ThreadsError
 from bot.threads.spoilers import mark_spoilers
 from storage.publish_queue import (
@@ -138,6 +139,10 @@ class Autopost:
             log.info("%s: queued before as #%d; not again", where, exc.id)
             return None
         log.info("%s: queued as #%d%s", where, row_id, " for review" if rule.approval else "")
+        if rule.approval and self._ctx.reviews is not None:
+            # The preview with Approve / Reject goes to the review chat now (a chat that does
+            # not take it is tried again by the review desk's own job).
+            spawn(self._ctx.reviews.request_review(row_id), name=f"review #{row_id}")
         self._wake()
         return row_id
 

@@ -211,7 +211,7 @@ def test_crosspost_entries_are_read_from_crosspost_tables() -> None:
     config = parse_config(
         {
             "telegram": {"token": "t"},
-            "discord": {"token": "d"},
+            "discord": {"token": "d", "review_chat": 77},  # approval needs a review chat
             "crosspost": [
                 {"telegram_chat": -1001, "footer": "From {chat}: {link}"},
                 {"discord_channel": 42, "mode": "marked", "approval": True, "echo": "mark"},
@@ -289,3 +289,23 @@ def test_timezone_is_an_iana_zone() -> None:
     assert str(error.value) == (
         "publishing.timezone: expected an IANA time zone such as \"Europe/Berlin\", got 'CEST'"
     )
+
+
+def test_a_crosspost_rule_with_approval_needs_a_review_chat() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(
+            {"telegram": {"token": "t"}, "crosspost": [{"telegram_chat": -1, "approval": True}]},
+            env={},
+        )
+    assert str(caught.value) == (
+        "crosspost[0].approval: needs a review chat (telegram.review_chat or "
+        "discord.review_chat) where publishers approve or reject the posts"
+    )
+    config = parse_config(
+        {
+            "telegram": {"token": "t", "review_chat": -5},
+            "crosspost": [{"telegram_chat": -1, "approval": True}],
+        },
+        env={},
+    )
+    assert config.crossposts[0].approval

@@ -15,7 +15,18 @@ from bot.bridge import Bridge
 from bot.commands import Context
 from bot.commands.post_options import parse_post_options
 from bot.commands.publish_request import PublishRequest, execute
-from bot.events import Attachment, Button, ChatUser, Command, Destination, Platform, Role
+from bot.config import CrosspostConfig
+from bot.crosspost import Autopost
+from bot.events import (
+    Attachment,
+    Button,
+    ChatMessage,
+    ChatUser,
+    Command,
+    Destination,
+    Platform,
+    Role,
+)
 from bot.review import ReviewDesk
 from bot.threads.client import ThreadsClient
 from bot.threads.publish import Published
@@ -413,3 +424,29 @@ async def test_a_review_the_chat_could_not_take_is_shown_once_it_can(
     assert (await press(bridge, REVIEWS, PUBLISHER, approve))[0] == (
         "Approved by Pat: #1 goes to Threads."
     )
+
+
+async def test_a_crosspost_rule_with_approval_sends_its_post_to_review_and_approve_publishes(
+    sim: ThreadsSimulator, ctx: Context, bridge: Bridge, store: Store, notices: Notices
+) -> None:
+    """`approval = true` on a [[crosspost]] rule: the channel's post is shown in the review
+    chat at once; a publisher's Approve publishes it, and the channel is told nothing."""
+    channel = Destination(Platform.TELEGRAM, "-1005000000002")
+    ctx.autopost = Autopost(
+        ctx, (CrosspostConfig(telegram_chat=int(channel.chat_id), approval=True),), notices.notify
+    )
+    message = ChatMessage("Fresh bread at 7", (), ChatUser(channel.chat_id, "Bakery"), "31")
+    row_id = ctx.autopost.on_message(channel, message, chat_name="Bakery")
+    assert row_id is not None
+
+    await notices.wait_for(lambda: bool(notices.to(REVIEWS)))
+    text, (approve, _) = notices.review()
+    assert f"Review #{row_id}" in text and "Fresh bread at 7" in text
+    assert sim.posts_by("alice") == []
+
+    await press(bridge, REVIEWS, PUBLISHER, approve)
+    assert isinstance(ctx.publishing, PublishWorker)
+    settled = await asyncio.wait_for(ctx.publishing.settled(row_id), 15)
+    assert settled.state == PUBLISHED
+    assert [p.text for p in sim.posts_by("alice")] == ["Fresh bread at 7"]
+    assert notices.to(channel) == []
