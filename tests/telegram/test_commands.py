@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.events import SourceKind
+from simulator.quotas import Quota
 from tests.telegram.conftest import (
     ADMIN,
     GROUP,
@@ -241,3 +242,22 @@ async def test_threads_errors_in_plain_words(bridge: Bridge) -> None:
     *_, published = await bridge.delivered(PRIVATE, 3)
     (post,) = bridge.sim.posts_by("alice")
     assert reads(published) == f"Published on Threads (queued #1): {post.permalink}"
+
+
+async def test_a_spent_daily_quota_queues_the_post_says_when_and_publishes_it_later(
+    bridge: Bridge,
+) -> None:
+    bridge.sim.set_quota(Quota.POSTS, 1)  # Meta's 250 posts a day, used up early
+    first = await bridge.command(PRIVATE, PUBLISHER, "/post one")
+    second = await bridge.command(PRIVATE, PUBLISHER, "/post two")
+
+    assert reads(first).startswith("Published on Threads: ")
+    assert reads(second).startswith(
+        "Queued as #2: Threads' daily publishing limit is used up; it goes out at about "
+    )
+    assert [p.text for p in bridge.sim.posts_by("alice")] == ["one"]
+
+    bridge.sim.advance(24 * 3600 + 1)  # the rolling window moves on
+    *_, published = await bridge.delivered(PRIVATE, 3)
+    two = next(p for p in bridge.sim.posts_by("alice") if p.text == "two")
+    assert reads(published) == f"Published on Threads (queued #2): {two.permalink}"
