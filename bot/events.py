@@ -115,6 +115,9 @@ class Destination:
 class SourceKind(StrEnum):
     PROFILE = "profile"  # a public profile, via profile_posts (costs discovery calls)
     ME = "me"  # the connected account, via /me/threads (no discovery quota)
+    REPLIES = "replies"  # replies to the connected account's posts (/me/replies... no quota)
+    MENTIONS = "mentions"  # posts that mention the connected account (/me/mentions)
+    SEARCH = "search"  # public posts matching words or a #tag (keyword_search: its own budget)
 
 
 @dataclass(frozen=True, slots=True)
