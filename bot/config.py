@@ -143,6 +143,21 @@ class ServerConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class WebhooksConfig:
+    """Threads webhooks (optional push), served on the health server (bot/runtime/webhooks.py).
+    Their signatures are checked with threads.app_secret."""
+
+    path: str | None = None  # e.g. "/threads/webhook"; unset: no webhooks
+    verify_token: Secret | None = field(
+        default=None, metadata={"env": "THREADS_WEBHOOK_VERIFY_TOKEN"}
+    )
+
+    @property
+    def enabled(self) -> bool:
+        return self.path is not None
+
+
+@dataclass(frozen=True, slots=True)
 class PublishingConfig:
     # A /post longer than one Threads post (500): a reply chain of posts, or one post whose
     # first part is the text and the rest a text attachment (up to 10,000 characters).
@@ -179,6 +194,7 @@ class Config:
     server: ServerConfig = field(default_factory=ServerConfig)
     publishing: PublishingConfig = field(default_factory=PublishingConfig)
     media: MediaConfig = field(default_factory=MediaConfig)
+    webhooks: WebhooksConfig = field(default_factory=WebhooksConfig)
     feeds: tuple[FeedConfig, ...] = ()
     # Read from [[crosspost]] tables (one chat each).
     crossposts: tuple[CrosspostConfig, ...] = field(default=(), metadata={"key": "crosspost"})
@@ -233,6 +249,7 @@ def parse_config(
     _check_feeds(config)
     _check_reviews(config)
     _check_crossposts(config)
+    _check_webhooks(config)
     if base_dir is not None and not Path(config.storage.path).is_absolute():
         storage = StorageConfig(path=str(base_dir / config.storage.path))
         config = Config(**{**_as_kwargs(config), "storage": storage})
@@ -327,6 +344,32 @@ def _check_crossposts(config: Config) -> None:
                 f"{where}.topic_tag: a hashtag of 1 to 50 characters without '.', '&' or "
                 f"spaces, got {rule.topic_tag!r}"
             )
+
+
+def _check_webhooks(config: Config) -> None:
+    """Webhooks are served by the health server and signed with the app secret."""
+    path = config.webhooks.path
+    if path is None:
+        return
+    if not path.startswith("/") or path in ("/healthz", "/metrics") or " " in path:
+        raise ConfigError(
+            f'webhooks.path: expected a path such as "/threads/webhook" (not /healthz or '
+            f"/metrics), got {path!r}"
+        )
+    needs = (
+        ("server.health_port", config.server.health_port),
+        ("threads.app_secret", config.threads.app_secret),
+        ("webhooks.verify_token", config.webhooks.verify_token),
+    )
+    for key, value in needs:
+        if value is None:
+            why = {
+                "server.health_port": "the health server is where Meta's webhooks arrive",
+                "threads.app_secret": "it checks every event's X-Hub-Signature-256",
+                "webhooks.verify_token": "Meta's verification request must match it; or set "
+                "THREADS_WEBHOOK_VERIFY_TOKEN",
+            }[key]
+            raise ConfigError(f"webhooks.path: needs {key} ({why})")
 
 
 def _did_you_mean(key: str, known: Mapping[str, object]) -> str:

@@ -19,7 +19,7 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.events import FeedItem, Post, Profile, Source, SourceKind
@@ -117,6 +117,30 @@ class SourcePoller:
             log.info("%s: %d deliveries queued", source.label, queued)
             self._on_queued()
         self._report(PollOutcome(source, new_posts, queued))
+        return queued
+
+    async def record_pushed(self, source_id: int, posts: Sequence[Post]) -> int:
+        """Record posts a webhook announced as a poll of the source would: the same author
+        and related post, the same fan-out, and never a post the source recorded before
+        (whichever comes first, the poll or the push, delivers it; the other finds it seen).
+        The source's cursor stays: the next poll still looks at everything since the last one.
+        Returns the number of deliveries queued."""
+        async with self._locks[source_id]:
+            source = self._store.sources.get(source_id)
+            if source is None or self._store.subscriptions.watched_since(source_id) is None:
+                return 0
+            seen = self._store.feed.seen_ids(source.id, [p.id for p in posts])
+            fresh = [p for p in posts if p.id not in seen]
+            if not fresh:
+                return 0
+            author = await self._author(source)
+            items = [FeedItem(post, author, await self._related(post)) for post in fresh]
+            queued = self._store.feed.record(
+                source, items, None, baseline=False, fan_out=self._fan_out
+            )
+        if queued:
+            log.info("%s: %d deliveries queued from a webhook", source.label, queued)
+            self._on_queued()
         return queued
 
     def _report(self, outcome: PollOutcome) -> None:

@@ -50,7 +50,7 @@ class Feed:
         self,
         source: Source,
         items: Sequence[FeedItem],
-        cursor: int,
+        cursor: int | None,
         *,
         baseline: bool,
         fan_out: FanOut,
@@ -62,6 +62,9 @@ class Feed:
         The subscriptions are read inside the transaction, with no await between that read
         and the write, so an unwatch cannot slip in between and still be delivered to.
         `baseline` records the posts as what existed when the watch began, announcing none.
+
+        `cursor` None leaves the source's cursor as it is (posts pushed by a webhook say
+        nothing about what a poll has seen).
 
         Returns the number of deliveries queued. A crash before the commit leaves nothing
         behind, so the next poll fetches the same posts again; after it, the outbox holds them.
@@ -113,10 +116,11 @@ class Feed:
                         ],
                     )
                     queued += 1
-            self._db.execute(
-                "UPDATE sources SET cursor = MAX(COALESCE(cursor, 0), ?) WHERE id = ?",
-                [cursor, source.id],
-            )
+            if cursor is not None:
+                self._db.execute(
+                    "UPDATE sources SET cursor = MAX(COALESCE(cursor, 0), ?) WHERE id = ?",
+                    [cursor, source.id],
+                )
         return queued
 
     def item(self, source_id: int, post_id: str) -> FeedItem | None:

@@ -131,6 +131,16 @@ class Outbox:
             [error, time.time(), outbox_id],
         )
 
+    def drop_post(self, post_id: str, why: str) -> int:
+        """Stop owing a post to anyone (it was deleted on Threads): its pending rows are
+        dropped with `why`. Returns how many."""
+        dropped = self._db.execute(
+            "UPDATE outbox SET state = 'dropped', error = ?, done_at = ? "
+            "WHERE post_id = ? AND state = 'pending'",
+            [why, time.time(), post_id],
+        )
+        return int(dropped.rowcount)
+
     def depth(self, platform: str | None = None) -> int:
         sql = "SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'"
         row = (

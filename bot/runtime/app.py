@@ -28,6 +28,7 @@ from bot.runtime.logs import redact
 from bot.runtime.media import build_media_store, media_status
 from bot.runtime.metrics import Metrics
 from bot.runtime.recovery import settle_publications
+from bot.runtime.webhooks import WebhookEndpoint
 from bot.runtime.wiring import (
     admin_destinations,
     build_adapters,
@@ -45,6 +46,7 @@ from jobs.maintenance import Maintenance
 from jobs.polling import PollOutcome, SourcePoller
 from jobs.publish_worker import PublishWorker
 from jobs.scheduler import PollScheduler
+from jobs.webhook_feed import WebhookFeed
 from storage.publish_queue import QueuedPost
 from storage.store import Store
 
@@ -119,8 +121,21 @@ class BridgeApp:
         # each public profile's interval planned to fit, a pause when Meta says stop.
         self.discovery = DiscoveryBudget(self.store, config.threads)
         self.threads.set_discovery_listener(self.discovery.record)
+        # Threads webhooks (optional): pushed posts into the same feed, and the connected
+        # account's sources polled slowly while events flow.
+        self.webhook_feed = WebhookFeed(
+            self.store,
+            self.threads,
+            self.poller,
+            slow_interval=max(config.threads.max_poll_interval, config.threads.poll_interval),
+            on_flow_change=lambda: self.scheduler.retime(),
+            clock=self.clock.time,
+        )
+        self.webhooks = self._webhook_endpoint()
         self.scheduler = PollScheduler(
-            self.poller, interval=config.threads.poll_interval, interval_of=self.discovery.interval
+            self.poller,
+            interval=config.threads.poll_interval,
+            interval_of=lambda s: self.webhook_feed.interval(s, self.discovery.interval(s)),
         )
         self.polling = PlannedPolling(self.scheduler, self.discovery)
         self.discovery_pause = DiscoveryPause(
@@ -216,6 +231,18 @@ class BridgeApp:
             scheduler_running=lambda: self.scheduler.running,
             adapters=self.adapter_health,
             media=lambda: media_status(config, self.media_relay),
+            webhooks=self.webhooks,
+        )
+
+    def _webhook_endpoint(self) -> WebhookEndpoint | None:
+        webhooks, app_secret = self.config.webhooks, self.config.threads.app_secret
+        if webhooks.path is None or webhooks.verify_token is None or app_secret is None:
+            return None  # the config's check says which key is missing when path is set
+        return WebhookEndpoint(
+            webhooks.path,
+            verify_token=webhooks.verify_token,
+            app_secret=app_secret,
+            on_event=self.webhook_feed.handle,
         )
 
     def adapter_health(self) -> dict[str, bool]:
@@ -280,6 +307,8 @@ class BridgeApp:
         add(m.snapshot_quota, seconds=600, name="quota snapshot", first_in=1)
         add(m.prune, seconds=24 * HOUR, name="prune outbox", first_in=HOUR)
         add(self.polling.replan_job, seconds=600, name="discovery plan")
+        if self.webhooks is not None:  # events stopped: the usual poll interval again
+            add(self.webhook_feed.check_flow, seconds=300, name="webhook flow")
         if self.reviews is not None:  # reviews a chat did not take (it was down), again
             add(self.reviews.show_unshown, seconds=RETRY_EVERY, name="reviews", first_in=1)
 
@@ -292,6 +321,7 @@ class BridgeApp:
         self._stopped = True
         steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
             ("the health server", self.health.stop),
+            ("webhook events", lambda: self._drain_webhooks(grace)),
             *((("the media relay", self.media_relay.stop),) if self.media_relay else ()),
             ("the scheduler", lambda: self.scheduler.stop(grace)),
             ("publishing", self.publishing.stop),
@@ -309,6 +339,10 @@ class BridgeApp:
             self.store.close()
         except Exception:
             log.exception("closing the database failed")
+
+    async def _drain_webhooks(self, grace: float) -> None:
+        if self.webhooks is not None:
+            await self.webhooks.drain(grace)
 
     async def run(self, on_started: Callable[[], Awaitable[None]] | None = None) -> None:
         """Start, run until SIGINT or SIGTERM, stop."""

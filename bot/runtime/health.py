@@ -1,4 +1,5 @@
-"""A small HTTP server for operators: /healthz and /metrics."""
+"""A small HTTP server for operators: /healthz and /metrics (and Threads webhooks on
+`[webhooks] path`, bot/runtime/webhooks.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from aiohttp import web
 from bot.runtime.media import MediaStatus
 from bot.runtime.metrics import Metrics
 from bot.runtime.web_server import WebServer
+from bot.runtime.webhooks import WebhookEndpoint
 
 
 class HealthServer(WebServer):
@@ -27,17 +29,21 @@ class HealthServer(WebServer):
         scheduler_running: Callable[[], bool],
         adapters: Callable[[], Mapping[str, bool]],
         media: Callable[[], MediaStatus] = lambda: MediaStatus("off"),
+        webhooks: WebhookEndpoint | None = None,
     ) -> None:
         super().__init__()
         self._metrics = metrics
         self._scheduler_running = scheduler_running
         self._adapters = adapters
         self._media = media
+        self._webhooks = webhooks
 
     def build_app(self) -> web.Application:
         app = web.Application()
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/metrics", self._metrics_page)
+        if self._webhooks is not None:
+            self._webhooks.add_routes(app)
         return app
 
     async def _healthz(self, request: web.Request) -> web.Response:
