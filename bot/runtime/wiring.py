@@ -74,6 +74,7 @@ def configured_secrets(config: Config) -> list[str]:
         config.threads.app_secret,
         config.telegram.token,
         config.discord.token,
+        config.webhooks.verify_token,
     ]
     secrets = [value.reveal() for value in values if value is not None]
     secrets += [token for _, token in _webhooks(config)]

@@ -17,6 +17,7 @@ from bot.bridge import Bridge
 from bot.config import ConfigError, parse_config
 from bot.events import SourceKind
 from bot.runtime.app import BridgeApp
+from bot.runtime.wiring import configured_secrets
 from bot.threads.client import ThreadsClient
 from bot.threads.webhooks import sign
 from simulator import SimPost, SimUser, ThreadsSimulator
@@ -327,3 +328,9 @@ def test_a_webhook_path_is_a_path_of_its_own(path: str) -> None:
         )
 
     assert str(error.value).startswith("webhooks.path: expected a path such as")
+
+
+def test_the_verify_token_is_redacted_from_the_logs(
+    tmp_path: Path, sim: ThreadsSimulator, alice: SimUser
+) -> None:
+    assert VERIFY_TOKEN in configured_secrets(webhook_config(tmp_path, sim, alice))
