@@ -7,9 +7,10 @@ deduplicated by post id against the polls of that source, so a post arrives once
 finds it first. A `delete` event drops the post's deliveries still owed; chat messages already
 sent stay as they are (nothing edits delivered messages yet).
 
-While events arrive (one within FLOWING_FOR), those sources are polled only every
+While a field's events arrive (one within FLOWING_FOR), its source is polled only every
 `slow_interval` (threads.max_poll_interval): the polls remain as the safety net for events
-Meta never sends. When the events stop, the normal interval comes back.
+Meta never sends. Each field counts on its own (an app subscribed to `delete` alone slows
+nothing down). When the events stop, the normal interval comes back.
 """
 
 from __future__ import annotations
@@ -48,32 +49,30 @@ class WebhookFeed:
         on_flow_change: Callable[[], None] = lambda: None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        """`on_flow_change` is called when events start or stop flowing (the bridge retimes
-        the poll jobs: PollScheduler.retime)."""
+        """`on_flow_change` is called when a field's events start or stop flowing (the bridge
+        retimes the poll jobs: PollScheduler.retime)."""
         self._store = store
         self._threads = threads
         self._poller = poller
         self._slow_interval = slow_interval
         self._on_flow_change = on_flow_change
         self._clock = clock
-        self._last_event: float | None = None
-        self._slowed = False  # whether the poll jobs were last told that events flow
+        self._last_event: dict[SourceKind, float] = {}
+        self._slowed: frozenset[SourceKind] = frozenset()  # what the poll jobs were last told
 
-    @property
-    def flowing(self) -> bool:
-        """Whether an event arrived within the last FLOWING_FOR seconds."""
-        last = self._last_event
-        return last is not None and self._clock() - last < FLOWING_FOR
+    def flowing(self) -> frozenset[SourceKind]:
+        """The sources whose events arrived within the last FLOWING_FOR seconds."""
+        now = self._clock()
+        return frozenset(k for k, at in self._last_event.items() if now - at < FLOWING_FOR)
 
     def interval(self, source: Source, planned: float) -> float:
         """The poll interval of `source`, given the one planned without webhooks."""
-        if source.kind in SLOWED_KINDS and self.flowing:
+        if source.kind in SLOWED_KINDS and source.kind in self.flowing():
             return max(planned, self._slow_interval)
         return planned
 
     async def handle(self, event: WebhookEvent) -> None:
         """One signed event (WebhookEndpoint's handler)."""
-        self._arrived()
         if event.field == "delete":
             self._deleted(event.media_id)
             return
@@ -81,6 +80,7 @@ class WebhookFeed:
         if kind is None:
             log.info("webhook field %r is not one the bridge uses; ignored", event.field)
             return
+        self._arrived(kind)
         sources = [s for s in self._store.sources.active() if s.kind is kind]
         if not sources:
             log.info("webhook %s event for %s: nobody watches it", event.field, event.media_id)
@@ -106,19 +106,22 @@ class WebhookFeed:
             await self._poller.record_pushed(source.id, [post])
 
     async def check_flow(self) -> None:
-        """The periodic check: events stopped coming, so the sources are polled as before."""
-        if self._slowed and not self.flowing:
-            self._slowed = False
-            log.info("no webhook events for an hour: the connected account is polled as usual")
+        """The periodic check: a field's events stopped coming, so its source is polled as
+        before."""
+        stopped = self._slowed - self.flowing()
+        if stopped:
+            self._slowed -= stopped
+            for kind in sorted(stopped):
+                log.info("no webhook events for %s for an hour: polled as usual again", kind)
             self._on_flow_change()
 
-    def _arrived(self) -> None:
-        self._last_event = self._clock()
-        if not self._slowed:
-            self._slowed = True
+    def _arrived(self, kind: SourceKind) -> None:
+        self._last_event[kind] = self._clock()
+        if kind not in self._slowed:
+            self._slowed |= {kind}
             log.info(
-                "webhook events are flowing: the connected account's sources are polled every "
-                "%.0fs while they do",
+                "webhook events for %s are flowing: polled every %.0fs while they do",
+                kind,
                 self._slow_interval,
             )
             self._on_flow_change()

@@ -137,25 +137,30 @@ def test_each_pushed_field_goes_to_the_connected_accounts_own_source() -> None:
 
 
 async def test_polls_slow_down_while_events_flow_and_come_back_an_hour_after(
-    store: Store, client: ThreadsClient, poller: SourcePoller
+    sim: ThreadsSimulator, store: Store, client: ThreadsClient, poller: SourcePoller
 ) -> None:
     now = [1_800_000_000.0]
-    changes: list[bool] = []
+    changes: list[frozenset[SourceKind]] = []
     feed = WebhookFeed(
         store,
         client,
         poller,
         slow_interval=3600,
         clock=lambda: now[0],
-        on_flow_change=lambda: changes.append(feed.flowing),
+        on_flow_change=lambda: changes.append(feed.flowing()),
     )
     me = store.sources.ensure(SourceKind.ME, "me")
+    mentions = store.sources.ensure(SourceKind.MENTIONS, "mentions")
     profile = store.sources.ensure(SourceKind.PROFILE, "bob")
+    post = sim.add_post("alice", text="pushed")
 
     before = feed.interval(me, 300)
-    await feed.handle(WebhookEvent("story_insights", "1"))  # any signed event shows the flow
-    flowing = (feed.interval(me, 300), feed.interval(profile, 300))
-    await feed.handle(WebhookEvent("story_insights", "2"))
+    await feed.handle(WebhookEvent("delete", "1"))  # deletions alone say nothing of posts
+    after_delete = feed.interval(me, 300)
+    await feed.handle(WebhookEvent("publish", post.id))
+    flowing = (feed.interval(me, 300), feed.interval(mentions, 300), feed.interval(profile, 300))
+    now[0] += 1800
+    await feed.handle(WebhookEvent("publish", post.id))
     now[0] += 3599
     await feed.check_flow()
     still = feed.interval(me, 300)
@@ -163,8 +168,10 @@ async def test_polls_slow_down_while_events_flow_and_come_back_an_hour_after(
     await feed.check_flow()
     await feed.check_flow()
 
-    assert before == 300
-    assert flowing == (3600, 300)  # a public profile is not pushed: its plan stays
-    assert still == 3600
+    assert (before, after_delete) == (300, 300)
+    # Only "me" had events; mentions and a public profile keep their plan.
+    assert flowing == (3600, 300, 300)
+    assert still == 3600  # an hour after the first event, but not after the last
     assert feed.interval(me, 300) == 300
-    assert changes == [True, False]  # told once when events began, once when they stopped
+    # Told once when its events began, once when they stopped.
+    assert changes == [frozenset({SourceKind.ME}), frozenset()]
