@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from bot.events import Source, SourceKind
+from bot.events import Post, Profile, Source, SourceKind
 from bot.threads.client import ThreadsClient
 from bot.threads.errors import ThreadsError
 from bot.threads.webhooks import WebhookEvent
@@ -46,6 +46,7 @@ class WebhookFeed:
         poller: SourcePoller,
         *,
         slow_interval: float,
+        connected_account: Callable[[], Profile | None] = lambda: None,
         on_flow_change: Callable[[], None] = lambda: None,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -55,6 +56,7 @@ class WebhookFeed:
         self._threads = threads
         self._poller = poller
         self._slow_interval = slow_interval
+        self._connected_account = connected_account
         self._on_flow_change = on_flow_change
         self._clock = clock
         self._last_event: dict[SourceKind, float] = {}
@@ -98,9 +100,8 @@ class WebhookFeed:
             for source in sources:
                 await self._poller.poll(source.id)
             return
-        if kind is SourceKind.ME and post.is_reply:
-            # `publish` also fires for the account's replies; "me" lists only its posts.
-            log.info("webhook publish event for reply %s: not part of 'me'", post.id)
+        if not self._listed_by_poll(kind, post):
+            log.info("webhook %s event for %s: not part of %s", event.field, post.id, kind)
             return
         for source in sources:
             await self._poller.record_pushed(source.id, [post])
@@ -125,6 +126,18 @@ class WebhookFeed:
                 self._slow_interval,
             )
             self._on_flow_change()
+
+    def _listed_by_poll(self, kind: SourceKind, post: Post) -> bool:
+        """Whether a poll of the `kind` source would show `post`: `publish` also fires for
+        the account's replies, which "me" does not list; the replies inbox is other people's
+        replies, not the account's own."""
+        if kind is SourceKind.ME:
+            return not post.is_reply
+        if kind is SourceKind.REPLIES:
+            me = self._connected_account()
+            mine = me.username.lower() if me is not None else None
+            return (post.username or "").lower() != mine
+        return True
 
     def _deleted(self, post_id: str) -> None:
         dropped = self._store.outbox.drop_post(post_id, "deleted on Threads")

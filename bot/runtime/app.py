@@ -128,6 +128,7 @@ class BridgeApp:
             self.threads,
             self.poller,
             slow_interval=max(config.threads.max_poll_interval, config.threads.poll_interval),
+            connected_account=lambda: self.ctx.me,
             on_flow_change=lambda: self.scheduler.retime(),
             clock=self.clock.time,
         )

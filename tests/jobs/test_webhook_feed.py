@@ -102,6 +102,24 @@ async def test_a_reply_the_account_published_is_not_part_of_me(
     assert queued_texts(store) == []
 
 
+async def test_a_replies_event_brings_other_peoples_replies_not_the_accounts_own(
+    sim: ThreadsSimulator, store: Store, client: ThreadsClient, poller: SourcePoller
+) -> None:
+    me = await client.me()
+    feed = WebhookFeed(store, client, poller, slow_interval=3600, connected_account=lambda: me)
+    source = store.sources.ensure(SourceKind.REPLIES, "replies")
+    store.subscriptions.add(source, CHAT, origin="chat", created_by=None)
+    sim.add_profile("bob", followers=5000)
+    root = sim.add_post("alice", text="what do you think?")
+    theirs = sim.add_post("bob", text="I think yes", reply_to=root.id)
+    mine = sim.add_post("alice", text="thanks bob", reply_to=theirs.id)
+
+    await feed.handle(WebhookEvent("replies", theirs.id, target_id=root.id))
+    await feed.handle(WebhookEvent("replies", mine.id, target_id=root.id))
+
+    assert queued_texts(store) == ["I think yes"]
+
+
 async def test_an_unreadable_pushed_post_is_polled_instead(
     sim: ThreadsSimulator, store: Store, poller: SourcePoller, feed: WebhookFeed
 ) -> None:
