@@ -133,8 +133,7 @@ class SourcePoller:
             fresh = [p for p in posts if p.id not in seen]
             if not fresh:
                 return 0
-            author = await self._author(source)
-            items = [FeedItem(post, author, await self._related(post)) for post in fresh]
+            items = await self._items(source, fresh)
             queued = self._store.feed.record(
                 source, items, None, baseline=False, fan_out=self._fan_out
             )
@@ -142,6 +141,11 @@ class SourcePoller:
             log.info("%s: %d deliveries queued from a webhook", source.label, queued)
             self._on_queued()
         return queued
+
+    async def _items(self, source: Source, posts: Sequence[Post]) -> list[FeedItem]:
+        """The posts as they are delivered: with their author and related post."""
+        author = await self._author(source)
+        return [FeedItem(post, author, await self._related(post)) for post in posts]
 
     def _report(self, outcome: PollOutcome) -> None:
         if self._on_polled is not None:

@@ -53,6 +53,7 @@ class PollScheduler:
         self._poller = poller
         self._interval = interval
         self._interval_of = interval_of or (lambda source: interval)
+        self._adjust: Callable[[Source, float], float] = lambda source, seconds: seconds
         self._start_spread = start_spread
         self._sources: dict[int, Source] = {}  # polled sources, by id
         self._intervals: dict[int, float] = {}
@@ -69,7 +70,7 @@ class PollScheduler:
         if not self._scheduler.running:
             self._scheduler.start()
         for source in sources:
-            delay = random.uniform(0, min(self._start_spread, self._interval_of(source)))
+            delay = random.uniform(0, min(self._start_spread, self._seconds(source)))
             self._add(source, datetime.now().astimezone() + timedelta(seconds=delay))
 
     async def stop(self, grace: float) -> None:
@@ -118,7 +119,7 @@ class PollScheduler:
         often cannot starve a slowly polled source."""
         now = datetime.now().astimezone()
         for source in list(self._sources.values()):
-            seconds = self._interval_of(source)
+            seconds = self._seconds(source)
             if abs(seconds - self._intervals[source.id]) < 0.02 * self._intervals[source.id]:
                 continue
             job = self._scheduler.get_job(_job_id(source))
@@ -133,6 +134,15 @@ class PollScheduler:
                 **({"next_run_time": min(next_run, soonest)} if next_run is not None else {}),
             )
             log.info("polling %s every %.0fs", source.label, seconds)
+
+    def adjust_intervals(self, adjust: Callable[[Source, float], float]) -> None:
+        """`adjust(source, planned)` gives the interval a source is polled at, given the one
+        `interval_of` plans (Threads webhooks stretch it while events flow); `retime`
+        applies a change."""
+        self._adjust = adjust
+
+    def _seconds(self, source: Source) -> float:
+        return self._adjust(source, self._interval_of(source))
 
     def pause(self, kind: SourceKind) -> None:
         """Stop polling every source of `kind` until `resume` (Meta said stop)."""
@@ -178,7 +188,7 @@ class PollScheduler:
         self._add_job(job, job_id=name, name=name, seconds=seconds, first_run=first)
 
     def _add(self, source: Source, first_run: datetime) -> None:
-        seconds = self._interval_of(source)
+        seconds = self._seconds(source)
         self._sources[source.id] = source
         self._intervals[source.id] = seconds
         self._add_job(

@@ -121,22 +121,8 @@ class BridgeApp:
         # each public profile's interval planned to fit, a pause when Meta says stop.
         self.discovery = DiscoveryBudget(self.store, config.threads)
         self.threads.set_discovery_listener(self.discovery.record)
-        # Threads webhooks (optional): pushed posts into the same feed, and the connected
-        # account's sources polled slowly while events flow.
-        self.webhook_feed = WebhookFeed(
-            self.store,
-            self.threads,
-            self.poller,
-            slow_interval=max(config.threads.max_poll_interval, config.threads.poll_interval),
-            connected_account=lambda: self.ctx.me,
-            on_flow_change=lambda: self.scheduler.retime(),
-            clock=self.clock.time,
-        )
-        self.webhooks = self._webhook_endpoint()
         self.scheduler = PollScheduler(
-            self.poller,
-            interval=config.threads.poll_interval,
-            interval_of=lambda s: self.webhook_feed.interval(s, self.discovery.interval(s)),
+            self.poller, interval=config.threads.poll_interval, interval_of=self.discovery.interval
         )
         self.polling = PlannedPolling(self.scheduler, self.discovery)
         self.discovery_pause = DiscoveryPause(
@@ -227,6 +213,19 @@ class BridgeApp:
             discovery=self.discovery,
             relay=self.media_relay,
         )
+        # Threads webhooks (optional): pushed posts into the same feed, and the connected
+        # account's sources polled slowly while their events flow.
+        self.webhook_feed = WebhookFeed(
+            self.store,
+            self.threads,
+            self.poller,
+            slow_interval=max(config.threads.max_poll_interval, config.threads.poll_interval),
+            connected_account=lambda: self.ctx.me,
+            on_flow_change=self.scheduler.retime,
+            clock=self.clock.time,
+        )
+        self.scheduler.adjust_intervals(self.webhook_feed.interval)
+        self.webhooks = self._webhook_endpoint()
         self.health = HealthServer(
             self.metrics,
             scheduler_running=lambda: self.scheduler.running,
