@@ -243,6 +243,7 @@ class BridgeApp:
             verify_token=webhooks.verify_token,
             app_secret=app_secret,
             on_event=self.webhook_feed.handle,
+            on_result=self.metrics.record_webhook,
         )
 
     def adapter_health(self) -> dict[str, bool]:

@@ -47,6 +47,13 @@ class Metrics:
             ["error_class"],
             registry=self.registry,
         )
+        self.webhook_events = Counter(
+            f"{PREFIX}_webhook_events",
+            "Threads webhook POSTs, by result (accepted, refused: bad or no signature, "
+            "malformed: signed but no event)",
+            ["result"],
+            registry=self.registry,
+        )
         self.registry.register(_StateCollector(store, quota, adapters))
         if discovery is not None:
             self.registry.register(_DiscoveryCollector(discovery))
@@ -56,6 +63,9 @@ class Metrics:
     def record_poll(self, *, new_posts: int, failed: bool) -> None:
         self.polls.labels(result="error" if failed else "ok").inc()
         self.posts_seen.inc(new_posts)
+
+    def record_webhook(self, result: str) -> None:
+        self.webhook_events.labels(result=result).inc()
 
     def record_api_error(self, error: ThreadsError) -> None:
         self.api_errors.labels(error_class=type(error).__name__).inc()

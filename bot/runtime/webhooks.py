@@ -37,9 +37,17 @@ class WebhookEndpoint:
     """GET and POST on `path`; `on_event` receives each signed event, in the background."""
 
     def __init__(
-        self, path: str, *, verify_token: Secret, app_secret: Secret, on_event: EventHandler
+        self,
+        path: str,
+        *,
+        verify_token: Secret,
+        app_secret: Secret,
+        on_event: EventHandler,
+        on_result: Callable[[str], None] = lambda result: None,
     ) -> None:
+        """`on_result` counts each POST: "accepted", "refused" or "malformed" (metrics)."""
         self.path = path
+        self._on_result = on_result
         self._verify_token = verify_token
         self._app_secret = app_secret
         self._on_event = on_event
@@ -84,6 +92,7 @@ class WebhookEndpoint:
                 len(body),
                 "no X-Hub-Signature-256" if header is None else "bad X-Hub-Signature-256",
             )
+            self._on_result("refused")
             return web.Response(status=403, text="forbidden")
         try:
             payload = json.loads(body)
@@ -92,7 +101,9 @@ class WebhookEndpoint:
         except (ValueError, MalformedEvent) as exc:  # json.JSONDecodeError is a ValueError
             reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
             log.warning("signed webhook body not understood (%d bytes): %s", len(body), reason)
+            self._on_result("malformed")
             return web.Response(status=400, text="not a Threads webhook event")
+        self._on_result("accepted")
         for event in events:
             log.info("webhook %s event for post %s", event.field, event.media_id)
             task = spawn(self._on_event(event), name=f"webhook {event.field} {event.media_id}")

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.console_adapter import TERMINAL, ConsoleAdapter
 from bot.bridge import Bridge
@@ -271,6 +272,28 @@ async def test_the_connected_account_is_polled_rarely_while_events_flow(
     after = bridge.app.scheduler.interval(me)
 
     assert (before, while_flowing, still, after) == (300, 3600, 3600, 300)
+
+
+async def test_metrics_count_accepted_refused_and_malformed_events(
+    running: Callable[..., Any], sim: ThreadsSimulator
+) -> None:
+    bridge: Running = await running()
+    post = sim.add_post("alice", text="counted")
+
+    await bridge.push("publish", publish_value(post))
+    await bridge.push("publish", publish_value(post), signature=None)
+    await bridge.push("publish", publish_value(post), signature="sha256=00")
+    await bridge.post_raw(b"[1, 2]")
+    await bridge.handled()
+    page = await bridge.http.get("/metrics")
+
+    counts = {
+        s.labels["result"]: s.value
+        for family in text_string_to_metric_families(page.text)
+        for s in family.samples
+        if s.name == "threads_bridge_webhook_events_total"
+    }
+    assert counts == {"accepted": 1, "refused": 2, "malformed": 1}
 
 
 # -- configuration -----------------------------------------------------------------------------
