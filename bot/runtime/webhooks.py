@@ -98,7 +98,9 @@ class WebhookEndpoint:
             payload = json.loads(body)
             envelopes = payload if isinstance(payload, list) else [payload]
             events = [parse_event(envelope) for envelope in envelopes]
-        except (ValueError, MalformedEvent) as exc:  # json.JSONDecodeError is a ValueError
+            if not events:
+                raise MalformedEvent("no event")
+        except ValueError as exc:  # JSONDecodeError and MalformedEvent are ValueErrors
             reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
             log.warning("signed webhook body not understood (%d bytes): %s", len(body), reason)
             self._on_result("malformed")

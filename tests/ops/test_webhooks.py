@@ -249,8 +249,9 @@ async def test_a_signed_body_that_is_no_event_is_answered_400(
     not_json = await bridge.post_raw(b"{not json")
     no_field = await bridge.post_raw(b'{"values": {"value": {"id": "1"}}}')
     no_id = await bridge.post_raw(b'{"values": {"field": "publish", "value": {}}}')
+    nothing = await bridge.post_raw(b"[]")
 
-    assert [r.status_code for r in (not_json, no_field, no_id)] == [400, 400, 400]
+    assert [r.status_code for r in (not_json, no_field, no_id, nothing)] == [400] * 4
 
 
 async def test_the_connected_account_is_polled_rarely_while_events_flow(
