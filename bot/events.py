@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.search import search_label
+
 
 class MediaKind(StrEnum):
     """What a Threads post is, as Threads reports it in `media_type`."""
@@ -126,7 +128,7 @@ class Source:
 
     id: int
     kind: SourceKind
-    key: str  # the username, or "me"
+    key: str  # the username, "me", or a search (bot/search.py: `words:...`, `tag:...`)
     cursor: int | None = None  # Unix time the last successful poll began; None until the first
     last_polled: float | None = None
     failures: int = 0
@@ -134,6 +136,8 @@ class Source:
 
     @property
     def label(self) -> str:
+        if self.kind is SourceKind.SEARCH:
+            return search_label(self.key)
         return "your account" if self.kind is SourceKind.ME else f"@{self.key}"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
 from bot.commands.discovery_words import watch_notice
+from bot.commands.search_watch import list_label, unwatch_search, watch_search
 from bot.events import Command, Reply, Source, SourceKind
 from bot.links import parse_username
 from bot.render import profile_title
@@ -37,6 +38,8 @@ async def _source_for(ctx: Context, username: str) -> tuple[Source, str]:
 
 
 async def watch(ctx: Context, command: Command) -> Reply:
+    if (searched := await watch_search(ctx, command)) is not None:
+        return searched
     username = _username(command)
     existing = [
         s
@@ -55,6 +58,8 @@ async def watch(ctx: Context, command: Command) -> Reply:
 
 
 async def unwatch(ctx: Context, command: Command) -> Reply:
+    if (searched := await unwatch_search(ctx, command)) is not None:
+        return searched
     username = _username(command)
     for subscription in ctx.store.subscriptions.for_chat(
         command.chat.platform, command.chat.chat_id
@@ -96,6 +101,8 @@ async def list_subscriptions(ctx: Context, command: Command) -> Reply:
 
 
 def _label(source: Source, ctx: Context) -> str:
+    if source.kind is SourceKind.SEARCH:
+        return list_label(source)
     if source.kind is SourceKind.ME:
         return f"@{ctx.me.username}" if ctx.me else "the connected account"
     return f"@{source.key}"
