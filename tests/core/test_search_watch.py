@@ -126,3 +126,25 @@ async def test_watch_says_how_often_the_search_runs_within_its_own_budget(
         "#baking will be searched about every 5 min: the only search watch drawing on Meta's "
         "2,200 daily keyword searches (one that finds nothing is free)."
     )
+
+
+async def test_status_shows_each_search_and_the_search_budget_beside_discovery(
+    ctx: Context, telegram_chat: RecordingAdapter, store: Store
+) -> None:
+    settings = ThreadsConfig()
+    ctx.discovery = DiscoveryBudget(store, settings)
+    ctx.search = DiscoveryBudget(store, settings, allowance=search_allowance(settings))
+    await telegram_chat.send(GROUP, ADMIN, "/watch #baking", role=Role.ADMIN)
+    for _ in range(3):
+        ctx.search.record("keyword_search")
+
+    lines = (await telegram_chat.send(GROUP, MEMBER, "/status")).text.splitlines()
+
+    assert "• #baking: checked every 5 min, not polled yet" in lines
+    assert (
+        "Profile lookups (Meta allows 1,000 a day): 0 used in the last 24 h, 1,000 left" in lines
+    )
+    assert (
+        "Keyword searches (Meta allows 2,200 a day): 3 counted in the last 24 h, 2,197 left"
+        in lines
+    )
