@@ -50,8 +50,8 @@ async def status(ctx: Context, command: Command) -> Reply:
         lines.append(f"• {label}: {checked}{polled}{posted}{problem}")
     if ctx.discovery is not None:
         lines.append(budget_line(ctx.discovery))
-    if ctx.search is not None:
-        lines.append(search_budget_line(ctx.search))
+    if ctx.search is not None and (ctx.search.profiles() or ctx.search.used()):
+        lines.append(search_budget_line(ctx.search))  # only for those who use searches
     lines.append(f"Deliveries waiting: {ctx.store.outbox.depth()}")
     lines.append(f"Posts waiting to be published: {len(ctx.store.queue.waiting())}")
     try:

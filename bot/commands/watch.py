@@ -1,4 +1,5 @@
-"""/watch, /unwatch and /list: which Threads profiles this chat receives."""
+"""/watch, /unwatch and /list: which Threads profiles (and searches: search_watch.py) this chat
+receives."""
 
 from __future__ import annotations
 
@@ -117,19 +118,24 @@ def _matches(source: Source, username: str, ctx: Context) -> bool:
 COMMANDS = (
     CommandSpec(
         "watch",
-        "USERNAME",
-        "deliver a Threads profile's new posts to this chat",
+        'USERNAME | "WORDS" | #TAG',
+        "deliver a Threads profile's new posts to this chat, or new public posts with those "
+        "words or that topic tag",
         Permission.CHAT_ADMIN,
         watch,
     ),
     CommandSpec(
         "unwatch",
-        "USERNAME",
-        "stop delivering a profile's posts here",
+        'USERNAME | "WORDS" | #TAG',
+        "stop delivering a profile's or a search's posts here",
         Permission.CHAT_ADMIN,
         unwatch,
     ),
     CommandSpec(
-        "list", "", "the profiles this chat watches", Permission.ANYONE, list_subscriptions
+        "list",
+        "",
+        "the profiles and searches this chat watches",
+        Permission.ANYONE,
+        list_subscriptions,
     ),
 )
