@@ -231,6 +231,7 @@ class BridgeApp:
             adapters=self.adapter_health,
             discovery=self.discovery,
             relay=self.media_relay,
+            search=self.search,
         )
         self.health = HealthServer(
             self.metrics,
