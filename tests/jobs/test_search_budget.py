@@ -172,3 +172,30 @@ async def test_a_refused_search_pauses_search_watches_only_until_a_probe_gets_th
         await scheduler.stop(grace=5)
         await poller.wait_idle(grace=5)
         store.close()
+
+
+async def test_a_search_pause_survives_a_restart_and_leaves_profiles_alone(
+    tmp_path: Path, client: ThreadsClient
+) -> None:
+    store = Store.open(tmp_path / "b.db")
+    (bob,) = watched(store, SourceKind.PROFILE, "bob")
+    tags = watched(store, SourceKind.SEARCH, "tag:baking")
+    store.state.put("search pause", {"backoff": 240.0, "learned": True})  # the run before
+    poller = SourcePoller(store, client, on_queued=lambda: None, connected_account=lambda: None)
+    scheduler = PollScheduler(poller, interval=3600, start_spread=0)
+    scheduler.start([bob, *tags])
+    try:
+        profiles = DiscoveryPause(scheduler, poller, profiles=lambda: [bob], state=store.state)
+        searches = DiscoveryPause(
+            scheduler, poller, profiles=lambda: tags, state=store.state, kind=SourceKind.SEARCH
+        )
+
+        assert not profiles.restore() and searches.restore()
+
+        assert scheduler.next_run(_job_id(tags[0])) is None
+        assert scheduler.next_run(_job_id(bob)) is not None
+        assert round(seconds_until(scheduler.next_run("search probe")) / 10) * 10 == 60
+        assert scheduler.next_run("discovery probe") is None
+    finally:
+        await scheduler.stop(grace=5)
+        store.close()
