@@ -157,8 +157,11 @@ class SourcePoller:
             self._store.feed.record(source, [], cursor, baseline=False, fan_out=self._fan_out)
             return 0, 0
         author = await self._author(source)
+        me = self._connected_account()
         items = [
-            FeedItem(post, author or known_author(self._store, post), await self._related(post))
+            FeedItem(
+                post, author or known_author(self._store, post, me), await self._related(post)
+            )
             for post in fresh
         ]
         # Storage reads the active subscriptions and writes fan_out's deliveries in one

@@ -65,6 +65,11 @@ def search_cursor(posts: list[Post], since: int, began: float) -> int:
     return max(newest, since - 1)
 
 
-def known_author(store: Store, post: Post) -> Profile | None:
-    """The profile the bridge keeps for a post's author (a watched profile's), if any."""
-    return store.sources.profile(post.username) if post.username else None
+def known_author(store: Store, post: Post, me: Profile | None = None) -> Profile | None:
+    """The profile the bridge knows for a post's author: the connected account (without
+    Advanced Access a search finds only its posts), a watched profile, or none."""
+    if not post.username:
+        return None
+    if me is not None and me.username.lower() == post.username.lower():
+        return me
+    return store.sources.profile(post.username)

@@ -192,3 +192,18 @@ async def test_a_search_left_unanswered_is_counted_as_if_it_found_something(
 
     assert page.items == []  # the retry was answered: nothing found, not counted
     assert search.used() == 1  # the lost answer might have held results: counted
+
+
+async def test_the_connected_account_s_own_posts_carry_its_profile(
+    sim: ThreadsSimulator, store: Store, client: ThreadsClient
+) -> None:
+    # Without Advanced Access, keyword_search finds only the connected account's own posts.
+    me = await client.me()
+    poller = SourcePoller(store, client, on_queued=lambda: None, connected_account=lambda: me)
+    source_id = watch(store, "#baking")
+    await poller.poll(source_id)
+    sim.add_post("alice", text="my own loaf", topic_tag="baking")
+
+    await poller.poll(source_id)
+
+    assert delivered(store) == [("my own loaf", "alice", "Alice")]
