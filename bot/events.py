@@ -129,7 +129,9 @@ class Source:
     id: int
     kind: SourceKind
     key: str  # the username, "me", or a search (bot/search.py: `words:...`, `tag:...`)
-    cursor: int | None = None  # Unix time the last successful poll began; None until the first
+    # Unix time the last successful poll began (a search: its newest post's second, see
+    # jobs/search_polling.py); None until the first
+    cursor: int | None = None
     last_polled: float | None = None
     failures: int = 0
     last_error: str | None = None
