@@ -23,7 +23,7 @@ from bot.confirm import (
     is_live,
     new_action_id,
 )
-from bot.events import Command, Confirm, Destination, Reply, Role
+from bot.events import Command, Confirm, Destination, Reply, Role, SourceKind
 from bot.media.staging import MediaError, MediaStoreError
 from bot.threads.errors import ThreadsError
 
@@ -68,6 +68,7 @@ class Bridge:
             self.ctx.me.username if s.source.key == "me" and self.ctx.me else s.source.key
             for s in self.ctx.store.subscriptions.on_platform(platform)
             if s.destination.chat_id in wanted
+            and s.source.kind is not SourceKind.SEARCH  # a search is no username
         }
         return sorted(names)
 

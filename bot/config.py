@@ -48,6 +48,9 @@ class ThreadsConfig:
     discovery_budget: int = field(default=1000, metadata={"min": 1})
     discovery_reserve: int = field(default=100, metadata={"min": 0})
     max_poll_interval: float = field(default=3600.0, metadata={"min": 1.0})
+    # Meta's keyword-search budget (keyword_search, per rolling 24 h; a search that finds
+    # nothing is free): search watches are planned within it like profiles within discovery.
+    search_budget: int = field(default=2200, metadata={"min": 1})
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.search import search_label
+
 
 class MediaKind(StrEnum):
     """What a Threads post is, as Threads reports it in `media_type`."""
@@ -126,14 +128,18 @@ class Source:
 
     id: int
     kind: SourceKind
-    key: str  # the username, or "me"
-    cursor: int | None = None  # Unix time the last successful poll began; None until the first
+    key: str  # the username, "me", or a search (bot/search.py: `words:...`, `tag:...`)
+    # Unix time the last successful poll began (a search: its newest post's second, see
+    # jobs/search_polling.py); None until the first
+    cursor: int | None = None
     last_polled: float | None = None
     failures: int = 0
     last_error: str | None = None
 
     @property
     def label(self) -> str:
+        if self.kind is SourceKind.SEARCH:
+            return search_label(self.key)
         return "your account" if self.kind is SourceKind.ME else f"@{self.key}"
 
 

@@ -6,6 +6,8 @@ pauses at once; one probe poll runs after a backoff (60 s, doubling, at most 1 h
 probe that gets through resumes every profile, and each then catches up from where it stopped
 (its cursor did not move while it failed), so the posts made meanwhile arrive in order. The
 connected account is read through /me/threads, which costs no discovery: it keeps flowing.
+Search watches have a pause of their own (`kind=SourceKind.SEARCH`): keyword search is a
+separate budget, so a refused search pauses searches only, and a refused lookup profiles only.
 """
 
 from __future__ import annotations
@@ -37,11 +39,19 @@ class DiscoveryPause:
         on_change: Callable[[bool, float], None] = lambda paused, probe_in: None,
         on_refused_again: Callable[[], None] = lambda: None,
         state: BridgeState | None = None,
+        kind: SourceKind = SourceKind.PROFILE,
     ) -> None:
-        """`profiles` lists the public profiles to probe with; `on_change(paused, probe_in)`
-        hears when the pause begins and ends; `on_refused_again` when the first probe is
-        refused too (a lasting refusal, not a passing throttle: the plan should learn).
-        `state` keeps the pause across a restart (see `restore`)."""
+        """`profiles` lists the sources to probe with (of `kind`: public profiles, or search
+        watches); `on_change(paused, probe_in)` hears when the pause begins and ends;
+        `on_refused_again` when the first probe is refused too (a lasting refusal, not a
+        passing throttle: the plan should learn). `state` keeps the pause across a restart
+        (see `restore`)."""
+        self.kind = kind
+        of_profiles = kind is SourceKind.PROFILE
+        self._what = "public profiles" if of_profiles else f"{kind.value} watches"
+        self._budget_name = "profile discovery" if of_profiles else "keyword search"
+        self._state_key = STATE_KEY if of_profiles else f"{kind.value} pause"
+        self._probe_job = PROBE_JOB if of_profiles else f"{kind.value} probe"
         self._scheduler = scheduler
         self._poller = poller
         self._profiles = profiles
@@ -58,15 +68,15 @@ class DiscoveryPause:
         """After a restart in the middle of a pause: pause the profiles again at once (each
         would otherwise spend a refused request) and probe after the first backoff. True
         when a pause was restored; nobody is told again."""
-        saved = self._state.get(STATE_KEY) if self._state is not None else None
+        saved = self._state.get(self._state_key) if self._state is not None else None
         if not saved:
             return False
         self.paused = True
         self._backoff = float(saved.get("backoff", FIRST_PROBE))
         self._learned = bool(saved.get("learned", False))
-        self._scheduler.pause(SourceKind.PROFILE)
-        self._scheduler.run_once(self._probe, name=PROBE_JOB, after=FIRST_PROBE)
-        log.warning("profile discovery was refused before the restart: public profiles wait")
+        self._scheduler.pause(self.kind)
+        self._scheduler.run_once(self._probe, name=self._probe_job, after=FIRST_PROBE)
+        log.warning("%s were refused before the restart: they wait", self._what)
         return True
 
     def _save(self) -> None:
@@ -74,26 +84,29 @@ class DiscoveryPause:
             return
         try:
             if self.paused:
-                self._state.put(STATE_KEY, {"backoff": self._backoff, "learned": self._learned})
+                self._state.put(
+                    self._state_key, {"backoff": self._backoff, "learned": self._learned}
+                )
             else:
-                self._state.forget(STATE_KEY)
+                self._state.forget(self._state_key)
         except Exception:  # a full disk: the pause still works, only not across a restart
             log.exception("could not save the discovery pause")
 
     def outcome(self, outcome: PollOutcome) -> None:
         """Every poll's outcome (the poller's on_polled)."""
-        if outcome.source.kind is not SourceKind.PROFILE:
+        if outcome.source.kind is not self.kind:
             return
         refused = isinstance(outcome.error, RateLimited)
         if refused and not self.paused:
             self.paused = True
             self._backoff = FIRST_PROBE
             self._learned = False
-            self._scheduler.pause(SourceKind.PROFILE)
+            self._scheduler.pause(self.kind)
             log.warning(
-                "Meta refuses profile discovery (%s): polling of public profiles paused; "
-                "trying one again in %.0fs",
+                "Meta refuses %s (%s): polling of %s paused; trying one again in %.0fs",
+                self._budget_name,
                 outcome.error,
+                self._what,
                 self._backoff,
             )
             self._schedule_probe()
@@ -102,16 +115,16 @@ class DiscoveryPause:
         elif self.paused and not self._probing:
             # A poll under way when the pause began, or of a profile watched since: keep
             # every profile paused; only the probe decides when to resume.
-            self._scheduler.pause(SourceKind.PROFILE)
+            self._scheduler.pause(self.kind)
         elif refused:
             self._probe_settled = True
             if not self._learned:
                 self._learned = True
                 self._on_refused_again()
-            self._backoff_and_retry("profile discovery still refused")
+            self._backoff_and_retry(f"{self._budget_name} still refused")
         elif outcome.error is None and self.paused:
             self._probe_settled = True
-            self._end("profile discovery answers again: polling of public profiles resumed")
+            self._end(f"{self._budget_name} answers again: polling of {self._what} resumed")
 
     def _backoff_and_retry(self, why: str) -> None:
         self._backoff = min(self._backoff * 2, LAST_PROBE)
@@ -122,17 +135,17 @@ class DiscoveryPause:
     def _end(self, why: str) -> None:
         self.paused = False
         self._save()
-        self._scheduler.resume(SourceKind.PROFILE)
+        self._scheduler.resume(self.kind)
         log.info("%s", why)
         self._on_change(False, 0.0)
 
     def _schedule_probe(self) -> None:
-        self._scheduler.run_once(self._probe, name=PROBE_JOB, after=self._backoff)
+        self._scheduler.run_once(self._probe, name=self._probe_job, after=self._backoff)
 
     async def _probe(self) -> None:
         profiles = self._profiles()
         if not profiles:  # nobody to poll any more: nothing to pause
-            self._end("no public profile is watched any more: the discovery pause ends")
+            self._end(f"none of the {self._what} is watched any more: the pause ends")
             return
         self._probing, self._probe_settled = True, False
         try:

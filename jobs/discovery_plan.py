@@ -98,10 +98,13 @@ def plan_intervals(
     calls_per_day: float,
     poll_interval: float,
     max_poll_interval: float,
+    upkeep: float = UPKEEP_PER_PROFILE,
 ) -> Plan:
+    """`upkeep`: the requests each source costs a day besides its polls (a profile's author
+    card; a search watch has none)."""
     if not profiles:
         return Plan({}, calls_per_day, True)
-    polls = max(0.0, calls_per_day - UPKEEP_PER_PROFILE * len(profiles))
+    polls = max(0.0, calls_per_day - upkeep * len(profiles))
     fastest = DAY / poll_interval  # polls a day at most
     slowest = DAY / max(max_poll_interval, poll_interval)  # polls a day wanted at least
     fits = polls >= slowest * len(profiles)

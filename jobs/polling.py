@@ -27,6 +27,7 @@ from bot.fanout import fan_out
 from bot.threads.client import ThreadsClient, next_page_after
 from bot.threads.errors import ThreadsError
 from bot.threads.models import Page
+from jobs.search_polling import known_author, search_cursor, search_posts, search_since
 from storage.feed import FanOut
 from storage.store import Store
 
@@ -157,15 +158,20 @@ class SourcePoller:
         watched_since = self._store.subscriptions.watched_since(source.id)
         if watched_since is None:
             return 0, 0  # unwatched meanwhile: nobody would receive anything
-        start = watched_since if source.cursor is None else source.cursor
-        posts = await self._since(source, max(int(start - OVERLAP), EARLIEST_SINCE))
+        if source.kind is SourceKind.SEARCH:  # since the newest post seen: jobs/search_polling
+            since = search_since(source, watched_since, OVERLAP, EARLIEST_SINCE)
+            posts = await search_posts(self._threads, source, since)
+            cursor = search_cursor(posts, since, began)
+        else:
+            start = watched_since if source.cursor is None else source.cursor
+            posts = await self._since(source, max(int(start - OVERLAP), EARLIEST_SINCE))
+            # The next poll looks again from OVERLAP before this one began.
+            cursor = int(began)
         seen = self._store.feed.seen_ids(source.id, [p.id for p in posts])
         fresh = sorted(
             (p for p in posts if p.id not in seen),
             key=lambda p: (p.timestamp.timestamp() if p.timestamp else 0.0, p.id),
         )
-        # The next poll looks again from OVERLAP before this one began.
-        cursor = int(began)
         if source.cursor is None and _is_snapshot(source, watched_since, time.time()):
             # What existed when the watch began is the baseline; a post stamped later was
             # made after "Now watching" (the listing can come after it, when the request was
@@ -179,7 +185,13 @@ class SourcePoller:
             self._store.feed.record(source, [], cursor, baseline=False, fan_out=self._fan_out)
             return 0, 0
         author = await self._author(source)
-        items = [FeedItem(post, author, await self._related(post)) for post in fresh]
+        me = self._connected_account()
+        items = [
+            FeedItem(
+                post, author or known_author(self._store, post, me), await self._related(post)
+            )
+            for post in fresh
+        ]
         # Storage reads the active subscriptions and writes fan_out's deliveries in one
         # synchronous transaction: no await between, so no unwatch can slip in.
         queued = self._store.feed.record(
@@ -209,6 +221,8 @@ class SourcePoller:
         """Who wrote the source's posts, refreshed at most daily (lookups cost discovery)."""
         if source.kind is SourceKind.ME:
             return self._connected_account()
+        if source.kind is SourceKind.SEARCH:
+            return None  # anybody's posts: each one's author, as known (known_author)
         known = self._store.sources.profile(source.key)
         fetched = self._profile_fetched.get(source.key, 0.0)
         if known is not None and time.time() - fetched < PROFILE_REFRESH:

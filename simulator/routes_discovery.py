@@ -87,9 +87,6 @@ def keyword_search(call: GraphCall) -> JsonDict:
         and (not author or post.username.lower() == author)
         and within(query, post.timestamp.timestamp())
     ]
-    if found:
-        # Queries that return nothing do not count against the 2,200 / 24 h budget.
-        state.quotas.record(Quota.KEYWORD_SEARCH, call.viewer.id)
     state.searches[call.viewer.id].append((q, state.clock.now()))
 
     def top_key(post: SimPost) -> tuple[float, ...]:
@@ -101,9 +98,14 @@ def keyword_search(call: GraphCall) -> JsonDict:
     found.sort(key=key, reverse=True)
     ctx = call.context(show_owner=False)
     selection = call.fields
-    return paginate(
+    body = paginate(
         found, key, query, lambda post: render_post(post, ctx, selection), url=call.request.url
     )
+    if body["data"]:
+        # Queries that return nothing (a page past the last one too) do not count against
+        # the 2,200 / 24 h budget.
+        state.quotas.record(Quota.KEYWORD_SEARCH, call.viewer.id)
+    return body
 
 
 ROUTES: PathRoutes = {

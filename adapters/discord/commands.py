@@ -88,13 +88,23 @@ def build_threads_group(run: Run, suggest: Suggest) -> app_commands.Group:
         name="threads", description="Threads bridge: watch profiles here, publish to Threads"
     )
 
-    @group.command(name="watch", description="Post a Threads profile's new posts in this channel")
-    @app_commands.describe(username="Threads username, e.g. zuck (Manage Server needed)")
+    @group.command(
+        name="watch",
+        description="Post a Threads profile's (or a search's) new posts in this channel",
+    )
+    @app_commands.describe(
+        username='Threads username (zuck), "some words" or #tag (Manage Server needed)'
+    )
     async def watch(interaction: discord.Interaction, username: str) -> None:
         await run(interaction, "watch", username)
 
-    @group.command(name="unwatch", description="Stop posting a profile's posts in this channel")
-    @app_commands.describe(username="A username watched here (Manage Server needed)")
+    @group.command(
+        name="unwatch",
+        description="Stop posting a profile's (or a search's) posts in this channel",
+    )
+    @app_commands.describe(
+        username='A username, "words" or #tag watched here (Manage Server needed)'
+    )
     async def unwatch(interaction: discord.Interaction, username: str) -> None:
         await run(interaction, "unwatch", username)
 

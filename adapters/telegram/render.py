@@ -140,7 +140,10 @@ _ICONS = {Relation.REPLY: "↩️", Relation.QUOTE: "💬", Relation.REPOST: "�
 def _header(view: PostView) -> str:
     name = f"<b>{escape(view.author_name)}</b>"
     if view.username and view.author_url:
-        name += f' (<a href="{escape(view.author_url, quote=True)}">@{escape(view.username)}</a>)'
+        link = f'<a href="{escape(view.author_url, quote=True)}">@{escape(view.username)}</a>'
+        # No display name known (a search result by a stranger): the @username once, linked.
+        nameless = view.author_name.replace(WORD_JOINER, "") == f"@{view.username}"
+        name = f"<b>{link}</b>" if nameless else f"{name} ({link})"
     lines = [name]
     if view.context:
         icon = _ICONS.get(view.relation, "•")

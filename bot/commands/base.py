@@ -100,7 +100,8 @@ class DiscoveryView(Protocol):
         """Seconds between polls of `source`."""
 
     def profiles(self) -> list[Source]:
-        """The public profiles polled (each spends from the budget)."""
+        """The sources polled that spend from the budget (public profiles; for the search
+        budget, the search watches)."""
 
     def fits(self) -> bool:
         """Whether every profile gets at least one poll per max_poll_interval."""
@@ -118,6 +119,7 @@ class Context:
     publisher_roles: Mapping[str, frozenset[str]] = field(default_factory=dict)
     me: Profile | None = None  # the connected account, once known
     discovery: DiscoveryView | None = None  # None: intervals are not planned (tests)
+    search: DiscoveryView | None = None  # Meta's keyword-search budget, planned the same way
     long_text: str = "chain"  # [publishing] long_text: "chain" or "attachment"
     # Photos and videos from chat on their way to Meta; without a store, media is refused.
     media: MediaPipeline = field(default_factory=lambda: MediaPipeline(None))

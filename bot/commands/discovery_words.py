@@ -48,3 +48,31 @@ def budget_line(discovery: DiscoveryView) -> str:
     if discovery.paused:
         line += "; paused: Meta refuses them, trying again with backoff"
     return line
+
+
+def search_notice(search: DiscoveryView, source: Source) -> str:
+    """What /watch adds for a search: how often it will run, and why."""
+    count = len(search.profiles())
+    share = (
+        "the only search watch drawing on Meta's"
+        if count == 1
+        else f"{count} search watches share Meta's"
+    )
+    line = (
+        f"{source.label} will be searched about {every(search.interval(source))}: "
+        f"{share} {search.budget:,} daily keyword searches (one that finds nothing is free)."
+    )
+    if search.paused:
+        line += " Meta is refusing searches right now; they resume as soon as it answers."
+    return line
+
+
+def search_budget_line(search: DiscoveryView) -> str:
+    used, left = search.used(), search.left()
+    line = (
+        f"Keyword searches (Meta allows {search.budget:,} a day): {used:,} counted in the "
+        f"last 24 h, {left:,} left"
+    )
+    if search.paused:
+        line += "; paused: Meta refuses them, trying again with backoff"
+    return line

@@ -6,7 +6,7 @@ import time
 from datetime import UTC, datetime
 
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
-from bot.commands.discovery_words import budget_line, every
+from bot.commands.discovery_words import budget_line, every, search_budget_line
 from bot.events import Command, Reply, SourceKind
 from bot.links import parse_username, profile_url
 from bot.render import profile_title
@@ -43,12 +43,15 @@ async def status(ctx: Context, command: Command) -> Reply:
         problem = (
             f"; failing: {source.last_error}" if source.failures and source.last_error else ""
         )
-        checked = f"checked {every(ctx.discovery.interval(source))}, " if ctx.discovery else ""
+        planned = ctx.search if source.kind is SourceKind.SEARCH else ctx.discovery
+        checked = f"checked {every(planned.interval(source))}, " if planned else ""
         _, last_post = ctx.store.feed.activity(source.id, now)
         posted = f", last post {_ago(now - last_post)}" if last_post else ""
         lines.append(f"• {label}: {checked}{polled}{posted}{problem}")
     if ctx.discovery is not None:
         lines.append(budget_line(ctx.discovery))
+    if ctx.search is not None and (ctx.search.profiles() or ctx.search.used()):
+        lines.append(search_budget_line(ctx.search))  # only for those who use searches
     lines.append(f"Deliveries waiting: {ctx.store.outbox.depth()}")
     lines.append(f"Posts waiting to be published: {len(ctx.store.queue.waiting())}")
     try:

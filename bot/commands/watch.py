@@ -1,9 +1,11 @@
-"""/watch, /unwatch and /list: which Threads profiles this chat receives."""
+"""/watch, /unwatch and /list: which Threads profiles (and searches: search_watch.py) this chat
+receives."""
 
 from __future__ import annotations
 
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
 from bot.commands.discovery_words import watch_notice
+from bot.commands.search_watch import list_label, unwatch_search, watch_search
 from bot.events import Command, Reply, Source, SourceKind
 from bot.links import parse_username
 from bot.render import profile_title
@@ -37,6 +39,8 @@ async def _source_for(ctx: Context, username: str) -> tuple[Source, str]:
 
 
 async def watch(ctx: Context, command: Command) -> Reply:
+    if (searched := await watch_search(ctx, command)) is not None:
+        return searched
     username = _username(command)
     existing = [
         s
@@ -55,6 +59,8 @@ async def watch(ctx: Context, command: Command) -> Reply:
 
 
 async def unwatch(ctx: Context, command: Command) -> Reply:
+    if (searched := await unwatch_search(ctx, command)) is not None:
+        return searched
     username = _username(command)
     for subscription in ctx.store.subscriptions.for_chat(
         command.chat.platform, command.chat.chat_id
@@ -96,6 +102,8 @@ async def list_subscriptions(ctx: Context, command: Command) -> Reply:
 
 
 def _label(source: Source, ctx: Context) -> str:
+    if source.kind is SourceKind.SEARCH:
+        return list_label(source)
     if source.kind is SourceKind.ME:
         return f"@{ctx.me.username}" if ctx.me else "the connected account"
     return f"@{source.key}"
@@ -110,19 +118,24 @@ def _matches(source: Source, username: str, ctx: Context) -> bool:
 COMMANDS = (
     CommandSpec(
         "watch",
-        "USERNAME",
-        "deliver a Threads profile's new posts to this chat",
+        'USERNAME | "WORDS" | #TAG',
+        "deliver a Threads profile's new posts to this chat, or new public posts with those "
+        "words or that topic tag",
         Permission.CHAT_ADMIN,
         watch,
     ),
     CommandSpec(
         "unwatch",
-        "USERNAME",
-        "stop delivering a profile's posts here",
+        'USERNAME | "WORDS" | #TAG',
+        "stop delivering a profile's or a search's posts here",
         Permission.CHAT_ADMIN,
         unwatch,
     ),
     CommandSpec(
-        "list", "", "the profiles this chat watches", Permission.ANYONE, list_subscriptions
+        "list",
+        "",
+        "the profiles and searches this chat watches",
+        Permission.ANYONE,
+        list_subscriptions,
     ),
 )

@@ -16,7 +16,7 @@ from bot.commands import Context
 from bot.commands.publish_request import PublishRequest, execute
 from bot.config import Config
 from bot.crosspost import Autopost
-from bot.events import Button, Destination, Profile
+from bot.events import Button, Destination, Profile, SourceKind
 from bot.loop_guard import LoopGuard
 from bot.media.pipeline import MediaPipeline
 from bot.review import RETRY_EVERY, ReviewDesk
@@ -40,7 +40,12 @@ from bot.threads.client import ThreadsClient
 from bot.threads.errors import AuthError, ThreadsError
 from bot.threads.publish import Published, Publisher
 from jobs.delivery import DeliveryWorker
-from jobs.discovery import DiscoveryBudget, PlannedPolling
+from jobs.discovery import (
+    DiscoveryBudget,
+    PlannedPolling,
+    interval_by_kind,
+    search_allowance,
+)
 from jobs.discovery_pause import DiscoveryPause
 from jobs.maintenance import Maintenance
 from jobs.polling import PollOutcome, SourcePoller
@@ -120,11 +125,17 @@ class BridgeApp:
         # Meta's profile-discovery budget: every discovery request counted in the ledger,
         # each public profile's interval planned to fit, a pause when Meta says stop.
         self.discovery = DiscoveryBudget(self.store, config.threads)
-        self.threads.set_discovery_listener(self.discovery.record)
-        self.scheduler = PollScheduler(
-            self.poller, interval=config.threads.poll_interval, interval_of=self.discovery.interval
+        # Keyword search: its own budget in the same ledger and planner (search watches).
+        self.search = DiscoveryBudget(
+            self.store, config.threads, allowance=search_allowance(config.threads)
         )
-        self.polling = PlannedPolling(self.scheduler, self.discovery)
+        self.threads.set_discovery_listener(self.discovery.record)  # both: by endpoint
+        self.scheduler = PollScheduler(
+            self.poller,
+            interval=config.threads.poll_interval,
+            interval_of=interval_by_kind(self.discovery, self.search),
+        )
+        self.polling = PlannedPolling(self.scheduler, self.discovery, self.search)
         self.discovery_pause = DiscoveryPause(
             self.scheduler,
             self.poller,
@@ -133,12 +144,22 @@ class BridgeApp:
             on_refused_again=self.discovery.refused,
             state=self.store.state,
         )
+        self.search_pause = DiscoveryPause(
+            self.scheduler,
+            self.poller,
+            profiles=self.search.profiles,
+            on_change=self._search_refused,
+            on_refused_again=self.search.refused,
+            state=self.store.state,
+            kind=SourceKind.SEARCH,
+        )
         self.ctx = Context(
             store=self.store,
             threads=self.threads,
             publisher=self.publisher,
             watcher=self.polling,
             discovery=self.discovery,
+            search=self.search,
             long_text=config.publishing.long_text,
             timezone=config.publishing.timezone,
             clock=self.clock,
@@ -212,6 +233,7 @@ class BridgeApp:
             adapters=self.adapter_health,
             discovery=self.discovery,
             relay=self.media_relay,
+            search=self.search,
         )
         # Threads webhooks (optional): pushed posts into the same feed, and the connected
         # account's sources polled slowly while their events flow.
@@ -265,6 +287,7 @@ class BridgeApp:
         self.delivery.start()
         self.scheduler.start(self.store.sources.active())
         self.discovery.paused = self.discovery_pause.restore()
+        self.search.paused = self.search_pause.restore()
         self._schedule_housekeeping()
         if self._health_port is not None:  # 0: any free port (see self.health.port)
             await self.health.start(self.config.server.health_host, self._health_port)
@@ -369,6 +392,7 @@ class BridgeApp:
     def _polled(self, outcome: PollOutcome) -> None:
         self.metrics.record_poll(new_posts=outcome.new_posts, failed=outcome.error is not None)
         self.discovery_pause.outcome(outcome)
+        self.search_pause.outcome(outcome)
         if isinstance(outcome.error, AuthError):
             spawn(self.maintenance.token_rejected(outcome.error), name="alert: token rejected")
 
@@ -386,6 +410,20 @@ class BridgeApp:
             "The connected account keeps flowing."
         )
         spawn(self.alerts.raise_alert("discovery", text), name="alert: discovery refused")
+
+    def _search_refused(self, paused: bool, probe_in: float) -> None:
+        self.search.paused = paused
+        if not paused:
+            self.alerts.clear("search")
+            self.polling.replan()
+            return
+        text = (
+            "Meta refuses keyword searches for this account (its "
+            f"{self.search.budget:,} a day may have been spent by another app). Search watches "
+            f"are paused and tried again in {probe_in:.0f} s, then less often; profiles and "
+            "the connected account keep flowing."
+        )
+        spawn(self.alerts.raise_alert("search", text), name="alert: search refused")
 
     def _api_error(self, error: ThreadsError) -> None:
         self.metrics.record_api_error(error)

@@ -30,7 +30,9 @@ class Metrics:
         adapters: Callable[[], Mapping[str, bool]],
         discovery: DiscoveryBudget | None = None,
         relay: MediaRelay | None = None,
+        search: DiscoveryBudget | None = None,
     ) -> None:
+        """`search`: the keyword-search budget, reported beside discovery."""
         self.registry = CollectorRegistry()
         self.polls = Counter(
             f"{PREFIX}_polls",
@@ -56,7 +58,7 @@ class Metrics:
         )
         self.registry.register(_StateCollector(store, quota, adapters))
         if discovery is not None:
-            self.registry.register(_DiscoveryCollector(discovery))
+            self.registry.register(_DiscoveryCollector(discovery, search))
         if relay is not None:
             self.registry.register(_RelayCollector(relay))
 
@@ -131,8 +133,9 @@ class _StateCollector(Collector):
 class _DiscoveryCollector(Collector):
     """Meta's profile-discovery budget as the bridge counts it, and each source's interval."""
 
-    def __init__(self, discovery: DiscoveryBudget) -> None:
+    def __init__(self, discovery: DiscoveryBudget, search: DiscoveryBudget | None) -> None:
         self._discovery = discovery
+        self._search = search
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         used = self._discovery.used()
@@ -156,14 +159,41 @@ class _DiscoveryCollector(Collector):
             "1 while Meta refuses profile discovery and public profiles wait for a probe",
             value=1 if self._discovery.paused else 0,
         )
+        if self._search is not None:
+            yield from _search_gauges(self._search)
         intervals = GaugeMetricFamily(
             f"{PREFIX}_poll_interval_seconds",
-            "Seconds between polls of each public profile, as planned",
+            "Seconds between polls of each public profile and search watch, as planned",
             labels=["source"],
         )
-        for source in self._discovery.profiles():
-            intervals.add_metric([source.label], self._discovery.interval(source))
+        for budget in filter(None, (self._discovery, self._search)):
+            for source in budget.profiles():
+                intervals.add_metric([source.label], budget.interval(source))
         yield intervals
+
+
+def _search_gauges(search: DiscoveryBudget) -> Iterator[GaugeMetricFamily]:
+    """Meta's keyword-search budget: only searches that found something are counted."""
+    yield GaugeMetricFamily(
+        f"{PREFIX}_search_budget",
+        "Keyword searches Meta allows per rolling 24 h (configured)",
+        value=search.budget,
+    )
+    yield GaugeMetricFamily(
+        f"{PREFIX}_search_used",
+        "Keyword searches counted in the last 24 h (those that found something)",
+        value=search.used(),
+    )
+    yield GaugeMetricFamily(
+        f"{PREFIX}_search_remaining",
+        "Keyword searches left in the rolling 24 h window",
+        value=search.left(),
+    )
+    yield GaugeMetricFamily(
+        f"{PREFIX}_search_paused",
+        "1 while Meta refuses keyword searches and search watches wait for a probe",
+        value=1 if search.paused else 0,
+    )
 
 
 class _RelayCollector(Collector):

@@ -35,6 +35,8 @@ DEFAULT_PAGE_LIMIT = 25  # what Graph sends when no `limit` is given
 MAX_PAGES = 50  # an iterator stops here whatever the server says: no endless walk
 # The Profile Discovery API: these share 1,000 requests per user per rolling 24 h.
 DISCOVERY_ENDPOINTS = frozenset({"profile_lookup", "profile_posts"})
+# Its own 2,200 queries per rolling 24 h; a query that finds nothing does not count.
+SEARCH_ENDPOINT = "keyword_search"
 T = TypeVar("T")
 When = datetime | int | None
 PageFetcher = Callable[[str | None], Awaitable[Page[T]]]
@@ -66,6 +68,7 @@ class ThreadsClient:
         )
         self._app_id = app_id
         self._app_secret = app_secret
+        self._discovery_listener: Callable[[str], None] | None = None
         self._graph.add_secret(app_secret)
 
     def __repr__(self) -> str:
@@ -90,17 +93,25 @@ class ThreadsClient:
 
     def set_discovery_listener(self, listener: Callable[[str], None] | None) -> None:
         """Who hears of every request that spends the profile-discovery budget: each one
-        that reached (or may have reached) Meta, answered or not, retries included."""
+        that reached (or may have reached) Meta, answered or not, retries included; and of
+        every keyword search that counts against the search budget: answered with results,
+        or never answered (it may have found some)."""
+        self._discovery_listener = listener
         if listener is None:
-            self._graph.on_sent = None
+            self._graph.on_sent = self._graph.on_unanswered = None
             return
 
         def sent(path: str) -> None:
-            endpoint = path.rstrip("/").rsplit("/", 1)[-1]
+            endpoint = _endpoint(path)
             if endpoint in DISCOVERY_ENDPOINTS:
                 listener(endpoint)
 
+        def unanswered(path: str) -> None:
+            if _endpoint(path) == SEARCH_ENDPOINT:
+                listener(SEARCH_ENDPOINT)
+
         self._graph.on_sent = sent
+        self._graph.on_unanswered = unanswered
 
     # -- profiles -------------------------------------------------------------------------
 
@@ -218,7 +229,9 @@ class ThreadsClient:
         limit: int | None = None,
         after: str | None = None,
     ) -> Page[Post]:
-        """Search public posts (own posts only without Advanced Access; 2,200 queries a day)."""
+        """Search public posts (own posts only without Advanced Access; 2,200 queries a day,
+        of which a query that finds nothing spends none: the listener hears only of those
+        that found something)."""
         params = _list_params(models.POST_FIELDS, since, until, limit, after, None)
         params.update(
             q=query,
@@ -227,7 +240,10 @@ class ThreadsClient:
             media_type=media_type,
             author_username=_handle(author_username) if author_username else None,
         )
-        return await self._post_page("keyword_search", params)
+        page = await self._post_page(SEARCH_ENDPOINT, params)
+        if page.items and self._discovery_listener is not None:
+            self._discovery_listener(SEARCH_ENDPOINT)
+        return page
 
     def iter_keyword_search(self, query: str, **options: Any) -> AsyncIterator[Post]:
         return _follow(
@@ -435,6 +451,10 @@ def _unix(when: When) -> int | None:
     if isinstance(when, datetime):
         return int(when.timestamp())
     return when
+
+
+def _endpoint(path: str) -> str:
+    return path.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _handle(username: str) -> str:

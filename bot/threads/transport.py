@@ -58,6 +58,9 @@ class GraphTransport:
         self._token = access_token
         self.on_error = on_error
         self.on_sent: Callable[[str], None] | None = None
+        # Attempts that may have reached Meta but got no answer (a timeout, a broken
+        # connection): a quota that counts only answered results must assume the worst.
+        self.on_unanswered: Callable[[str], None] | None = None
         self.api_base = api_base.rstrip("/")
         self.retry = retry
         self._secrets: set[str] = set()
@@ -147,10 +150,10 @@ class GraphTransport:
             error = TransientError(f"Could not reach Threads ({type(exc).__name__})")
             raise _NotSent(self._noted(error)) from None
         except httpx.TimeoutException:
-            self._sent(url)  # it may have reached Meta, and then it counts
+            self._sent(url, answered=False)  # it may have reached Meta, and then it counts
             raise self._noted(TransientError("Threads did not answer in time")) from None
         except httpx.TransportError as exc:
-            self._sent(url)
+            self._sent(url, answered=False)
             reason = f"The connection to Threads failed ({type(exc).__name__})"
             raise self._noted(TransientError(reason)) from None
         self._sent(url)
@@ -159,11 +162,13 @@ class GraphTransport:
             return body
         raise self._noted(self._scrub(classify_graph_error(response.status_code, body)))
 
-    def _sent(self, url: str) -> None:
+    def _sent(self, url: str, *, answered: bool = True) -> None:
         """Every request that reached (or may have reached) Meta, by path: quotas count
         those, answered or not."""
         if self.on_sent is not None:
             self.on_sent(_path_of(url))
+        if not answered and self.on_unanswered is not None:
+            self.on_unanswered(_path_of(url))
 
     def _noted(self, error: ThreadsError) -> ThreadsError:
         """Every failed attempt, retried or not, is reported (metrics count them)."""

@@ -42,9 +42,11 @@ from tests.core.conftest import (
 )
 
 HELP_LINES = [
-    "/watch USERNAME - deliver a Threads profile's new posts to this chat (chat admins only)",
-    "/unwatch USERNAME - stop delivering a profile's posts here (chat admins only)",
-    "/list - the profiles this chat watches",
+    '/watch USERNAME | "WORDS" | #TAG - deliver a Threads profile\'s new posts to this chat, '
+    "or new public posts with those words or that topic tag (chat admins only)",
+    "/unwatch USERNAME | \"WORDS\" | #TAG - stop delivering a profile's or a search's posts "
+    "here (chat admins only)",
+    "/list - the profiles and searches this chat watches",
     "/post TEXT - publish TEXT to Threads (long text becomes a reply chain; the first #tag is "
     "its topic); as the caption of photos or a video, publishes them with it (publishers and "
     "contributors only)",

@@ -20,7 +20,10 @@ from tests.core.conftest import (
 )
 
 ADMINS_ONLY = "Only chat admins can change what this chat watches."
-WATCH_USAGE = "Usage: /watch USERNAME\nDeliver a Threads profile's new posts to this chat."
+WATCH_USAGE = (
+    'Usage: /watch USERNAME | "WORDS" | #TAG\nDeliver a Threads profile\'s new posts to this '
+    "chat, or new public posts with those words or that topic tag."
+)
 OTHER_GROUP = Destination(Platform.TELEGRAM, "-1001000000002")
 
 
@@ -220,7 +223,10 @@ async def test_unwatch_usage_and_an_empty_list(telegram_chat: RecordingAdapter) 
     usage = await telegram_chat.send(GROUP, ADMIN, "/unwatch", role=Role.ADMIN)
     empty = await telegram_chat.send(GROUP, MEMBER, "/list")
 
-    assert usage.text == "Usage: /unwatch USERNAME\nStop delivering a profile's posts here."
+    assert usage.text == (
+        'Usage: /unwatch USERNAME | "WORDS" | #TAG\n'
+        "Stop delivering a profile's or a search's posts here."
+    )
     assert not usage.ok
     assert empty.text == "This chat watches no Threads profiles yet. Add one with /watch USERNAME."
     assert empty.ok
