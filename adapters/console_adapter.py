@@ -110,6 +110,8 @@ class ConsoleAdapter:
         if reply.confirm is not None and reply.confirm.action_id:
             # A terminal has no buttons: the click is typed (it is the confirm command).
             text += f"\n[{reply.confirm.label}] type /{CONFIRM} {reply.confirm.action_id}"
+        if reply.image is not None:  # a terminal shows no picture: what it shows, in words
+            text += f"\n[{reply.image.filename}] {reply.image.description}"
         self._write(f"{text}\n")
 
     async def _read_stdin(self) -> None:

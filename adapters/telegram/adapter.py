@@ -6,13 +6,16 @@ import asyncio
 import json
 import logging
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
+from functools import partial
+from html import unescape
 from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     InputMediaPhoto,
     InputMediaVideo,
     LinkPreviewOptions,
@@ -43,7 +46,13 @@ from adapters.telegram.crossposting import ChatSource
 from adapters.telegram.errors import classify, is_media_fetch_failure, seconds
 from adapters.telegram.files import TelegramFiles, file_base_of
 from adapters.telegram.ordering import PerChatOrder
-from adapters.telegram.render import TelegramMessage, render_item, render_notice
+from adapters.telegram.render import (
+    CAPTION_LIMIT,
+    TelegramMessage,
+    render_item,
+    render_notice,
+    utf16_length,
+)
 from adapters.telegram.translate import command_of, message_of, with_role
 from bot.bridge import Bridge
 from bot.clock import SYSTEM_CLOCK, Clock
@@ -379,25 +388,51 @@ class TelegramAdapter:
     async def _answer(self, message: Message, reply: Reply) -> None:
         chat = str(message.chat.id)
         parts = render_notice(reply.text)
-        for index, part in enumerate(parts):
+        image = reply.image
+        # A picture carries the answer as its caption when it fits in one; a longer answer
+        # goes first and the picture after it.
+        caption = parts[0].html if image is not None and len(parts) == 1 else None
+        if caption is not None and utf16_length(unescape(caption)) > CAPTION_LIMIT:
+            caption = None
+        texts = [] if caption is not None else parts
+        for index, part in enumerate(texts):
             # A confirmation button goes under the answer's last message.
-            markup = confirm_keyboard(reply.confirm) if index == len(parts) - 1 else None
-            for attempt in range(_REPLY_ATTEMPTS):
-                # Inside a flood wait (this answer's or a delivery's) wait it out: a late
-                # answer beats a lost one, and only this chat's updates wait meanwhile.
-                await self._holds.wait(chat)
-                try:
-                    await message.reply_text(
-                        part.html,
-                        parse_mode=ParseMode.HTML,
-                        link_preview_options=NO_PREVIEW,
-                        reply_markup=markup,
-                    )
-                    break
-                except tg.RetryAfter as exc:
-                    self._holds.hold(chat, seconds(exc.retry_after))
-                    if attempt + 1 == _REPLY_ATTEMPTS:
-                        raise
+            last = index == len(texts) - 1 and image is None
+            markup = confirm_keyboard(reply.confirm) if last else None
+            await self._reply_within_holds(
+                chat,
+                partial(
+                    message.reply_text,
+                    part.html,
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=NO_PREVIEW,
+                    reply_markup=markup,
+                ),
+            )
+        if image is not None:
+            await self._reply_within_holds(
+                chat,
+                partial(
+                    message.reply_photo,
+                    InputFile(image.data, filename=image.filename),
+                    caption=caption,
+                    parse_mode=ParseMode.HTML if caption else None,
+                    reply_markup=confirm_keyboard(reply.confirm),
+                ),
+            )
+
+    async def _reply_within_holds(self, chat: str, send: Callable[[], Awaitable[Any]]) -> None:
+        """`send` an answer; inside a flood wait (this answer's or a delivery's) wait it out
+        first: a late answer beats a lost one, and only this chat's updates wait meanwhile."""
+        for attempt in range(_REPLY_ATTEMPTS):
+            await self._holds.wait(chat)
+            try:
+                await send()
+                return
+            except tg.RetryAfter as exc:
+                self._holds.hold(chat, seconds(exc.retry_after))
+                if attempt + 1 == _REPLY_ATTEMPTS:
+                    raise
 
     async def _on_confirm_click(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A click on a confirmation button or a notice's button: the bridge decides; the

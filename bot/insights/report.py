@@ -11,7 +11,7 @@ from bot.events import Post
 from bot.insights.periods import Period
 from bot.render import excerpt
 from bot.threads.client import ThreadsClient
-from bot.threads.errors import ThreadsError
+from bot.threads.errors import InvalidParameter, PermissionDenied
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ _NOUNS = {
     "clicks": ("link click", "link clicks"),
     "shares": ("share", "shares"),
 }
+NO_INSTAGRAM = "Threads tells it only for profiles linked to an Instagram account"
 EXCERPT = 80  # characters of a post's text shown with its numbers
 
 
@@ -55,18 +56,23 @@ class PostInsights:
 async def account_insights(
     threads: ThreadsClient, username: str, period: Period
 ) -> AccountInsights:
-    """Two requests: the period's metrics, then the follower count."""
+    """Two requests: the follower count (which may be refused), then the period's metrics."""
+    followers: int | None = None
+    followers_error = ""
+    try:
+        (followers,) = [i.value for i in await threads.user_insights(["followers_count"])]
+    except (InvalidParameter, PermissionDenied) as exc:  # this metric refused, not the rest
+        log.info("follower count unavailable: %s", exc)
+        followers_error = (
+            NO_INSTAGRAM if "FEATURE_NOT_AVAILABLE" in exc.reason else exc.reason.rstrip(".")
+        )
+    except ValueError:  # not exactly one value came back
+        followers_error = "Threads sent no value"
     answered = await threads.user_insights(ACCOUNT_METRICS, since=period.since, until=period.until)
     by_name = {insight.name: insight for insight in answered}
     totals = {name: by_name[name].value for name in ACCOUNT_METRICS if name in by_name}
     views = by_name["views"].series if "views" in by_name else ()
-    try:
-        (followers,) = [i.value for i in await threads.user_insights(["followers_count"])]
-    except (ThreadsError, ValueError) as exc:  # ValueError: not exactly one value came back
-        log.info("follower count unavailable: %s", exc)
-        reason = exc.reason if isinstance(exc, ThreadsError) else "no value"
-        return AccountInsights(username, period, totals, views, None, reason)
-    return AccountInsights(username, period, totals, views, followers)
+    return AccountInsights(username, period, totals, views, followers, followers_error)
 
 
 async def post_insights(threads: ThreadsClient, post: Post) -> PostInsights:
@@ -88,7 +94,7 @@ def account_words(report: AccountInsights) -> str:
     if report.followers is not None:
         lines.append(said(report.followers, ("follower", "followers")))
     else:
-        lines.append(f"Followers: not available ({report.followers_error})")
+        lines.append(f"Followers: not available ({report.followers_error}).")
     return "\n".join(lines)
 
 

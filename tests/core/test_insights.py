@@ -38,22 +38,33 @@ def on(day: date, hour: int = 12) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
 
 
-def seed_week(sim: ThreadsSimulator) -> None:
-    """Alice's posts of the last week (and one before it), with views and likes; a reply and
-    a quote from bob."""
+def seed_week(sim: ThreadsSimulator, today: date = TODAY) -> None:
+    """Alice's posts of the week to `today` (and one before it), with views and likes; a
+    reply and a quote from bob; 4,321 followers. Views per day: 10, 0, 1234, 0, 0, 0, 12."""
     sim.add_profile("bob")
-    before = sim.add_post("alice", text="older", timestamp=on(TODAY - timedelta(days=7)))
+    before = sim.add_post("alice", text="older", timestamp=on(today - timedelta(days=7)))
     before.views, before.likes = 999, 99
-    first = sim.add_post("alice", text="monday", timestamp=on(TODAY - timedelta(days=6)))
+    first = sim.add_post("alice", text="monday", timestamp=on(today - timedelta(days=6)))
     first.views, first.likes = 10, 2
-    big = sim.add_post("alice", text="wednesday", timestamp=on(TODAY - timedelta(days=4)))
+    big = sim.add_post("alice", text="wednesday", timestamp=on(today - timedelta(days=4)))
     big.views, big.likes = 1234, 5
     for hour, views in ((1, 5), (7, 7)):
-        today = sim.add_post("alice", text="today", timestamp=on(TODAY, hour))
-        today.views = views
-    sim.add_post("bob", text="nice", reply_to=big.id, timestamp=on(TODAY - timedelta(days=3)))
-    sim.add_post("bob", text="look", quote_of=big.id, timestamp=on(TODAY - timedelta(days=2)))
+        latest = sim.add_post("alice", text="today", timestamp=on(today, hour))
+        latest.views = views
+    sim.add_post("bob", text="nice", reply_to=big.id, timestamp=on(today - timedelta(days=3)))
+    sim.add_post("bob", text="look", quote_of=big.id, timestamp=on(today - timedelta(days=2)))
     sim.set_audience("alice", followers=4321)
+
+
+WEEK_WORDS = "1,256 views, 7 likes, 1 reply, 0 reposts, 1 quote, 0 link clicks"
+WEEK_VIEWS = (10, 0, 1234, 0, 0, 0, 12)
+
+
+def week_description(today: date) -> str:
+    """The chart's alt text for seed_week's views."""
+    days = [today - timedelta(days=n) for n in range(6, -1, -1)]
+    points = "; ".join(f"{d.isoformat()}: {v:,}" for d, v in zip(days, WEEK_VIEWS, strict=True))
+    return f"@alice: views per day, last 7 days. Views per day: {points}."
 
 
 def decoded(image: Image | None) -> PILImage.Image:
@@ -194,7 +205,10 @@ async def test_followers_missing_without_instagram_leave_the_rest(
 
     lines = answer.text.splitlines()
     assert lines[1] == "1,256 views, 7 likes, 1 reply, 0 reposts, 1 quote, 0 link clicks"
-    assert lines[2].startswith("Followers: not available (THREADS_API__FEATURE_NOT_AVAILABLE")
+    assert lines[2] == (
+        "Followers: not available (Threads tells it only for profiles linked to an Instagram "
+        "account)."
+    )
     assert answer.ok and answer.image is not None
 
 
