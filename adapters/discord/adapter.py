@@ -270,10 +270,15 @@ class DiscordAdapter:
         return str(message.id)
 
     async def notify(
-        self, destination: Destination, text: str, buttons: Sequence[Button] = ()
+        self,
+        destination: Destination,
+        text: str,
+        buttons: Sequence[Button] = (),
+        *,
+        image: Image | None = None,
     ) -> None:
         """A notice to a channel, or to a user by direct message (`user:<id>`); `buttons`
-        under its last part."""
+        and `image` with its last part."""
         if webhook_id_of(destination) is not None:
             return  # a webhook is a feed, not a conversation
         target: discord.abc.Messageable
@@ -292,11 +297,15 @@ class DiscordAdapter:
             target = channel
         chunks = _chunks(escape_markdown(text))
         for index, chunk in enumerate(chunks):
-            view = notice_view(buttons) if index == len(chunks) - 1 else None
-            if view is None:
-                await target.send(chunk, allowed_mentions=NO_MENTIONS)
-            else:
-                await target.send(chunk, view=view, allowed_mentions=NO_MENTIONS)
+            # The buttons and a picture (a digest's chart) go with the last part.
+            extra: dict[str, Any] = {}
+            if index == len(chunks) - 1:
+                view = notice_view(buttons)
+                if view is not None:
+                    extra["view"] = view
+                if image is not None:
+                    extra["file"] = attachment_of(image)
+            await target.send(chunk, allowed_mentions=NO_MENTIONS, **extra)
 
     # -- commands --------------------------------------------------------------------------
 

@@ -57,7 +57,7 @@ from adapters.telegram.translate import command_of, message_of, with_role
 from bot.bridge import Bridge
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.confirm import CONFIRM
-from bot.events import Button, Destination, FeedItem, Platform, Reply, Role
+from bot.events import Button, Destination, FeedItem, Image, Platform, Reply, Role
 from bot.outbound import ChatHolds, RateLimits, RetryAfter
 from bot.tls import tls_context
 
@@ -247,14 +247,35 @@ class TelegramAdapter:
             raise classify(exc) from exc
 
     async def notify(
-        self, destination: Destination, text: str, buttons: Sequence[Button] = ()
+        self,
+        destination: Destination,
+        text: str,
+        buttons: Sequence[Button] = (),
+        *,
+        image: Image | None = None,
     ) -> None:
         parts = render_notice(text)
-        for index, part in enumerate(parts):
+        caption = _caption(parts, image)
+        texts = [] if caption is not None else parts
+        for index, part in enumerate(texts):
             await self._holds.wait(destination.chat_id)
             # The buttons go under the notice's last message.
-            markup = buttons_keyboard(buttons) if index == len(parts) - 1 else None
-            await self._send(destination, part, markup)
+            last = index == len(texts) - 1 and image is None
+            await self._send(destination, part, buttons_keyboard(buttons) if last else None)
+        if image is not None:
+            await self._holds.wait(destination.chat_id)
+            try:
+                await self._app.bot.send_photo(
+                    chat_id=int(destination.chat_id),
+                    message_thread_id=int(destination.topic_id) if destination.topic_id else None,
+                    photo=InputFile(image.data, filename=image.filename),
+                    caption=caption,
+                    parse_mode=ParseMode.HTML if caption else None,
+                    reply_markup=buttons_keyboard(buttons) if buttons else None,
+                )
+            except tg.RetryAfter as exc:
+                self._holds.hold(destination.chat_id, seconds(exc.retry_after))
+                raise
 
     async def _send(
         self,
@@ -389,11 +410,7 @@ class TelegramAdapter:
         chat = str(message.chat.id)
         parts = render_notice(reply.text)
         image = reply.image
-        # A picture carries the answer as its caption when it fits in one; a longer answer
-        # goes first and the picture after it.
-        caption = parts[0].html if image is not None and len(parts) == 1 else None
-        if caption is not None and utf16_length(unescape(caption)) > CAPTION_LIMIT:
-            caption = None
+        caption = _caption(parts, image)
         texts = [] if caption is not None else parts
         for index, part in enumerate(texts):
             # A confirmation button goes under the answer's last message.
@@ -472,6 +489,15 @@ class TelegramAdapter:
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Errors in handlers land here; the update's content is not logged (it may be private).
         log.error("Telegram handler failed: %r", context.error, exc_info=context.error)
+
+
+def _caption(parts: Sequence[TelegramMessage], image: Image | None) -> str | None:
+    """A picture carries its text as its caption when that fits in one (1,024 characters);
+    None: the text goes first, in messages of its own, and the picture after it."""
+    if image is None or len(parts) != 1:
+        return None
+    html = parts[0].html  # a notice's: escaped text, no tags
+    return html if utf16_length(unescape(html)) <= CAPTION_LIMIT else None
 
 
 _updater_log = logging.getLogger("telegram.ext.Updater")

@@ -13,14 +13,11 @@ from bot.commands.base import CommandSpec, Context, Permission, UsageError
 
 # The post a command is about: shared with /reply, /quote and /repost.
 from bot.commands.publish import NotBridged, _target
-from bot.events import Command, Image, Reply
+from bot.events import Command, Reply
 from bot.insights import (
     DEFAULT_PERIOD,
     PERIOD_DAYS,
-    account_insights,
-    account_words,
-    chart_data,
-    chart_png,
+    account_answer,
     period_of,
     post_insights,
     post_words,
@@ -42,14 +39,7 @@ async def insights(ctx: Context, command: Command) -> Reply:
 
 async def _account(ctx: Context, period_name: str) -> Reply:
     me = ctx.me or await ctx.threads.me()
-    period = period_of(period_name, ctx.clock.time())
-    report = await account_insights(ctx.threads, me.username, period)
-    text = account_words(report)
-    if not report.views:
-        return Reply(text)  # nothing to draw
-    data = chart_data(report.views, f"@{report.username}: views per day, {period.label}")
-    png = await chart_png(data)
-    return Reply(text, image=Image(png, f"insights-{period.name}.png", data.description))
+    return await account_answer(ctx.threads, me.username, period_of(period_name, ctx.clock.time()))
 
 
 async def _post(ctx: Context, command: Command) -> Reply:

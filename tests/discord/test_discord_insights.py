@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from typing import Any
 
 from PIL import Image as PILImage
 
 from bot.insights.chart import HEIGHT, WIDTH
 from tests.core.test_insights import WEEK_WORDS, seed_week, week_description
-from tests.discord.conftest import BOB, Bridge
+from tests.discord.conftest import BOB, TEXT, Bridge
 from tests.telegram.test_insights import at_noon_tomorrow
 from tests.virtual_time import SkipAheadClock
 
@@ -55,3 +56,23 @@ async def test_insights_of_a_post_by_link(bridge: Bridge) -> None:
         "40 views, 2 likes, 0 replies, 0 reposts, 0 quotes, 0 shares",
     ]
     assert [m.files for m in answer.messages] == [()]
+
+
+async def test_a_weekly_digest_is_posted_in_its_channel_with_the_chart(
+    start_bridge: Any, clock: SkipAheadClock
+) -> None:
+    today = at_noon_tomorrow(clock)
+    weekday = f"{today:%A}".lower()
+    bridge: Bridge = await start_bridge(
+        digest=[{"discord_channel": TEXT, "weekday": weekday, "at": "13:00"}]
+    )
+    await bridge.app.digests.send_due()  # the first check sets the start
+    clock.advance(2 * 3600)
+
+    await bridge.app.digests.send_due()
+    await bridge.discord.wait_for(lambda fake: len(fake.messages_in(TEXT)) >= 1, timeout=15)
+
+    (digest,) = bridge.discord.messages_in(TEXT)
+    assert (digest.content or "").startswith("Weekly digest\n@alice on Threads, last 7 days")
+    assert digest.files == ("insights-week.png",)
+    assert PILImage.open(io.BytesIO(digest.uploads[0])).size == (WIDTH, HEIGHT)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from PIL import Image as PILImage
 
@@ -68,3 +69,29 @@ async def test_an_answer_too_long_for_a_caption_goes_before_the_photo(
     text, photo = bridge.tg.sent_to(GROUP)[before:]
     assert text.method == "sendMessage" and "x" * 1000 in reads(text)
     assert photo.method == "sendPhoto" and photo.text is None  # no caption
+
+
+async def test_a_daily_digest_is_posted_as_a_photo_at_its_time(
+    start_bridge: Any, clock: SkipAheadClock
+) -> None:
+    today = at_noon_tomorrow(clock)
+    bridge: Bridge = await start_bridge(
+        digest=[{"telegram_chat": GROUP, "every": "day", "at": "13:00"}]
+    )
+    await bridge.app.digests.send_due()  # the first check (the job's, or this one) sets the start
+    clock.advance(2 * 3600)  # 14:00: an hour past the digest's time
+
+    await bridge.app.digests.send_due()  # what the minute job does next
+    await bridge.tg.wait_for(lambda fake: len(fake.sent_to(GROUP)) >= 1, timeout=15)
+
+    (digest,) = bridge.tg.sent_to(GROUP)
+    assert digest.method == "sendPhoto"
+    yesterday = today - timedelta(days=1)
+    assert reads(digest).splitlines()[:2] == [
+        "Daily digest",
+        f"@alice on Threads, yesterday ({yesterday.day} {yesterday:%b}, UTC):",
+    ]
+    ((_, ref),) = digest.media
+    stored = bridge.tg.state.files[ref.removeprefix("upload:")]
+    assert stored.data is not None
+    assert PILImage.open(io.BytesIO(stored.data)).size == (WIDTH, HEIGHT)
