@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from bot.events import Button, Destination
+from bot.events import Button, Destination, Image
 from bot.outbound import Outlet
 
 
@@ -27,8 +27,14 @@ class ChatAdapter(Outlet[Any], Protocol):
     def connected(self) -> bool: ...
 
     async def notify(
-        self, destination: Destination, text: str, buttons: Sequence[Button] = ()
+        self,
+        destination: Destination,
+        text: str,
+        buttons: Sequence[Button] = (),
+        *,
+        image: Image | None = None,
     ) -> None:
         """Send a plain-text notice (not a feed item) to a chat; `buttons` go under it (a
         review's Approve / Reject), and a click on one comes back through `Bridge.handle` as
-        `Command(name=button.command, args=button.args)` from the clicker."""
+        `Command(name=button.command, args=button.args)` from the clicker. `image` (a
+        digest's chart) is uploaded with it, the text as its caption where it fits."""

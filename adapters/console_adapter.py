@@ -19,7 +19,7 @@ from typing import TextIO
 
 from bot.bridge import Bridge
 from bot.confirm import CONFIRM
-from bot.events import Button, ChatUser, Command, Destination, FeedItem, Platform, Role
+from bot.events import Button, ChatUser, Command, Destination, FeedItem, Image, Platform, Role
 from bot.outbound import RateLimits
 from bot.render import media_label, view_of
 from bot.tasks import spawn
@@ -84,12 +84,18 @@ class ConsoleAdapter:
         return [f"{self._launch}{self._printed}"]
 
     async def notify(
-        self, destination: Destination, text: str, buttons: Sequence[Button] = ()
+        self,
+        destination: Destination,
+        text: str,
+        buttons: Sequence[Button] = (),
+        *,
+        image: Image | None = None,
     ) -> None:
         # A terminal has no buttons: what typing does instead (the bridge runs a button's
-        # command typed like any other).
+        # command typed like any other); nor pictures: what one shows.
         typed = "".join(f"\n[{b.label}: /{b.command} {b.args}]" for b in buttons)
-        self._write(f"{RULE}\n{text}{typed}\n")
+        pictured = f"\n[{image.filename}] {image.description}" if image else ""
+        self._write(f"{RULE}\n{text}{typed}{pictured}\n")
 
     # -- commands ------------------------------------------------------------------------------
 
@@ -110,6 +116,8 @@ class ConsoleAdapter:
         if reply.confirm is not None and reply.confirm.action_id:
             # A terminal has no buttons: the click is typed (it is the confirm command).
             text += f"\n[{reply.confirm.label}] type /{CONFIRM} {reply.confirm.action_id}"
+        if reply.image is not None:  # a terminal shows no picture: what it shows, in words
+            text += f"\n[{reply.image.filename}] {reply.image.description}"
         self._write(f"{text}\n")
 
     async def _read_stdin(self) -> None:

@@ -137,6 +137,21 @@ class CrosspostConfig:
     echo: str = field(default="skip", metadata={"choices": ("skip", "mark")})
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True, slots=True)
+class DigestConfig:
+    """The account's insights posted into a chat by themselves (bot/insights/digest.py)."""
+
+    telegram_chat: int | None = field(default=None, metadata={"expected": "a chat id"})
+    discord_channel: int | None = field(default=None, metadata={"expected": "a channel id"})
+    # "week": the 7 days before the digest's day; "day": the day before.
+    every: str = field(default="week", metadata={"choices": ("week", "day")})
+    at: str = "09:00"  # HH:MM in [publishing] timezone
+    weekday: str = field(default="monday", metadata={"choices": WEEKDAYS})  # "week" only
+
+
 @dataclass(frozen=True, slots=True)
 class ServerConfig:
     health_port: int | None = field(
@@ -201,6 +216,8 @@ class Config:
     feeds: tuple[FeedConfig, ...] = ()
     # Read from [[crosspost]] tables (one chat each).
     crossposts: tuple[CrosspostConfig, ...] = field(default=(), metadata={"key": "crosspost"})
+    # Read from [[digest]] tables (one chat each).
+    digests: tuple[DigestConfig, ...] = field(default=(), metadata={"key": "digest"})
 
 
 def load_config(
@@ -253,6 +270,7 @@ def parse_config(
     _check_reviews(config)
     _check_crossposts(config)
     _check_webhooks(config)
+    _check_digests(config)
     if base_dir is not None and not Path(config.storage.path).is_absolute():
         storage = StorageConfig(path=str(base_dir / config.storage.path))
         config = Config(**{**_as_kwargs(config), "storage": storage})
@@ -312,6 +330,31 @@ def _check_reviews(config: Config) -> None:
                     f"{platform}.{key}: needs {platform}.review_chat (the chat where publishers "
                     "approve or reject the posts contributors propose)"
                 )
+
+
+def _check_digests(config: Config) -> None:
+    for index, digest in enumerate(config.digests):
+        where = f"digest[{index}]"
+        chats = [
+            key for key in ("telegram_chat", "discord_channel") if getattr(digest, key) is not None
+        ]
+        if len(chats) != 1:
+            raise ConfigError(f"{where}: needs exactly one of telegram_chat or discord_channel")
+        platform = config.telegram if chats[0] == "telegram_chat" else config.discord
+        if not platform.enabled:
+            which = "Telegram" if chats[0] == "telegram_chat" else "Discord"
+            raise ConfigError(f"{where}.{chats[0]}: needs a {which} bot token")
+        if digest_time(digest.at) is None:
+            raise ConfigError(f"{where}.at: expected a time of day as HH:MM, got {digest.at!r}")
+
+
+def digest_time(text: str) -> tuple[int, int] | None:
+    """ "09:00" -> (9, 0); None when it is no time of day."""
+    hours, colon, minutes = text.strip().partition(":")
+    if not (colon and hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        return None
+    hour, minute = int(hours), int(minutes)
+    return (hour, minute) if hour < 24 and minute < 60 else None
 
 
 def _check_crossposts(config: Config) -> None:

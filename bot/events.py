@@ -274,6 +274,16 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class Image:
+    """A picture an answer carries (an /insights chart): PNG bytes made by the bridge, sent
+    as an upload (a Telegram photo, a Discord file), never as a URL."""
+
+    data: bytes
+    filename: str  # e.g. "insights-week.png"
+    description: str = ""  # alt text, where the platform takes one (Discord)
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What the bridge answers to a command. Plain text: adapters escape and format it."""
 
@@ -281,3 +291,4 @@ class Reply:
     ok: bool = True  # False for refusals and errors
     private: bool = False  # only the sender should see it, where the platform allows
     confirm: Confirm | None = None  # a confirmation button under the answer
+    image: Image | None = None  # sent with the text: as its caption where it fits

@@ -37,6 +37,8 @@ class SimUser:
     picture_url: str | None = None
     is_verified: bool = False
     followers: int = 0
+    # Threads tells `followers_count` only for profiles linked to an Instagram account.
+    instagram_linked: bool = True
 
 
 @dataclass(frozen=True, slots=True)

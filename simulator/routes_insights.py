@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .clock import format_timestamp
-from .errors import invalid_param, missing_param
+from .errors import GraphError, invalid_param, missing_param
 from .models import JsonDict, SimPost
 from .params import parse_csv
 from .routing import GraphCall, NodeKind, NodeRoutes
@@ -126,6 +126,13 @@ def user_insights(call: GraphCall) -> JsonDict:
     """GET /{user}/threads_insights?metric=...: the three documented value shapes."""
     names = _metrics(call, USER_METRICS)
     state, user = call.state, call.viewer
+    if "followers_count" in names and not user.instagram_linked:
+        raise GraphError(
+            "THREADS_API__FEATURE_NOT_AVAILABLE: followers_count is available only for "
+            "profiles linked to an Instagram account",
+            code=100,
+            type="THApiException",
+        )
     since, until = _window(call)
     posts = [p for p in state.threads_of(user.id) if since <= p.timestamp.timestamp() <= until]
     own_ids = {p.id for p in state.threads_of(user.id)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -181,6 +182,26 @@ class ThreadsSimulator(WebServer):
         post = self.state.publish(user, spec, timestamp)
         post.served_fields.update(served_fields or {})
         return post
+
+    def set_audience(
+        self,
+        username: str,
+        *,
+        followers: int | None = None,
+        instagram_linked: bool | None = None,
+    ) -> SimUser:
+        """Change a user's follower count, or whether the profile is linked to Instagram
+        (without which Threads tells no `followers_count`)."""
+        user = self.state.require_user(username)
+        changed = replace(
+            user,
+            followers=user.followers if followers is None else followers,
+            instagram_linked=(
+                user.instagram_linked if instagram_linked is None else instagram_linked
+            ),
+        )
+        self.state.users[user.id] = changed
+        return changed
 
     def posts_by(self, username: str) -> list[SimPost]:
         """A user's live posts, replies and reposts, newest first."""

@@ -7,8 +7,10 @@ deferred first and answered with a followup. Every message goes out with mention
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import aiohttp
 import discord
@@ -35,7 +37,7 @@ from adapters.link import Link
 from adapters.reconnect import Reconnector
 from bot.bridge import Bridge, RefusalWording
 from bot.confirm import CONFIRM
-from bot.events import Button, Command, Destination, FeedItem, Platform
+from bot.events import Button, Command, Destination, FeedItem, Image, Platform
 from bot.outbound import DestinationGone, RateLimits, RetryAfter
 
 log = logging.getLogger(__name__)
@@ -268,10 +270,15 @@ class DiscordAdapter:
         return str(message.id)
 
     async def notify(
-        self, destination: Destination, text: str, buttons: Sequence[Button] = ()
+        self,
+        destination: Destination,
+        text: str,
+        buttons: Sequence[Button] = (),
+        *,
+        image: Image | None = None,
     ) -> None:
         """A notice to a channel, or to a user by direct message (`user:<id>`); `buttons`
-        under its last part."""
+        and `image` with its last part."""
         if webhook_id_of(destination) is not None:
             return  # a webhook is a feed, not a conversation
         target: discord.abc.Messageable
@@ -290,11 +297,15 @@ class DiscordAdapter:
             target = channel
         chunks = _chunks(escape_markdown(text))
         for index, chunk in enumerate(chunks):
-            view = notice_view(buttons) if index == len(chunks) - 1 else None
-            if view is None:
-                await target.send(chunk, allowed_mentions=NO_MENTIONS)
-            else:
-                await target.send(chunk, view=view, allowed_mentions=NO_MENTIONS)
+            # The buttons and a picture (a digest's chart) go with the last part.
+            extra: dict[str, Any] = {}
+            if index == len(chunks) - 1:
+                view = notice_view(buttons)
+                if view is not None:
+                    extra["view"] = view
+                if image is not None:
+                    extra["file"] = attachment_of(image)
+            await target.send(chunk, allowed_mentions=NO_MENTIONS, **extra)
 
     # -- commands --------------------------------------------------------------------------
 
@@ -328,11 +339,15 @@ class DiscordAdapter:
         reply = await self._bridge.handle(command)
         chunks = _chunks(escape_markdown(reply.text))
         for index, chunk in enumerate(chunks):
-            view = confirm_view(reply.confirm) if index == len(chunks) - 1 else None
-            if view is None:
-                await interaction.followup.send(chunk, allowed_mentions=NO_MENTIONS)
-            else:  # a confirmation button goes under the last part of the answer
-                await interaction.followup.send(chunk, view=view, allowed_mentions=NO_MENTIONS)
+            # A confirmation button and a picture (an /insights chart) go with the last part.
+            extra: dict[str, Any] = {}
+            if index == len(chunks) - 1:
+                view = confirm_view(reply.confirm)
+                if view is not None:
+                    extra["view"] = view
+                if reply.image is not None:
+                    extra["file"] = attachment_of(reply.image)
+            await interaction.followup.send(chunk, allowed_mentions=NO_MENTIONS, **extra)
 
     def suggest(
         self, interaction: discord.Interaction, current: str
@@ -390,6 +405,13 @@ class DiscordAdapter:
         reply = await self._bridge.handle(command)
         for chunk in _chunks(escape_markdown(reply.text)):
             await interaction.followup.send(chunk, allowed_mentions=NO_MENTIONS)
+
+
+def attachment_of(image: Image) -> discord.File:
+    """An answer's picture as an upload, its description as the alt text."""
+    return discord.File(
+        io.BytesIO(image.data), filename=image.filename, description=image.description or None
+    )
 
 
 def _chunks(text: str, size: int = CONTENT_LIMIT) -> list[str]:

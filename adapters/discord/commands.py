@@ -53,6 +53,11 @@ AUTOPOST_CHOICES = [
     app_commands.Choice(name="On", value="on"),
     app_commands.Choice(name="Off", value="off"),
 ]
+PERIOD_CHOICES = [
+    app_commands.Choice(name="Today", value="day"),
+    app_commands.Choice(name="Last 7 days", value="week"),
+    app_commands.Choice(name="Last 30 days", value="month"),
+]
 MEDIA_HELP = "A photo or video (JPEG, PNG, MP4, MOV); several become a carousel"
 
 
@@ -228,6 +233,22 @@ def build_threads_group(run: Run, suggest: Suggest) -> app_commands.Group:
     @group.command(name="status", description="What the bridge watches, its queue and quota")
     async def status(interaction: discord.Interaction) -> None:
         await run(interaction, "status", "")
+
+    @group.command(name="insights", description="The account's numbers, or a post's")
+    @app_commands.describe(
+        period="Today, the last 7 days (default) or the last 30 days, with a chart of views",
+        link="A post of the account: its views, likes, replies, reposts, quotes and shares",
+    )
+    @app_commands.choices(period=PERIOD_CHOICES)
+    async def insights(
+        interaction: discord.Interaction,
+        period: app_commands.Choice[str] | None = None,
+        link: str | None = None,
+    ) -> None:
+        # A link asks about that post; the period is for the account's numbers.
+        await run(
+            interaction, "insights", (link or "").strip() or (period.value if period else "")
+        )
 
     @group.command(name="autopost", description="Cross-posting of this channel to Threads")
     @app_commands.describe(action="on or off (Manage Server and publishers), or status")

@@ -6,13 +6,16 @@ import asyncio
 import json
 import logging
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
+from functools import partial
+from html import unescape
 from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     InputMediaPhoto,
     InputMediaVideo,
     LinkPreviewOptions,
@@ -43,12 +46,18 @@ from adapters.telegram.crossposting import ChatSource
 from adapters.telegram.errors import classify, is_media_fetch_failure, seconds
 from adapters.telegram.files import TelegramFiles, file_base_of
 from adapters.telegram.ordering import PerChatOrder
-from adapters.telegram.render import TelegramMessage, render_item, render_notice
+from adapters.telegram.render import (
+    CAPTION_LIMIT,
+    TelegramMessage,
+    render_item,
+    render_notice,
+    utf16_length,
+)
 from adapters.telegram.translate import command_of, message_of, with_role
 from bot.bridge import Bridge
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.confirm import CONFIRM
-from bot.events import Button, Destination, FeedItem, Platform, Reply, Role
+from bot.events import Button, Destination, FeedItem, Image, Platform, Reply, Role
 from bot.outbound import ChatHolds, RateLimits, RetryAfter
 from bot.tls import tls_context
 
@@ -238,14 +247,35 @@ class TelegramAdapter:
             raise classify(exc) from exc
 
     async def notify(
-        self, destination: Destination, text: str, buttons: Sequence[Button] = ()
+        self,
+        destination: Destination,
+        text: str,
+        buttons: Sequence[Button] = (),
+        *,
+        image: Image | None = None,
     ) -> None:
         parts = render_notice(text)
-        for index, part in enumerate(parts):
+        caption = _caption(parts, image)
+        texts = [] if caption is not None else parts
+        for index, part in enumerate(texts):
             await self._holds.wait(destination.chat_id)
             # The buttons go under the notice's last message.
-            markup = buttons_keyboard(buttons) if index == len(parts) - 1 else None
-            await self._send(destination, part, markup)
+            last = index == len(texts) - 1 and image is None
+            await self._send(destination, part, buttons_keyboard(buttons) if last else None)
+        if image is not None:
+            await self._holds.wait(destination.chat_id)
+            try:
+                await self._app.bot.send_photo(
+                    chat_id=int(destination.chat_id),
+                    message_thread_id=int(destination.topic_id) if destination.topic_id else None,
+                    photo=InputFile(image.data, filename=image.filename),
+                    caption=caption,
+                    parse_mode=ParseMode.HTML if caption else None,
+                    reply_markup=buttons_keyboard(buttons) if buttons else None,
+                )
+            except tg.RetryAfter as exc:
+                self._holds.hold(destination.chat_id, seconds(exc.retry_after))
+                raise
 
     async def _send(
         self,
@@ -379,25 +409,47 @@ class TelegramAdapter:
     async def _answer(self, message: Message, reply: Reply) -> None:
         chat = str(message.chat.id)
         parts = render_notice(reply.text)
-        for index, part in enumerate(parts):
+        image = reply.image
+        caption = _caption(parts, image)
+        texts = [] if caption is not None else parts
+        for index, part in enumerate(texts):
             # A confirmation button goes under the answer's last message.
-            markup = confirm_keyboard(reply.confirm) if index == len(parts) - 1 else None
-            for attempt in range(_REPLY_ATTEMPTS):
-                # Inside a flood wait (this answer's or a delivery's) wait it out: a late
-                # answer beats a lost one, and only this chat's updates wait meanwhile.
-                await self._holds.wait(chat)
-                try:
-                    await message.reply_text(
-                        part.html,
-                        parse_mode=ParseMode.HTML,
-                        link_preview_options=NO_PREVIEW,
-                        reply_markup=markup,
-                    )
-                    break
-                except tg.RetryAfter as exc:
-                    self._holds.hold(chat, seconds(exc.retry_after))
-                    if attempt + 1 == _REPLY_ATTEMPTS:
-                        raise
+            last = index == len(texts) - 1 and image is None
+            markup = confirm_keyboard(reply.confirm) if last else None
+            await self._reply_within_holds(
+                chat,
+                partial(
+                    message.reply_text,
+                    part.html,
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=NO_PREVIEW,
+                    reply_markup=markup,
+                ),
+            )
+        if image is not None:
+            await self._reply_within_holds(
+                chat,
+                partial(
+                    message.reply_photo,
+                    InputFile(image.data, filename=image.filename),
+                    caption=caption,
+                    parse_mode=ParseMode.HTML if caption else None,
+                    reply_markup=confirm_keyboard(reply.confirm),
+                ),
+            )
+
+    async def _reply_within_holds(self, chat: str, send: Callable[[], Awaitable[Any]]) -> None:
+        """`send` an answer; inside a flood wait (this answer's or a delivery's) wait it out
+        first: a late answer beats a lost one, and only this chat's updates wait meanwhile."""
+        for attempt in range(_REPLY_ATTEMPTS):
+            await self._holds.wait(chat)
+            try:
+                await send()
+                return
+            except tg.RetryAfter as exc:
+                self._holds.hold(chat, seconds(exc.retry_after))
+                if attempt + 1 == _REPLY_ATTEMPTS:
+                    raise
 
     async def _on_confirm_click(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A click on a confirmation button or a notice's button: the bridge decides; the
@@ -437,6 +489,15 @@ class TelegramAdapter:
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Errors in handlers land here; the update's content is not logged (it may be private).
         log.error("Telegram handler failed: %r", context.error, exc_info=context.error)
+
+
+def _caption(parts: Sequence[TelegramMessage], image: Image | None) -> str | None:
+    """A picture carries its text as its caption when that fits in one (1,024 characters);
+    None: the text goes first, in messages of its own, and the picture after it."""
+    if image is None or len(parts) != 1:
+        return None
+    html = parts[0].html  # a notice's: escaped text, no tags
+    return html if utf16_length(unescape(html)) <= CAPTION_LIMIT else None
 
 
 _updater_log = logging.getLogger("telegram.ext.Updater")

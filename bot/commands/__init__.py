@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands import autopost, delete, info, publish, schedule, watch
+from bot.commands import autopost, delete, info, insights, publish, schedule, watch
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
 from bot.commands.help import make_help
 
@@ -12,6 +12,7 @@ _FAMILIES = (
     *schedule.COMMANDS,
     *delete.COMMANDS,
     *info.COMMANDS,
+    *insights.COMMANDS,
     *autopost.COMMANDS,
 )
 ALL_COMMANDS: tuple[CommandSpec, ...] = (*make_help(_FAMILIES), *_FAMILIES)

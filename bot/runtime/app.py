@@ -16,7 +16,8 @@ from bot.commands import Context
 from bot.commands.publish_request import PublishRequest, execute
 from bot.config import Config
 from bot.crosspost import Autopost
-from bot.events import Button, Destination, Profile, SourceKind
+from bot.events import Button, Destination, Image, Profile, SourceKind
+from bot.insights.digest import Digests
 from bot.loop_guard import LoopGuard
 from bot.media.pipeline import MediaPipeline
 from bot.review import RETRY_EVERY, ReviewDesk
@@ -225,6 +226,16 @@ class BridgeApp:
             prepare=self.loop_guard.mark,
         )
         self.alerts = Alerts(self._notify, admin_destinations(config))
+        # [[digest]] chats: the account's insights posted at their time.
+        self.digests = Digests(
+            config.digests,
+            self.threads,
+            lambda: self.ctx.me,
+            lambda chat, text, image: self._notify(chat, text, image=image),
+            self.store.state,
+            timezone=config.publishing.timezone,
+            clock=self.clock,
+        )
         self.maintenance = Maintenance(self.store, self.threads, self.alerts)
         self.maintenance.use_token(token.token)
         self.metrics = Metrics(
@@ -333,6 +344,8 @@ class BridgeApp:
         add(self.polling.replan_job, seconds=600, name="discovery plan")
         if self.webhooks is not None:  # events stopped: the usual poll interval again
             add(self.webhook_feed.check_flow, seconds=300, name="webhook flow")
+        if self.config.digests:
+            add(self.digests.send_due, seconds=60, name="digests", first_in=1)
         if self.reviews is not None:  # reviews a chat did not take (it was down), again
             add(self.reviews.show_unshown, seconds=RETRY_EVERY, name="reviews", first_in=1)
 
@@ -440,8 +453,13 @@ class BridgeApp:
         return me, None
 
     async def _notify(
-        self, destination: Destination, text: str, buttons: Sequence[Button] = ()
+        self,
+        destination: Destination,
+        text: str,
+        buttons: Sequence[Button] = (),
+        *,
+        image: Image | None = None,
     ) -> None:
         for adapter in self.adapters:
             if adapter.platform == destination.platform:
-                await adapter.notify(destination, text, buttons)
+                await adapter.notify(destination, text, buttons, image=image)

@@ -22,6 +22,8 @@ META_API_HOSTS = frozenset({"graph.threads.net", "graph.threads.com"})
 BASE_SCOPES = ("threads_basic", "threads_profile_discovery")
 # Publishing replies (chains, /reply) and reading the reply quota need threads_manage_replies.
 PUBLISH_SCOPES = ("threads_content_publish", "threads_manage_replies")
+# /insights, which anyone in a bridged chat may ask: the account's and its posts' numbers.
+INSIGHTS_SCOPES = ("threads_manage_insights",)
 
 
 def current_token(config: Config, store: Store) -> StoredToken | None:
@@ -52,9 +54,10 @@ def threads_client(config: Config, token: str | None) -> ThreadsClient:
 
 
 def required_scopes(config: Config) -> list[str]:
-    """threads_basic always; discovery for watching other profiles; publishing when anyone is
-    configured to publish."""
+    """threads_basic always; discovery for watching other profiles; insights for /insights;
+    publishing when anyone is configured to publish."""
     scopes = list(BASE_SCOPES)
+    scopes.extend(INSIGHTS_SCOPES)
     publishing = (
         config.telegram.publishers or config.discord.publishers or config.discord.publisher_roles
     )

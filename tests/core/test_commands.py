@@ -72,6 +72,9 @@ HELP_LINES = [
     "or give its link; a Delete button confirms (100 a day) (publishers only)",
     "/profile USERNAME - a Threads profile's card",
     "/status - what the bridge watches, its queue and publishing quota",
+    "/insights [day|week|month|LINK] - the account's views, likes, replies, reposts, quotes, "
+    "link clicks and followers for today, the last 7 days (default) or 30 days, with a chart "
+    "of views per day; a post's numbers: give its link, or answer its message",
     "/autopost on|off|status - switch the cross-posting of this chat's messages to Threads "
     "([[crosspost]] chats; chat admins who are publishers) (chat admins only)",
     "/help - this list",
@@ -104,6 +107,7 @@ def test_every_command_is_covered_here() -> None:
         "delete",
         "profile",
         "status",
+        "insights",
         "autopost",
     ]
 

@@ -30,6 +30,7 @@ async def test_commands_are_synced_to_the_guild(bridge: Bridge) -> None:
         "timezone",
         "profile",
         "status",
+        "insights",
         "autopost",
     ]
 

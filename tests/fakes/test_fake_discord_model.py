@@ -279,7 +279,9 @@ async def test_file_upload_is_multipart(fake: FakeDiscord, bot: OptionsBot) -> N
     (call,) = fake.calls_to("POST", f"/channels/{TEXT}/messages")
     assert call.files == ("post.png",) and call.json["content"] == "with a picture"
     assert message.attachments[0].filename == "post.png" and message.attachments[0].size == 64
-    assert fake.messages_in(TEXT)[0].files == ("post.png",)
+    assert message.attachments[0].content_type == "image/png"
+    (sent,) = fake.messages_in(TEXT)
+    assert sent.files == ("post.png",) and sent.uploads == (b"\x89PNG" + b"0" * 60,)
 
 
 async def test_webhooks_into_forums_and_threads(fake: FakeDiscord) -> None:

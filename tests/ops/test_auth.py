@@ -53,7 +53,8 @@ def test_sign_in_address_is_metas_and_asks_for_the_scopes_the_features_need(
     assert query["redirect_uri"] == REDIRECT
     # Publishers are configured: publishing replies and the reply quota need manage_replies.
     assert query["scope"] == (
-        "threads_basic,threads_profile_discovery,threads_content_publish,threads_manage_replies"
+        "threads_basic,threads_profile_discovery,threads_manage_insights,"
+        "threads_content_publish,threads_manage_replies"
     )
     assert query["response_type"] == "code" and query["state"]
 
@@ -66,7 +67,9 @@ def test_without_publishers_only_reading_scopes_are_asked_for(
         "storage": {"path": str(tmp_path / "bridge.db")},
     }
     url = credentials.authorize_url(parse_config(raw, env={}))
-    assert query_of(url)["scope"] == "threads_basic,threads_profile_discovery"
+    assert query_of(url)["scope"] == (
+        "threads_basic,threads_profile_discovery,threads_manage_insights"
+    )
 
 
 async def test_on_the_simulator_the_printed_address_signs_in(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import httpx
 
 from simulator import SimUser, ThreadsSimulator
+from simulator.clock import format_timestamp
 
 from .helpers import graph_error
 
@@ -82,3 +85,48 @@ async def test_user_insights_three_value_shapes(
         )["code"]
         == 100
     )
+
+
+async def test_user_views_are_a_daily_series_over_since_until(
+    sim: ThreadsSimulator, api: httpx.AsyncClient, alice: SimUser
+) -> None:
+    day = 86400
+    since = 1_800_000_000 - 1_800_000_000 % day  # a 00:00 UTC
+    for offset, views in ((0, 5), (3600, 6), (2 * day + 60, 70), (-60, 999)):
+        post = sim.add_post(
+            "alice", text="x", timestamp=datetime.fromtimestamp(since + offset, UTC)
+        )
+        post.views = views
+
+    body = (
+        await api.get(
+            "/me/threads_insights",
+            params={"metric": "views", "since": since, "until": since + 2 * day + 3600},
+        )
+    ).json()
+
+    (views,) = body["data"]
+    assert views["period"] == "day"
+    assert views["values"] == [  # each day stamped with its end; the post before since left out
+        {"value": 11, "end_time": format_timestamp(since + day)},
+        {"value": 0, "end_time": format_timestamp(since + 2 * day)},
+        {"value": 70, "end_time": format_timestamp(since + 3 * day)},
+    ]
+
+
+async def test_followers_count_needs_a_linked_instagram_account(
+    sim: ThreadsSimulator, api: httpx.AsyncClient, alice: SimUser
+) -> None:
+    sim.set_audience("alice", followers=12, instagram_linked=False)
+
+    refused = graph_error(
+        await api.get("/me/threads_insights", params={"metric": "likes,followers_count"})
+    )
+    likes = await api.get("/me/threads_insights", params={"metric": "likes"})
+
+    assert refused["code"] == 100
+    assert refused["message"].startswith("THREADS_API__FEATURE_NOT_AVAILABLE")
+    assert likes.json()["data"][0]["total_value"] == {"value": 0}
+    sim.set_audience("alice", instagram_linked=True)
+    followers = await api.get("/me/threads_insights", params={"metric": "followers_count"})
+    assert followers.json()["data"][0]["total_value"] == {"value": 12}

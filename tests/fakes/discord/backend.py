@@ -20,7 +20,7 @@ Publish = Callable[[str, dict[str, Any]], Awaitable[None]]
 @dataclass
 class Request:
     """A parsed REST request: path parameters by template name, query, JSON body (or the
-    payload_json of a multipart body) and uploaded files as (filename, size)."""
+    payload_json of a multipart body) and uploaded files as (filename, bytes)."""
 
     method: str
     path: str
@@ -28,7 +28,7 @@ class Request:
     params: dict[str, str]
     query: dict[str, str]
     json: Any
-    files: list[tuple[str, int]]
+    files: list[tuple[str, bytes]]
     headers: Mapping[str, str]  # case-insensitive
 
     def snowflake(self, name: str) -> int:

@@ -174,7 +174,7 @@ async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, int]]]:
         return None, []
     if request.content_type.startswith("multipart/"):
         payload: Any = None
-        files: list[tuple[str, int]] = []
+        files: list[tuple[str, bytes]] = []
         reader = await request.multipart()
         while (part := await reader.next()) is not None:
             if not isinstance(part, BodyPartReader):
@@ -183,7 +183,7 @@ async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, int]]]:
             if part.name == "payload_json":
                 payload = _parse_json(data)
             elif part.filename is not None:
-                files.append((part.filename, len(data)))
+                files.append((part.filename, bytes(data)))
         return payload, files
     raw = await request.read()
     if not raw:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import mimetypes
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ class Messages:
         body: dict[str, Any],
         origin: Origin,
         *,
-        files: list[tuple[str, int]] | None = None,
+        files: list[tuple[str, bytes]] | None = None,
         message_id: int | None = None,
         record: bool = True,
         attachments: list[dict[str, Any]] | None = None,
@@ -119,16 +120,17 @@ class Messages:
                 avatar_url=origin.avatar_url,
                 interaction_id=interaction_id,
                 files=tuple(name for name, _ in files),
+                uploads=tuple(data for _, data in files),
                 time=time.time(),
             )
         )
         return payload
 
     def _attachments(
-        self, channel_id: int, body: dict[str, Any], files: list[tuple[str, int]]
+        self, channel_id: int, body: dict[str, Any], files: list[tuple[str, bytes]]
     ) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
-        for index, (name, size) in enumerate(files):
+        for index, (name, data) in enumerate(files):
             attachment_id = self.state.ids.next()
             described: dict[str, Any] = next(
                 (a for a in body.get("attachments") or [] if str(a.get("id")) == str(index)), {}
@@ -138,11 +140,12 @@ class Messages:
                 {
                     "id": str(attachment_id),
                     "filename": name,
-                    "size": size,
+                    "size": len(data),
                     "url": url,
                     "proxy_url": url.replace("cdn.discordapp.com", "media.discordapp.net"),
                     "description": described.get("description"),
-                    "content_type": "application/octet-stream",
+                    # Discord names the type from the file name.
+                    "content_type": mimetypes.guess_type(name)[0] or "application/octet-stream",
                 }
             )
         return out

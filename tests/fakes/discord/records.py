@@ -75,6 +75,7 @@ class SentMessage:
     avatar_url: str | None = None
     interaction_id: int | None = None
     files: tuple[str, ...] = ()
+    uploads: tuple[bytes, ...] = field(default=(), repr=False)  # the files' bytes, in order
     time: float = field(default=0.0, repr=False)
 
     @property
