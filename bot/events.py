@@ -115,7 +115,7 @@ class Destination:
 class SourceKind(StrEnum):
     PROFILE = "profile"  # a public profile, via profile_posts (costs discovery calls)
     ME = "me"  # the connected account, via /me/threads (no discovery quota)
-    REPLIES = "replies"  # replies to the connected account's posts (/me/replies... no quota)
+    REPLIES = "replies"  # others' replies to the connected account's posts (conversations)
     MENTIONS = "mentions"  # posts that mention the connected account (/me/mentions)
     SEARCH = "search"  # public posts matching words or a #tag (keyword_search: its own budget)
 
@@ -134,7 +134,13 @@ class Source:
 
     @property
     def label(self) -> str:
-        return "your account" if self.kind is SourceKind.ME else f"@{self.key}"
+        if self.kind is SourceKind.ME:
+            return "your account"
+        if self.kind is SourceKind.REPLIES:
+            return "replies to your posts"
+        if self.kind is SourceKind.MENTIONS:
+            return "mentions of your account"
+        return f"@{self.key}"
 
 
 @dataclass(frozen=True, slots=True)

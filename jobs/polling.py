@@ -41,6 +41,9 @@ OVERLAP = 15 * 60.0
 SNAPSHOT_GRACE = 60.0
 EARLIEST_SINCE = 1_688_540_400  # 2023-07-05: Meta refuses an earlier `since`
 MAX_CATCH_UP_PAGES = 10  # 1,000 posts after a long downtime; discovery calls are precious
+# A replies source reads the conversations of the connected account's latest posts that have
+# replies (Graph has no "replies to me" list: /me/replies is the account's own replies).
+REPLY_ROOTS = 25
 PROFILE_REFRESH = 24 * 3600.0
 
 
@@ -160,9 +163,14 @@ class SourcePoller:
         return len(fresh), queued
 
     async def _since(self, source: Source, since: int) -> list[Post]:
+        if source.kind is SourceKind.REPLIES:
+            return await self._replies_since(since)
+
         async def fetch(after: str | None) -> Page[Post]:
             if source.kind is SourceKind.ME:
                 return await self._threads.user_threads(since=since, limit=PAGE_SIZE, after=after)
+            if source.kind is SourceKind.MENTIONS:
+                return await self._threads.user_mentions(since=since, limit=PAGE_SIZE, after=after)
             return await self._threads.profile_posts(
                 source.key, since=since, limit=PAGE_SIZE, after=after
             )
@@ -177,10 +185,38 @@ class SourcePoller:
                 break
         return posts
 
+    async def _replies_since(self, since: int) -> list[Post]:
+        """Replies by others, stamped from `since` on, under the connected account's latest
+        posts that have any: each post's conversation (every depth), newest first, read until
+        a page reaches back before `since`. None of it costs discovery quota."""
+        roots = await self._threads.user_threads(limit=REPLY_ROOTS)
+        me = self._connected_account()
+        mine = me.username.lower() if me is not None else None
+        found: list[Post] = []
+        for root in roots.items:
+            if not root.has_replies or root.is_repost:
+                continue
+            after: str | None = None
+            for _ in range(MAX_CATCH_UP_PAGES):
+                page = await self._threads.conversation(root.id, limit=PAGE_SIZE, after=after)
+                found.extend(
+                    reply
+                    for reply in page.items
+                    if _stamped_since(reply, since) and (reply.username or "").lower() != mine
+                )
+                if page.items and not _stamped_since(page.items[-1], since):
+                    break  # newest first: the rest is older still
+                after = next_page_after(page, after, PAGE_SIZE)
+                if after is None:
+                    break
+        return found
+
     async def _author(self, source: Source) -> Profile | None:
         """Who wrote the source's posts, refreshed at most daily (lookups cost discovery)."""
         if source.kind is SourceKind.ME:
             return self._connected_account()
+        if source.kind in (SourceKind.REPLIES, SourceKind.MENTIONS):
+            return None  # many authors: each post names its own
         known = self._store.sources.profile(source.key)
         fetched = self._profile_fetched.get(source.key, 0.0)
         if known is not None and time.time() - fetched < PROFILE_REFRESH:
@@ -205,6 +241,10 @@ class SourcePoller:
         except ThreadsError as exc:
             log.info("could not read post %s related to %s: %s", related_id, post.id, exc.reason)
             return None
+
+
+def _stamped_since(post: Post, since: int) -> bool:
+    return post.timestamp is None or post.timestamp.timestamp() >= since
 
 
 def _made_before(post: Post, watched_since: float) -> bool:
