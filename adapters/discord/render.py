@@ -94,6 +94,8 @@ def _description(view: PostView, leftovers: list[Media]) -> str:
     if view.context:
         icon = _ICONS.get(view.relation, "")
         context = f"[{view.context}]({view.context_url})" if view.context_url else view.context
+        if view.replied_text:
+            context += f": “{escape_markdown(view.replied_text)}”"
         blocks.append(f"{icon} {context}".strip())
     if view.text:
         blocks.append(escape_markdown(view.text))

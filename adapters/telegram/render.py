@@ -90,6 +90,7 @@ def _unmentionable(view: PostView) -> PostView:
         context=unmention(view.context) if view.context else view.context,
         text=unmention(view.text),
         quoted_text=unmention(view.quoted_text) if view.quoted_text else view.quoted_text,
+        replied_text=unmention(view.replied_text) if view.replied_text else view.replied_text,
     )
 
 
@@ -147,6 +148,8 @@ def _header(view: PostView) -> str:
         context = escape(view.context)
         if view.context_url:
             context = f'<a href="{escape(view.context_url, quote=True)}">{context}</a>'
+        if view.replied_text:
+            context += f": “{escape(view.replied_text)}”"
         lines.append(f"{icon} {context}")
     if view.quoted_text:
         lines.append(f"<blockquote>{escape(excerpt(view.quoted_text, 300))}</blockquote>")
