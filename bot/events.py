@@ -164,6 +164,9 @@ class FeedItem:
     post: Post
     author: Profile | None = None
     related: Post | None = None
+    # A top-level reply to one of the connected account's posts: its publishers may hide and
+    # unhide it (manage_reply), so it is delivered with those buttons.
+    moderated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +277,16 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class MessageUpdate:
+    """What a button click changes on the chat message that carries the button (a delivered
+    reply hidden on Threads): the status line under the post (None: no status line any more)
+    and the bridge's buttons in place of the old ones (link buttons stay)."""
+
+    status: str | None
+    buttons: tuple[Button, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What the bridge answers to a command. Plain text: adapters escape and format it."""
 
@@ -281,3 +294,4 @@ class Reply:
     ok: bool = True  # False for refusals and errors
     private: bool = False  # only the sender should see it, where the platform allows
     confirm: Confirm | None = None  # a confirmation button under the answer
+    update: MessageUpdate | None = None  # what a click changes on the message it came from

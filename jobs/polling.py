@@ -154,7 +154,16 @@ class SourcePoller:
             self._store.feed.record(source, [], cursor, baseline=False, fan_out=self._fan_out)
             return 0, 0
         author = await self._author(source)
-        items = [FeedItem(post, author, await self._related(post)) for post in fresh]
+        moderated = source.kind is SourceKind.REPLIES
+        items = [
+            FeedItem(
+                post,
+                author,
+                await self._related(post),
+                moderated=moderated and _top_level(post),
+            )
+            for post in fresh
+        ]
         # Storage reads the active subscriptions and writes fan_out's deliveries in one
         # synchronous transaction: no await between, so no unwatch can slip in.
         queued = self._store.feed.record(
@@ -241,6 +250,12 @@ class SourcePoller:
         except ThreadsError as exc:
             log.info("could not read post %s related to %s: %s", related_id, post.id, exc.reason)
             return None
+
+
+def _top_level(reply: Post) -> bool:
+    """A direct reply to the root post: the only kind manage_reply takes (hiding it hides the
+    replies below it too)."""
+    return reply.replied_to_id is not None and reply.replied_to_id == reply.root_post_id
 
 
 def _stamped_since(post: Post, since: int) -> bool:

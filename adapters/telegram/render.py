@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from html import escape, unescape
 from typing import Literal
 
-from bot.events import FeedItem, Media, MediaKind
+from bot.commands.moderation import REPLY_HINT, delivered_buttons
+from bot.events import Button, FeedItem, Media, MediaKind
 from bot.links import intent_links
 from bot.render import PostView, Relation, excerpt, view_of
 
@@ -42,6 +43,7 @@ class TelegramMessage:
     media: tuple[MediaRef, ...] = field(default=())
     fallback_html: str = ""  # what to send instead when Telegram cannot fetch the media
     buttons: tuple[tuple[str, str], ...] = ()  # (label, url) link buttons under the message
+    actions: tuple[Button, ...] = ()  # the bridge's buttons (a click runs their command)
 
 
 def utf16_length(text: str) -> int:
@@ -49,13 +51,17 @@ def utf16_length(text: str) -> int:
 
 
 def render_item(item: FeedItem) -> list[TelegramMessage]:
-    """The messages for a post; the last one carries the Reply/Quote on Threads buttons (a
-    media group cannot carry any: an album-only post goes without)."""
+    """The messages for a post; the last one carries the Reply/Quote on Threads buttons, and
+    on a reply the account moderates Reply (how to answer it with /reply) and Hide (a media
+    group cannot carry any: an album-only post goes without)."""
     view = _unmentionable(view_of(item))
     parts = _render(view)
     buttons = intent_links(view.permalink)
-    if parts and parts[-1].kind != "media_group" and buttons:
-        parts[-1] = replace(parts[-1], buttons=buttons)
+    actions = delivered_buttons(item)
+    if actions:
+        actions = (Button("Reply", REPLY_HINT, item.post.id), *actions)
+    if parts and parts[-1].kind != "media_group" and (buttons or actions):
+        parts[-1] = replace(parts[-1], buttons=buttons, actions=actions)
     return parts
 
 
@@ -141,7 +147,10 @@ _ICONS = {Relation.REPLY: "↩️", Relation.QUOTE: "💬", Relation.REPOST: "�
 def _header(view: PostView) -> str:
     name = f"<b>{escape(view.author_name)}</b>"
     if view.username and view.author_url:
-        name += f' (<a href="{escape(view.author_url, quote=True)}">@{escape(view.username)}</a>)'
+        link = f'<a href="{escape(view.author_url, quote=True)}">@{escape(view.username)}</a>'
+        # No display name (a reply's or a mention's author): the handle alone, linked.
+        plain = view.author_name.replace(WORD_JOINER, "") == f"@{view.username}"
+        name = f"<b>{link}</b>" if plain else f"{name} ({link})"
     lines = [name]
     if view.context:
         icon = _ICONS.get(view.relation, "•")
