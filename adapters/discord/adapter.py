@@ -35,7 +35,7 @@ from adapters.link import Link
 from adapters.reconnect import Reconnector
 from bot.bridge import Bridge, RefusalWording
 from bot.confirm import CONFIRM
-from bot.events import Button, Command, Destination, FeedItem, Platform
+from bot.events import Button, Command, Destination, FeedItem, MessageUpdate, Platform
 from bot.outbound import DestinationGone, RateLimits, RetryAfter
 
 log = logging.getLogger(__name__)
@@ -237,7 +237,7 @@ class DiscordAdapter:
         channel = self._client.get_channel(channel_id) or await self._client.fetch_channel(
             channel_id
         )
-        view = post_buttons(part.post_id, part.permalink, with_reply=True)
+        view = post_buttons(part.post_id, part.permalink, with_reply=True, actions=part.actions)
         if isinstance(channel, discord.ForumChannel):
             created = await channel.create_thread(
                 name=part.thread_name,
@@ -380,6 +380,9 @@ class DiscordAdapter:
             return
         if name != CONFIRM:
             reply = await self._bridge.handle(command)
+            if reply.update is not None and interaction.message is not None:
+                await self._update_message(interaction, interaction.message, args, reply.update)
+                return
             await interaction.response.send_message(
                 _chunks(escape_markdown(reply.text))[0],
                 ephemeral=reply.private,
@@ -390,6 +393,23 @@ class DiscordAdapter:
         reply = await self._bridge.handle(command)
         for chunk in _chunks(escape_markdown(reply.text)):
             await interaction.followup.send(chunk, allowed_mentions=NO_MENTIONS)
+
+    async def _update_message(
+        self,
+        interaction: discord.Interaction,
+        message: discord.Message,
+        post_id: str,
+        update: MessageUpdate,
+    ) -> None:
+        """The click changed what the delivered post shows (a reply hidden on Threads): the
+        status above its embed, the buttons swapped; answered by the edit itself."""
+        permalink = message.embeds[0].url if message.embeds else None
+        view = post_buttons(post_id, permalink, with_reply=True, actions=update.buttons)
+        await interaction.response.edit_message(
+            content=escape_markdown(update.status) if update.status else None,
+            view=view,
+            allowed_mentions=NO_MENTIONS,
+        )
 
 
 def _chunks(text: str, size: int = CONTENT_LIMIT) -> list[str]:

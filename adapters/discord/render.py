@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import discord
 from discord.utils import escape_markdown
 
-from bot.events import FeedItem, Media, MediaKind
+from bot.commands.moderation import delivered_buttons
+from bot.events import Button, FeedItem, Media, MediaKind
 from bot.render import PostView, Relation, excerpt, view_of
 
 GALLERY_SIZE = 4
@@ -34,6 +35,7 @@ class DiscordMessage:
     thread_name: str
     username: str
     avatar_url: str | None
+    actions: tuple[Button, ...] = ()  # the bridge's buttons under it (a reply's Hide)
 
 
 def render_item(item: FeedItem) -> DiscordMessage:
@@ -65,6 +67,7 @@ def render_item(item: FeedItem) -> DiscordMessage:
         thread_name=thread_name(view),
         username=webhook_name(view.author_name),
         avatar_url=view.author_picture_url,
+        actions=delivered_buttons(item),
     )
 
 
