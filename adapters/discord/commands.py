@@ -89,7 +89,9 @@ def build_threads_group(run: Run, suggest: Suggest) -> app_commands.Group:
     )
 
     @group.command(name="watch", description="Post a Threads profile's new posts in this channel")
-    @app_commands.describe(username="Threads username, e.g. zuck (Manage Server needed)")
+    @app_commands.describe(
+        username="Threads username (e.g. zuck), or replies / mentions (Manage Server needed)"
+    )
     async def watch(interaction: discord.Interaction, username: str) -> None:
         await run(interaction, "watch", username)
 
