@@ -99,3 +99,36 @@ async def test_watch_replies_from_the_group(start_bridge: BridgeFactory) -> None
     bridge = await start_bridge()
     answer = await bridge.command(GROUP, ADMIN, "/watch replies")
     assert reads(answer).startswith("Now watching replies to @alice's posts.")
+
+
+async def test_a_photo_reply_is_hidden_in_its_caption(start_bridge: BridgeFactory) -> None:
+    bridge = await start_bridge(feeds=[{"profile": "replies", "telegram_chat": GROUP}])
+    tg, sim = bridge.tg, bridge.sim
+    sim.add_profile("bob")
+    question = sim.add_post("alice", text="Show me your loaf")
+    await bridge.poll("replies")
+    answer = sim.add_post(
+        "bob",
+        text="Here it is",
+        media_type="IMAGE",
+        media_urls=("https://c.ex/loaf.jpg",),
+        reply_to=question.id,
+    )
+    await bridge.poll("replies")
+    (photo,) = await bridge.delivered(GROUP, 1)
+    assert photo.method == "sendPhoto"
+    assert buttons(photo.reply_markup)[-1] == [
+        ("Reply", f"replyto:{answer.id}"),
+        ("Hide", f"hide:{answer.id}"),
+    ]
+
+    tg.send_callback_query(GROUP, PUBLISHER, photo.message_id, f"hide:{answer.id}")
+    await tg.wait_for(lambda fake: bool(fake.calls_to("editMessageCaption")), timeout=15)
+
+    assert sim.get_post(answer.id).hide_status == "HIDDEN"  # type: ignore[union-attr]
+    edited = tg.message(GROUP, photo.message_id)
+    assert edited is not None and "photo" in edited
+    assert edited["caption"].replace("\u2060", "") == (
+        f"{reads(photo)}\n\n🙈 Hidden on Threads by Pat"
+    )
+    assert buttons(edited.get("reply_markup"))[-1] == [("Unhide", f"unhide:{answer.id}")]
