@@ -80,6 +80,7 @@ class Post:
     is_spoiler_media: bool = False
     author_picture_url: str | None = None
     hide_status: str | None = None
+    reply_approval_status: str | None = None  # "pending" / "ignored": waits for approval
 
     @property
     def is_quote(self) -> bool:

@@ -44,6 +44,9 @@ MAX_CATCH_UP_PAGES = 10  # 1,000 posts after a long downtime; discovery calls ar
 # A replies source reads the conversations of the connected account's latest posts that have
 # replies (Graph has no "replies to me" list: /me/replies is the account's own replies).
 REPLY_ROOTS = 25
+# Replies waiting for approval are looked for under the account's posts of the last week only
+# (one request per post and poll; a post's approval setting cannot be read).
+PENDING_WINDOW = 7 * 24 * 3600.0
 PROFILE_REFRESH = 24 * 3600.0
 
 
@@ -202,8 +205,16 @@ class SourcePoller:
         me = self._connected_account()
         mine = me.username.lower() if me is not None else None
         found: list[Post] = []
+        recent = time.time() - PENDING_WINDOW
         for root in roots.items:
-            if not root.has_replies or root.is_repost:
+            if root.is_repost:
+                continue
+            if root.timestamp is not None and root.timestamp.timestamp() >= recent:
+                waiting = await self._threads.pending_replies(
+                    root.id, approval_status="pending", limit=PAGE_SIZE
+                )
+                found.extend(p for p in waiting.items if _stamped_since(p, since))
+            if not root.has_replies:
                 continue
             after: str | None = None
             for _ in range(MAX_CATCH_UP_PAGES):

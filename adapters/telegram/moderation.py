@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from adapters.telegram.confirm import buttons_keyboard
 from adapters.telegram.render import TelegramMessage, unmention
-from bot.commands.moderation import HIDDEN_MARK
+from bot.commands.moderation import STATUS_MARKS
 from bot.events import MessageUpdate
 
 _TAG = re.compile(r"<[^>]+>")
@@ -30,7 +30,7 @@ def delivery_keyboard(part: TelegramMessage) -> InlineKeyboardMarkup | None:
 def updated_html(html: str, update: MessageUpdate) -> str:
     """The message's HTML without its old status line, with the new one (if any) at the end."""
     blocks = html.split("\n\n")
-    if blocks and unescape(_TAG.sub("", blocks[-1])).startswith(HIDDEN_MARK):
+    if blocks and unescape(_TAG.sub("", blocks[-1])).startswith(STATUS_MARKS):
         blocks.pop()
     if update.status:
         blocks.append(f"<i>{escape(unmention(update.status))}</i>")

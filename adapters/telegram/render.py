@@ -58,7 +58,7 @@ def render_item(item: FeedItem) -> list[TelegramMessage]:
     parts = _render(view)
     buttons = intent_links(view.permalink)
     actions = delivered_buttons(item)
-    if actions:
+    if actions and item.post.reply_approval_status != "pending":
         actions = (Button("Reply", REPLY_HINT, item.post.id), *actions)
     if parts and parts[-1].kind != "media_group" and (buttons or actions):
         parts[-1] = replace(parts[-1], buttons=buttons, actions=actions)

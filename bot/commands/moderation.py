@@ -1,4 +1,5 @@
-"""Hide / Unhide under a delivered reply, and Telegram's Reply button: button commands.
+"""Hide / Unhide (or Approve / Ignore, for a reply waiting for approval) under a delivered
+reply, and Telegram's Reply button: button commands.
 
 A reply to one of the connected account's posts (a `/watch replies` delivery) carries them;
 a click comes back as `hide` / `unhide` (args: the reply's Threads id) through
@@ -18,7 +19,10 @@ from bot.threads.errors import ThreadsError
 log = logging.getLogger(__name__)
 
 HIDE, UNHIDE, REPLY_HINT = "hide", "unhide", "replyto"
-HIDDEN_MARK = "🙈"  # opens the status line of a hidden reply
+APPROVE_REPLY, IGNORE_REPLY = "approvereply", "ignorereply"
+HIDDEN_MARK, APPROVED_MARK, IGNORED_MARK = "🙈", "✅", "🚫"
+# What opens the status line a click puts under a delivered reply (adapters replace it).
+STATUS_MARKS = (HIDDEN_MARK, APPROVED_MARK, IGNORED_MARK)
 
 
 def moderation_buttons(post_id: str, *, hidden: bool) -> tuple[Button, ...]:
@@ -27,11 +31,19 @@ def moderation_buttons(post_id: str, *, hidden: bool) -> tuple[Button, ...]:
     return (Button("Hide", HIDE, post_id, danger=True),)
 
 
+def approval_buttons(post_id: str, *, ignored: bool = False) -> tuple[Button, ...]:
+    approve = Button("Approve", APPROVE_REPLY, post_id)
+    return (approve,) if ignored else (approve, Button("Ignore", IGNORE_REPLY, post_id))
+
+
 def delivered_buttons(item: FeedItem) -> tuple[Button, ...]:
-    """The bridge's buttons under a delivered post: Hide (or Unhide, for a reply that was
-    already hidden when it was read) on a reply the account may moderate."""
+    """The bridge's buttons under a delivered post, on a reply the account may moderate:
+    Approve / Ignore while it waits for approval, else Hide (or Unhide, for a reply that was
+    already hidden when it was read)."""
     if not item.moderated:
         return ()
+    if item.post.reply_approval_status == "pending":
+        return approval_buttons(item.post.id)
     return moderation_buttons(item.post.id, hidden=item.post.hide_status == "HIDDEN")
 
 
@@ -72,6 +84,47 @@ async def _manage(ctx: Context, command: Command, *, hide: bool) -> Reply:
     )
 
 
+async def approve_reply(ctx: Context, command: Command) -> Reply:
+    return await _decide(ctx, command, approve=True)
+
+
+async def ignore_reply(ctx: Context, command: Command) -> Reply:
+    return await _decide(ctx, command, approve=False)
+
+
+async def _decide(ctx: Context, command: Command, *, approve: bool) -> Reply:
+    """A pending reply approved (it shows on Threads from now on: Hide takes the buttons'
+    place) or ignored (kept aside by Meta; it can still be approved)."""
+    reply_id = command.args
+    if not reply_id.isdigit():
+        raise UsageError
+    action = APPROVE_REPLY if approve else IGNORE_REPLY
+    try:
+        await ctx.threads.manage_pending_reply(reply_id, approve=approve)
+    except ThreadsError as exc:
+        log.warning("%s of reply %s failed: %s", action, reply_id, exc)
+        ctx.store.audit.record(command.chat, command.user, action, reply_id, "error", exc.reason)
+        return Reply(explain(exc), ok=False, private=True)
+    ctx.store.audit.record(command.chat, command.user, action, reply_id, "ok")
+    who = command.user.name
+    log.info("reply %s %s by %s", reply_id, "approved" if approve else "ignored", who)
+    if approve:
+        return Reply(
+            f"Approved on Threads by {who}: the reply shows now.",
+            update=MessageUpdate(
+                f"{APPROVED_MARK} Approved on Threads by {who}",
+                moderation_buttons(reply_id, hidden=False),
+            ),
+        )
+    return Reply(
+        f"Ignored on Threads by {who}; it can still be approved.",
+        update=MessageUpdate(
+            f"{IGNORED_MARK} Ignored on Threads by {who}",
+            approval_buttons(reply_id, ignored=True),
+        ),
+    )
+
+
 async def reply_hint(ctx: Context, command: Command) -> Reply:
     """Telegram's Reply: a click cannot carry text, so it says how to answer (Discord's
     Reply button opens a form instead)."""
@@ -83,6 +136,7 @@ async def reply_hint(ctx: Context, command: Command) -> Reply:
 
 
 _PUBLISHERS_ONLY = "Only configured publishers can hide, unhide or answer replies."
+_APPROVERS_ONLY = "Only configured publishers can approve or ignore replies."
 
 BUTTON_COMMANDS = (
     CommandSpec(
@@ -100,6 +154,22 @@ BUTTON_COMMANDS = (
         Permission.PUBLISHER,
         unhide,
         refusal=_PUBLISHERS_ONLY,
+    ),
+    CommandSpec(
+        APPROVE_REPLY,
+        "ID",
+        "show a reply waiting for approval on Threads (its Approve button)",
+        Permission.PUBLISHER,
+        approve_reply,
+        refusal=_APPROVERS_ONLY,
+    ),
+    CommandSpec(
+        IGNORE_REPLY,
+        "ID",
+        "set aside a reply waiting for approval (its Ignore button)",
+        Permission.PUBLISHER,
+        ignore_reply,
+        refusal=_APPROVERS_ONLY,
     ),
     CommandSpec(
         REPLY_HINT,

@@ -97,3 +97,34 @@ async def test_a_post_of_a_profile_has_no_hide(start_bridge: BridgeFactory) -> N
 
     assert "Thanks @alice for the bread" in message.embeds[0]["description"]
     assert all("hide" not in label for row in buttons(message.components) for _, label in row)
+
+
+async def test_a_reply_waiting_for_approval_is_ignored_then_approved(
+    start_bridge: BridgeFactory,
+) -> None:
+    bridge: Bridge = await start_bridge(feeds=[{"profile": "replies", "discord_channel": TEXT}])
+    fake, sim = bridge.discord, bridge.sim
+    sim.add_profile("bob")
+    question = sim.add_post("alice", text="Approvals on here", reply_approvals=True)
+    await bridge.poll("replies")
+    waiting = sim.add_post("bob", text="May I?", reply_to=question.id)
+    await bridge.poll("replies")
+    (message,) = await bridge.delivered(TEXT, 1)
+
+    approve = f"threads:button:approvereply:{waiting.id}"
+    ignore = f"threads:button:ignorereply:{waiting.id}"
+    assert buttons(message.components)[-1] == [("Approve", approve), ("Ignore", ignore)]
+
+    await fake.click_button(GUILD, TEXT, PUBLISHER, message.id, ignore)
+    await fake.wait_for(lambda f: len(f.edits) == 1, timeout=15)
+    assert fake.message(message.id)["content"] == "🚫 Ignored on Threads by pat"
+    assert buttons(fake.message(message.id)["components"])[-1] == [("Approve", approve)]
+    assert sim.get_post(waiting.id).approval_status == "ignored"  # type: ignore[union-attr]
+
+    await fake.click_button(GUILD, TEXT, PUBLISHER, message.id, approve)
+    await fake.wait_for(lambda f: len(f.edits) == 2, timeout=15)
+    assert fake.message(message.id)["content"] == "✅ Approved on Threads by pat"
+    assert buttons(fake.message(message.id)["components"])[-1] == [
+        ("Hide", f"threads:button:hide:{waiting.id}")
+    ]
+    assert [p.id for p in sim.state.conversation(question.id)] == [waiting.id]

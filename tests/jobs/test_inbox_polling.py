@@ -74,7 +74,8 @@ async def test_replies_to_my_posts_after_a_silent_baseline(
     # Only the posts with replies have their conversation read, and nothing is discovery.
     paths = [r.path for r in sim.requests]
     assert not [p for p in paths if "profile_" in p]
-    assert not [p for p in paths if quiet.id in p]
+    # A post without replies has only its waiting ones looked for (it is of the last week).
+    assert [p.rsplit("/", 1)[1] for p in paths if quiet.id in p] == ["pending_replies"]
 
     sim.clear_requests()
     assert await poller.poll(source_id) == 0  # already told
@@ -105,3 +106,31 @@ def test_the_inbox_polls_at_the_connected_accounts_interval_outside_the_plan(
     for kind in (SourceKind.REPLIES, SourceKind.MENTIONS):
         assert budget.interval(store.sources.get(watched(store, kind))) == 120.0
     assert dict(budget.replan().intervals) == {}  # no discovery share is planned for them
+
+
+async def test_a_reply_waiting_for_approval_is_delivered_once(
+    sim: ThreadsSimulator, store: Store, poller: SourcePoller, client: ThreadsClient
+) -> None:
+    sim.add_profile("bob")
+    post = sim.add_post(
+        "alice",
+        text="Approvals on",
+        reply_approvals=True,
+        timestamp=sim.now() - timedelta(hours=1),
+    )
+    source_id = watched(store, SourceKind.REPLIES)
+    await poller.poll(source_id)
+    waiting = sim.add_post("bob", text="let me in", reply_to=post.id)
+    assert sim.state.conversation(post.id) == []  # not shown on Threads yet
+
+    assert await poller.poll(source_id) == 1
+    destination = Destination("telegram", "1")
+    delivery = store.outbox.next_due(destination, time.time())
+    assert delivery is not None
+    assert delivery.item.post.reply_approval_status == "pending"
+    assert delivery.item.moderated and delivery.item.related is not None
+    store.outbox.delivered(delivery.id)
+
+    await client.manage_pending_reply(waiting.id, approve=True)
+    assert [p.id for p in sim.state.conversation(post.id)] == [waiting.id]
+    assert await poller.poll(source_id) == 0  # now in the conversation: already told

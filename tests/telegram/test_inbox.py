@@ -132,3 +132,42 @@ async def test_a_photo_reply_is_hidden_in_its_caption(start_bridge: BridgeFactor
         f"{reads(photo)}\n\n🙈 Hidden on Threads by Pat"
     )
     assert buttons(edited.get("reply_markup"))[-1] == [("Unhide", f"unhide:{answer.id}")]
+
+
+async def test_a_reply_waiting_for_approval_is_approved_from_the_chat(
+    start_bridge: BridgeFactory,
+) -> None:
+    bridge = await start_bridge(feeds=[{"profile": "replies", "telegram_chat": GROUP}])
+    tg, sim = bridge.tg, bridge.sim
+    sim.add_profile("bob")
+    question = sim.add_post("alice", text="Approvals on here", reply_approvals=True)
+    await bridge.poll("replies")
+    waiting = sim.add_post("bob", text="May I?", reply_to=question.id)
+
+    await bridge.poll("replies")
+    (message,) = await bridge.delivered(GROUP, 1)
+
+    assert "May I?" in reads(message)
+    assert buttons(message.reply_markup)[-1] == [
+        ("Approve", f"approvereply:{waiting.id}"),
+        ("Ignore", f"ignorereply:{waiting.id}"),
+    ]
+    stranger = tg.send_callback_query(
+        GROUP, MEMBER, message.message_id, f"approvereply:{waiting.id}"
+    )
+    await tg.wait_for(lambda fake: fake.callback_answered(stranger["id"]), timeout=15)
+    assert tg.calls_to("answerCallbackQuery")[-1].params["text"] == (
+        "Only configured publishers can approve or ignore replies."
+    )
+    assert sim.state.conversation(question.id) == []
+
+    tg.send_callback_query(GROUP, PUBLISHER, message.message_id, f"approvereply:{waiting.id}")
+    await tg.wait_for(lambda fake: bool(fake.calls_to("editMessageText")), timeout=15)
+
+    assert [p.id for p in sim.state.conversation(question.id)] == [waiting.id]
+    edited = tg.message(GROUP, message.message_id)
+    assert edited is not None
+    assert edited["text"].endswith("\n\n✅ Approved on Threads by Pat")
+    assert buttons(edited.get("reply_markup"))[-1] == [("Hide", f"hide:{waiting.id}")]
+    await bridge.poll("replies")  # now shown on Threads: not delivered a second time
+    assert [s.method for s in tg.sent_to(GROUP)] == ["sendMessage", "editMessageText"]
