@@ -34,6 +34,7 @@ from adapters.discord.views import (
 from adapters.link import Link
 from adapters.reconnect import Reconnector
 from bot.bridge import Bridge, RefusalWording
+from bot.commands.moderation import UPDATES_ITS_MESSAGE
 from bot.confirm import CONFIRM
 from bot.events import Button, Command, Destination, FeedItem, MessageUpdate, Platform
 from bot.outbound import DestinationGone, RateLimits, RetryAfter
@@ -378,11 +379,22 @@ class DiscordAdapter:
                 escape_markdown(refusal.text), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
-        if name != CONFIRM:
+        if name in UPDATES_ITS_MESSAGE and interaction.message is not None:
+            # Threads decides (manage_reply): maybe past Discord's 3 s, so the click is
+            # acknowledged first and its message edited once Threads has answered.
+            await interaction.response.defer()
             reply = await self._bridge.handle(command)
-            if reply.update is not None and interaction.message is not None:
+            if reply.update is not None:
                 await self._update_message(interaction, interaction.message, args, reply.update)
                 return
+            await interaction.followup.send(
+                _chunks(escape_markdown(reply.text))[0],
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        if name != CONFIRM:
+            reply = await self._bridge.handle(command)
             await interaction.response.send_message(
                 _chunks(escape_markdown(reply.text))[0],
                 ephemeral=reply.private,
@@ -402,10 +414,11 @@ class DiscordAdapter:
         update: MessageUpdate,
     ) -> None:
         """The click changed what the delivered post shows (a reply hidden on Threads): the
-        status above its embed, the buttons swapped; answered by the edit itself."""
+        status above its embed, the buttons swapped (the deferred click's @original is the
+        message it is on)."""
         permalink = message.embeds[0].url if message.embeds else None
         view = post_buttons(post_id, permalink, with_reply=True, actions=update.buttons)
-        await interaction.response.edit_message(
+        await interaction.edit_original_response(
             content=escape_markdown(update.status) if update.status else None,
             view=view,
             allowed_mentions=NO_MENTIONS,

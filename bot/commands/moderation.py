@@ -23,6 +23,9 @@ APPROVE_REPLY, IGNORE_REPLY = "approvereply", "ignorereply"
 HIDDEN_MARK, APPROVED_MARK, IGNORED_MARK = "🙈", "✅", "🚫"
 # What opens the status line a click puts under a delivered reply (adapters replace it).
 STATUS_MARKS = (HIDDEN_MARK, APPROVED_MARK, IGNORED_MARK)
+# The button commands whose answer changes the message their button is on (after a call to
+# Threads: an adapter with a response deadline acknowledges the click first).
+UPDATES_ITS_MESSAGE = frozenset({HIDE, UNHIDE, APPROVE_REPLY, IGNORE_REPLY})
 
 
 def moderation_buttons(post_id: str, *, hidden: bool) -> tuple[Button, ...]:

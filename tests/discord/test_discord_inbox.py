@@ -11,7 +11,7 @@ from typing import Any
 from tests.discord.conftest import BOB, GUILD, PUBLISHER, TEXT, Bridge, BridgeFactory
 
 PUBLISHERS_ONLY = "Only configured publishers can hide, unhide or answer replies."
-UPDATED = 7  # UPDATE_MESSAGE: the click is answered by editing the message it is on
+DEFERRED_UPDATE = 6  # the click is acknowledged, then its message edited (@original)
 
 
 def buttons(components: list[dict[str, Any]]) -> list[list[tuple[str, str]]]:
@@ -62,7 +62,8 @@ async def test_a_reply_arrives_with_its_buttons_and_a_publisher_hides_it(
     click = await fake.click_button(GUILD, TEXT, PUBLISHER, message.id, hide)
     await fake.wait_for(lambda f: bool(f.edits), timeout=15)
 
-    assert [r.type for r in fake.responses_to(click.id)] == [UPDATED]
+    answers = [(r.kind, r.type) for r in fake.responses_to(click.id)]
+    assert answers == [("callback", DEFERRED_UPDATE), ("edit", None)]
     assert sim.get_post(answer.id).hide_status == "HIDDEN"  # type: ignore[union-attr]
     shown = fake.message(message.id)
     assert shown["content"] == "🙈 Hidden on Threads by pat"
@@ -128,3 +129,27 @@ async def test_a_reply_waiting_for_approval_is_ignored_then_approved(
         ("Hide", f"threads:button:hide:{waiting.id}")
     ]
     assert [p.id for p in sim.state.conversation(question.id)] == [waiting.id]
+
+
+async def test_a_hide_threads_fails_is_told_to_the_clicker_alone(
+    start_bridge: BridgeFactory,
+) -> None:
+    bridge: Bridge = await start_bridge(feeds=[{"profile": "replies", "discord_channel": TEXT}])
+    fake, sim = bridge.discord, bridge.sim
+    sim.add_profile("bob")
+    question = sim.add_post("alice", text="Anyone?")
+    await bridge.poll("replies")
+    answer = sim.add_post("bob", text="Me", reply_to=question.id)
+    await bridge.poll("replies")
+    (message,) = await bridge.delivered(TEXT, 1)
+    sim.fail_next("POST", f"/{answer.id}/manage_reply", "server_error")
+
+    click = await fake.click_button(
+        GUILD, TEXT, PUBLISHER, message.id, f"threads:button:hide:{answer.id}"
+    )
+    told = await bridge.answer_to(click)
+
+    assert told.ephemeral
+    assert told.text == "Threads is having trouble right now. Try again in a minute."
+    assert fake.edits == []
+    assert sim.get_post(answer.id).hide_status == "NOT_HUSHED"  # type: ignore[union-attr]

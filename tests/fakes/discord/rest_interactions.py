@@ -1,7 +1,7 @@
 """Answering interactions: the callback (types 4-9, with `?with_response`; 6 and 7 update
-the clicked message) and followups, with Discord's rules: answer once, within 3 seconds, a
-callback type that fits the interaction; a deferred response's first followup replaces the
-"thinking..." message."""
+the clicked message), followups and edits of @original, with Discord's rules: answer once,
+within 3 seconds, a callback type that fits the interaction; a deferred response's first
+followup replaces the "thinking..." message."""
 
 from __future__ import annotations
 
@@ -163,7 +163,7 @@ def _reply(
     )
 
 
-# --- followups (reached through /webhooks/{app_id}/{token}) ---------------------------------
+# --- followups and @original (reached through /webhooks/{app_id}/{token}) ------------------
 
 
 async def create_followup(b: Backend, pending: PendingInteraction, r: Request) -> Reply:
@@ -190,6 +190,30 @@ async def create_followup(b: Backend, pending: PendingInteraction, r: Request) -
         await b.echo_message(channel, payload)
     pending.followups.append(int(payload["id"]))
     _reply(b, pending, "followup", None, body, int(payload["id"]))
+    return Reply(payload)
+
+
+async def edit_original(b: Backend, pending: PendingInteraction, r: Request) -> Reply:
+    """PATCH of @original: the response message, or after a deferred update (callback 6)
+    the message the component is on."""
+    target = pending.original_message_id
+    if target is None:
+        raise unknown("Message", UNKNOWN_MESSAGE)
+    stored = b.state.message(b.state.messages[target].channel_id, target)
+    body = r.body()
+    check_message(body, creating=False)
+    loading = _loading_original(b, pending)
+    if loading is not None:
+        check_message(body, creating=True, files=len(r.files))
+        body = dict(body) | {"flags": loading}
+        channel = b.state.channel(pending.channel_id)
+        payload = b.messages.create(
+            channel, body, origin(b, pending, "interaction"), files=r.files, message_id=target
+        )
+    else:
+        payload = b.messages.edit(stored, body, interaction_id=pending.id, files=r.files)
+    await b.echo_edit(stored.channel_id, payload)
+    _reply(b, pending, "edit", None, body, target)
     return Reply(payload)
 
 
