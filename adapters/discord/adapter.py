@@ -371,7 +371,9 @@ class DiscordAdapter:
         at once and ephemerally. A confirmed command can take longer than Discord's 3 s
         (a deletion on Threads): deferred, then its outcome as the followup. A notice's
         button command only writes the store (a review's decision), so it is answered at
-        once, ephemerally when its answer is private ("already decided")."""
+        once, ephemerally when its answer is private ("already decided"). A delivered
+        reply's Hide / Unhide / Approve / Ignore asks Threads first: acknowledged, then the
+        message edited (or the clicker told, ephemerally, what Threads refused)."""
         command = command_of(interaction, name, args)
         refusal = self._bridge.refused(command)
         if refusal is not None:
