@@ -153,3 +153,24 @@ async def test_a_hide_threads_fails_is_told_to_the_clicker_alone(
     assert told.text == "Threads is having trouble right now. Try again in a minute."
     assert fake.edits == []
     assert sim.get_post(answer.id).hide_status == "NOT_HUSHED"  # type: ignore[union-attr]
+
+
+async def test_hide_still_works_after_a_restart(start_bridge: BridgeFactory) -> None:
+    feeds = [{"profile": "replies", "discord_channel": TEXT}]
+    first: Bridge = await start_bridge(feeds=feeds)
+    sim = first.sim
+    sim.add_profile("bob")
+    question = sim.add_post("alice", text="Still there?")
+    await first.poll("replies")
+    answer = sim.add_post("bob", text="Yes", reply_to=question.id)
+    await first.poll("replies")
+    (message,) = await first.delivered(TEXT, 1)
+    await first.app.stop()
+
+    second: Bridge = await start_bridge(feeds=feeds)
+    hide = f"threads:button:hide:{answer.id}"
+    await second.discord.click_button(GUILD, TEXT, PUBLISHER, message.id, hide)
+    await second.discord.wait_for(lambda f: bool(f.edits), timeout=15)
+
+    assert sim.get_post(answer.id).hide_status == "HIDDEN"  # type: ignore[union-attr]
+    assert second.discord.message(message.id)["content"] == "🙈 Hidden on Threads by pat"
