@@ -242,6 +242,7 @@ class DiscordAdapter:
         if isinstance(channel, discord.ForumChannel):
             created = await channel.create_thread(
                 name=part.thread_name,
+                content=part.status,
                 embeds=list(part.embeds),
                 view=view,
                 allowed_mentions=NO_MENTIONS,
@@ -250,7 +251,7 @@ class DiscordAdapter:
         if not isinstance(channel, discord.abc.Messageable):
             raise discord.InvalidData(f"channel {channel_id} cannot receive messages")
         message = await channel.send(
-            embeds=list(part.embeds), view=view, allowed_mentions=NO_MENTIONS
+            part.status, embeds=list(part.embeds), view=view, allowed_mentions=NO_MENTIONS
         )
         return str(message.id)
 

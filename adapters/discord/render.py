@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import discord
 from discord.utils import escape_markdown
 
-from bot.commands.moderation import delivered_buttons
+from bot.commands.moderation import delivered_buttons, delivered_status
 from bot.events import Button, FeedItem, Media, MediaKind
 from bot.render import PostView, Relation, excerpt, view_of
 
@@ -36,6 +36,7 @@ class DiscordMessage:
     username: str
     avatar_url: str | None
     actions: tuple[Button, ...] = ()  # the bridge's buttons under it (a reply's Hide)
+    status: str | None = None  # a line above the embed (a reply waiting for approval)
 
 
 def render_item(item: FeedItem) -> DiscordMessage:
@@ -68,6 +69,7 @@ def render_item(item: FeedItem) -> DiscordMessage:
         username=webhook_name(view.author_name),
         avatar_url=view.author_picture_url,
         actions=delivered_buttons(item),
+        status=delivered_status(item),
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from html import escape, unescape
 from typing import Literal
 
-from bot.commands.moderation import REPLY_HINT, delivered_buttons
+from bot.commands.moderation import REPLY_HINT, delivered_buttons, delivered_status
 from bot.events import Button, FeedItem, Media, MediaKind
 from bot.links import intent_links
 from bot.render import PostView, Relation, excerpt, view_of
@@ -62,7 +62,18 @@ def render_item(item: FeedItem) -> list[TelegramMessage]:
         actions = (Button("Reply", REPLY_HINT, item.post.id), *actions)
     if parts and parts[-1].kind != "media_group" and (buttons or actions):
         parts[-1] = replace(parts[-1], buttons=buttons, actions=actions)
+    status = delivered_status(item)
+    if status and parts and parts[-1].kind != "media_group":
+        parts[-1] = _with_status(parts[-1], status)
     return parts
+
+
+def _with_status(part: TelegramMessage, status: str) -> TelegramMessage:
+    """The part with a status line under it (where a click's update puts its own), when it
+    still fits its message or caption."""
+    html = _join(part.html, f"<i>{escape(status)}</i>")
+    limit = MESSAGE_LIMIT if part.kind == "text" else CAPTION_LIMIT
+    return replace(part, html=html) if utf16_length(_plain(html)) <= limit else part
 
 
 def _render(view: PostView) -> list[TelegramMessage]:

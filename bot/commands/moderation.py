@@ -20,9 +20,10 @@ log = logging.getLogger(__name__)
 
 HIDE, UNHIDE, REPLY_HINT = "hide", "unhide", "replyto"
 APPROVE_REPLY, IGNORE_REPLY = "approvereply", "ignorereply"
-HIDDEN_MARK, APPROVED_MARK, IGNORED_MARK = "🙈", "✅", "🚫"
-# What opens the status line a click puts under a delivered reply (adapters replace it).
-STATUS_MARKS = (HIDDEN_MARK, APPROVED_MARK, IGNORED_MARK)
+HIDDEN_MARK, APPROVED_MARK, IGNORED_MARK, WAITING_MARK = "🙈", "✅", "🚫", "⏳"
+# What opens the status line under a delivered reply (a click's update replaces it).
+STATUS_MARKS = (HIDDEN_MARK, APPROVED_MARK, IGNORED_MARK, WAITING_MARK)
+WAITING = f"{WAITING_MARK} Waiting for approval on Threads"
 # The button commands whose answer changes the message their button is on (after a call to
 # Threads: an adapter with a response deadline acknowledges the click first).
 UPDATES_ITS_MESSAGE = frozenset({HIDE, UNHIDE, APPROVE_REPLY, IGNORE_REPLY})
@@ -48,6 +49,13 @@ def delivered_buttons(item: FeedItem) -> tuple[Button, ...]:
     if item.post.reply_approval_status == "pending":
         return approval_buttons(item.post.id)
     return moderation_buttons(item.post.id, hidden=item.post.hide_status == "HIDDEN")
+
+
+def delivered_status(item: FeedItem) -> str | None:
+    """The status line a reply is delivered with: that it waits for approval, if it does."""
+    if item.moderated and item.post.reply_approval_status == "pending":
+        return WAITING
+    return None
 
 
 def hidden_status(who: str) -> str:

@@ -115,6 +115,7 @@ async def test_a_reply_waiting_for_approval_is_ignored_then_approved(
     approve = f"threads:button:approvereply:{waiting.id}"
     ignore = f"threads:button:ignorereply:{waiting.id}"
     assert buttons(message.components)[-1] == [("Approve", approve), ("Ignore", ignore)]
+    assert message.content == "⏳ Waiting for approval on Threads"
 
     await fake.click_button(GUILD, TEXT, PUBLISHER, message.id, ignore)
     await fake.wait_for(lambda f: len(f.edits) == 1, timeout=15)

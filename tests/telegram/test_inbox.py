@@ -148,6 +148,7 @@ async def test_a_reply_waiting_for_approval_is_approved_from_the_chat(
     (message,) = await bridge.delivered(GROUP, 1)
 
     assert "May I?" in reads(message)
+    assert reads(message).endswith("Open on Threads\n\n⏳ Waiting for approval on Threads")
     assert buttons(message.reply_markup)[-1] == [
         ("Approve", f"approvereply:{waiting.id}"),
         ("Ignore", f"ignorereply:{waiting.id}"),
@@ -167,7 +168,7 @@ async def test_a_reply_waiting_for_approval_is_approved_from_the_chat(
     assert [p.id for p in sim.state.conversation(question.id)] == [waiting.id]
     edited = tg.message(GROUP, message.message_id)
     assert edited is not None
-    assert edited["text"].endswith("\n\n✅ Approved on Threads by Pat")
+    assert edited["text"].endswith("Open on Threads\n\n✅ Approved on Threads by Pat")
     assert buttons(edited.get("reply_markup"))[-1] == [("Hide", f"hide:{waiting.id}")]
     await bridge.poll("replies")  # now shown on Threads: not delivered a second time
     assert [s.method for s in tg.sent_to(GROUP)] == ["sendMessage", "editMessageText"]
