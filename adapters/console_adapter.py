@@ -192,7 +192,9 @@ def render_text(item: FeedItem) -> str:
         who += f" (@{view.username})"
     lines = [who]
     if view.context:
-        lines.append(f"  {view.context}" + (f": {view.context_url}" if view.context_url else ""))
+        said = f" “{view.replied_text}”" if view.replied_text else ""
+        link = f": {view.context_url}" if view.context_url else ""
+        lines.append(f"  {view.context}{said}{link}")
     if view.quoted_text:
         lines.append(f"  > {view.quoted_text}")
     if view.text:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from bot.commands import ALL_COMMANDS, CommandSpec, Context, Permission, UsageError
 from bot.commands.explain import explain
+from bot.commands.moderation import BUTTON_COMMANDS as MODERATION_BUTTONS
 from bot.commands.post_options import OPTIONS_HELP, OptionError
 from bot.commands.review import BUTTON_COMMANDS
 from bot.confirm import (
@@ -29,6 +30,7 @@ from bot.threads.errors import ThreadsError
 
 log = logging.getLogger(__name__)
 
+REVIEWERS_ONLY = "Only configured publishers can approve or reject posts waiting for review."
 UNEXPECTED = "Something went wrong on the bridge's side; it has been logged."
 
 
@@ -47,7 +49,7 @@ class Bridge:
         self,
         ctx: Context,
         commands: Iterable[CommandSpec] = ALL_COMMANDS,
-        buttons: Iterable[CommandSpec] = BUTTON_COMMANDS,
+        buttons: Iterable[CommandSpec] = (*BUTTON_COMMANDS, *MODERATION_BUTTONS),
     ) -> None:
         """`commands` are what people type (adapters offer these); `buttons` are what a click
         on a notice's `Button` becomes (a review's Approve / Reject): run like a command, with
@@ -182,7 +184,7 @@ class Bridge:
         if spec.name in self.buttons and spec.permission is Permission.PUBLISHER:
             if not self.ctx.is_publisher(command):
                 return Reply(
-                    "Only configured publishers can approve or reject posts waiting for review.",
+                    spec.refusal or REVIEWERS_ONLY,
                     ok=False,
                     private=True,
                 )

@@ -105,7 +105,8 @@ class DiscordConfig:
 
 @dataclass(frozen=True, slots=True)
 class FeedConfig:
-    """A declared subscription: `profile` (a username, or "me") into one or more chats."""
+    """A declared subscription: `profile` (a username, "me", or the connected account's
+    "replies" / "mentions"; "@replies" is the profile of that name) into one or more chats."""
 
     profile: str
     telegram_chat: int | None = field(default=None, metadata={"expected": "a chat id"})

@@ -82,6 +82,7 @@ class Post:
     is_spoiler_media: bool = False
     author_picture_url: str | None = None
     hide_status: str | None = None
+    reply_approval_status: str | None = None  # "pending" / "ignored": waits for approval
 
     @property
     def is_quote(self) -> bool:
@@ -117,7 +118,7 @@ class Destination:
 class SourceKind(StrEnum):
     PROFILE = "profile"  # a public profile, via profile_posts (costs discovery calls)
     ME = "me"  # the connected account, via /me/threads (no discovery quota)
-    REPLIES = "replies"  # replies to the connected account's posts (/me/replies... no quota)
+    REPLIES = "replies"  # others' replies to the connected account's posts (conversations)
     MENTIONS = "mentions"  # posts that mention the connected account (/me/mentions)
     SEARCH = "search"  # public posts matching words or a #tag (keyword_search: its own budget)
 
@@ -140,7 +141,13 @@ class Source:
     def label(self) -> str:
         if self.kind is SourceKind.SEARCH:
             return search_label(self.key)
-        return "your account" if self.kind is SourceKind.ME else f"@{self.key}"
+        if self.kind is SourceKind.ME:
+            return "your account"
+        if self.kind is SourceKind.REPLIES:
+            return "replies to your posts"
+        if self.kind is SourceKind.MENTIONS:
+            return "mentions of your account"
+        return f"@{self.key}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +171,9 @@ class FeedItem:
     post: Post
     author: Profile | None = None
     related: Post | None = None
+    # A top-level reply to one of the connected account's posts: its publishers may hide and
+    # unhide it (manage_reply), so it is delivered with those buttons.
+    moderated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +294,16 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
+class MessageUpdate:
+    """What a button click changes on the chat message that carries the button (a delivered
+    reply hidden on Threads): the status line under the post (None: no status line any more)
+    and the bridge's buttons in place of the old ones (link buttons stay)."""
+
+    status: str | None
+    buttons: tuple[Button, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What the bridge answers to a command. Plain text: adapters escape and format it."""
 
@@ -292,3 +312,4 @@ class Reply:
     private: bool = False  # only the sender should see it, where the platform allows
     confirm: Confirm | None = None  # a confirmation button under the answer
     image: Image | None = None  # sent with the text: as its caption where it fits
+    update: MessageUpdate | None = None  # what a click changes on the message it came from

@@ -36,6 +36,7 @@ class PostView:
     media: tuple[Media, ...]
     permalink: str | None
     quoted_text: str | None = None  # an excerpt of what a quote quotes
+    replied_text: str | None = None  # the first words of what a reply answers
 
 
 def view_of(item: FeedItem) -> PostView:
@@ -50,6 +51,7 @@ def view_of(item: FeedItem) -> PostView:
     context = None
     relation = Relation.NONE
     quoted_text = None
+    replied_text = None
     if post.is_repost:
         context = f"Reposted from {_who(related)}"
         relation = Relation.REPOST
@@ -61,6 +63,7 @@ def view_of(item: FeedItem) -> PostView:
     elif post.is_reply or post.replied_to_id:
         context = f"Replying to {_who(related)}"
         relation = Relation.REPLY
+        replied_text = first_words(related.text) if related and related.text else None
     return PostView(
         author_name=name,
         username=username,
@@ -73,6 +76,7 @@ def view_of(item: FeedItem) -> PostView:
         media=content.media,
         permalink=(content.permalink if post.is_repost else None) or post.permalink,
         quoted_text=quoted_text,
+        replied_text=replied_text,
     )
 
 
@@ -93,6 +97,16 @@ def _who(related: Post | None) -> str:
 def excerpt(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def first_words(text: str, words: int = 12, limit: int = 80) -> str:
+    """The opening of `text` for a context line: its first `words` words, within `limit`
+    characters, with an ellipsis when anything was left out."""
+    every = text.split()
+    head = " ".join(every[:words])
+    if len(head) > limit:
+        return excerpt(head, limit)
+    return head + ("…" if len(every) > words else "")
 
 
 def media_label(media: Media) -> str:

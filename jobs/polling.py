@@ -42,6 +42,12 @@ OVERLAP = 15 * 60.0
 SNAPSHOT_GRACE = 60.0
 EARLIEST_SINCE = 1_688_540_400  # 2023-07-05: Meta refuses an earlier `since`
 MAX_CATCH_UP_PAGES = 10  # 1,000 posts after a long downtime; discovery calls are precious
+# A replies source reads the conversations of the connected account's latest posts that have
+# replies (Graph has no "replies to me" list: /me/replies is the account's own replies).
+REPLY_ROOTS = 25
+# Replies waiting for approval are looked for under the account's posts of the last week only
+# (one request per post and poll; a post's approval setting cannot be read).
+PENDING_WINDOW = 7 * 24 * 3600.0
 PROFILE_REFRESH = 24 * 3600.0
 
 
@@ -144,9 +150,21 @@ class SourcePoller:
         return queued
 
     async def _items(self, source: Source, posts: Sequence[Post]) -> list[FeedItem]:
-        """The posts as they are delivered: with their author and related post."""
+        """The posts as they are delivered (polled or pushed alike): their author (the
+        source's, or each post's own where a source has many), the related post, and Hide
+        for a top-level reply to the account."""
         author = await self._author(source)
-        return [FeedItem(post, author, await self._related(post)) for post in posts]
+        me = self._connected_account()
+        moderated = source.kind is SourceKind.REPLIES
+        return [
+            FeedItem(
+                post,
+                author or known_author(self._store, post, me),
+                await self._related(post),
+                moderated=moderated and _top_level(post),
+            )
+            for post in posts
+        ]
 
     def _report(self, outcome: PollOutcome) -> None:
         if self._on_polled is not None:
@@ -184,14 +202,7 @@ class SourcePoller:
         if not fresh:
             self._store.feed.record(source, [], cursor, baseline=False, fan_out=self._fan_out)
             return 0, 0
-        author = await self._author(source)
-        me = self._connected_account()
-        items = [
-            FeedItem(
-                post, author or known_author(self._store, post, me), await self._related(post)
-            )
-            for post in fresh
-        ]
+        items = await self._items(source, fresh)
         # Storage reads the active subscriptions and writes fan_out's deliveries in one
         # synchronous transaction: no await between, so no unwatch can slip in.
         queued = self._store.feed.record(
@@ -200,9 +211,14 @@ class SourcePoller:
         return len(fresh), queued
 
     async def _since(self, source: Source, since: int) -> list[Post]:
+        if source.kind is SourceKind.REPLIES:
+            return await self._replies_since(since)
+
         async def fetch(after: str | None) -> Page[Post]:
             if source.kind is SourceKind.ME:
                 return await self._threads.user_threads(since=since, limit=PAGE_SIZE, after=after)
+            if source.kind is SourceKind.MENTIONS:
+                return await self._threads.user_mentions(since=since, limit=PAGE_SIZE, after=after)
             return await self._threads.profile_posts(
                 source.key, since=since, limit=PAGE_SIZE, after=after
             )
@@ -217,11 +233,45 @@ class SourcePoller:
                 break
         return posts
 
+    async def _replies_since(self, since: int) -> list[Post]:
+        """Replies by others, stamped from `since` on, under the connected account's latest
+        posts that have any: each post's conversation (every depth), newest first, read until
+        a page reaches back before `since`. None of it costs discovery quota."""
+        roots = await self._threads.user_threads(limit=REPLY_ROOTS)
+        me = self._connected_account()
+        mine = me.username.lower() if me is not None else None
+        found: list[Post] = []
+        recent = time.time() - PENDING_WINDOW
+        for root in roots.items:
+            if root.is_repost:
+                continue
+            if root.timestamp is not None and root.timestamp.timestamp() >= recent:
+                waiting = await self._threads.pending_replies(
+                    root.id, approval_status="pending", limit=PAGE_SIZE
+                )
+                found.extend(p for p in waiting.items if _stamped_since(p, since))
+            if not root.has_replies:
+                continue
+            after: str | None = None
+            for _ in range(MAX_CATCH_UP_PAGES):
+                page = await self._threads.conversation(root.id, limit=PAGE_SIZE, after=after)
+                found.extend(
+                    reply
+                    for reply in page.items
+                    if _stamped_since(reply, since) and (reply.username or "").lower() != mine
+                )
+                if page.items and not _stamped_since(page.items[-1], since):
+                    break  # newest first: the rest is older still
+                after = next_page_after(page, after, PAGE_SIZE)
+                if after is None:
+                    break
+        return found
+
     async def _author(self, source: Source) -> Profile | None:
         """Who wrote the source's posts, refreshed at most daily (lookups cost discovery)."""
         if source.kind is SourceKind.ME:
             return self._connected_account()
-        if source.kind is SourceKind.SEARCH:
+        if source.kind in (SourceKind.SEARCH, SourceKind.REPLIES, SourceKind.MENTIONS):
             return None  # anybody's posts: each one's author, as known (known_author)
         known = self._store.sources.profile(source.key)
         fetched = self._profile_fetched.get(source.key, 0.0)
@@ -247,6 +297,16 @@ class SourcePoller:
         except ThreadsError as exc:
             log.info("could not read post %s related to %s: %s", related_id, post.id, exc.reason)
             return None
+
+
+def _top_level(reply: Post) -> bool:
+    """A direct reply to the root post: the only kind manage_reply takes (hiding it hides the
+    replies below it too)."""
+    return reply.replied_to_id is not None and reply.replied_to_id == reply.root_post_id
+
+
+def _stamped_since(post: Post, since: int) -> bool:
+    return post.timestamp is None or post.timestamp.timestamp() >= since
 
 
 def _made_before(post: Post, watched_since: float) -> bool:

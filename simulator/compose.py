@@ -169,6 +169,8 @@ def compose_spec(
     if text_entities is not None and not isinstance(text_entities, list):
         raise invalid_param("Param text_entities must be a list")
 
+    reply_approvals = parse_bool(params, "enable_reply_approvals", default=False)
+
     media_url = None
     if media_type == "IMAGE":
         media_url = _check_url("image_url", required(params, "image_url"))
@@ -183,6 +185,7 @@ def compose_spec(
         thumbnail_url=media_url if media_type == "VIDEO" else None,
         children=children,
         alt_text=alt_text,
+        reply_approvals=reply_approvals,
         link_attachment_url=link,
         reply_to=_existing_post(state, params, "reply_to_id"),
         quote_of=_existing_post(state, params, "quote_post_id"),

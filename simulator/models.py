@@ -102,6 +102,7 @@ class PostSpec:
     gif_url: str | None = None
     location_id: str | None = None
     reply_audience: str = "EVERYONE"
+    reply_approvals: bool = False  # enable_reply_approvals: others' replies wait for approval
     # What the simulator downloaded from media_url when the container was made (None for
     # posts put in place with add_post, which were never downloaded).
     fetched: FetchedMedia | None = None
@@ -125,6 +126,10 @@ class SimPost:
     children: tuple[str, ...] = ()
     is_carousel_item: bool = False
     hide_status: str = "NOT_HUSHED"
+    # A reply under a post with reply approvals: "pending" until the post's owner approves it
+    # (None: shown) or ignores it ("ignored": still approvable). Unapproved replies are listed
+    # only by /pending_replies.
+    approval_status: str | None = None
     deleted: bool = False
     likes: int = 0
     views: int = 0

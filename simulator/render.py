@@ -29,7 +29,7 @@ POST_FIELDS = frozenset(
         "quoted_post", "reposted_post", "gif_url", "poll_attachment", "topic_tag",
         "is_spoiler_media", "text_entities", "text_attachment", "location_id",
         "ghost_post_status", "ghost_post_expiration_timestamp", "is_verified",
-        "profile_picture_url",
+        "profile_picture_url", "reply_approval_status",
     }
 )  # fmt: skip
 POLL_FIELDS = frozenset(
@@ -140,6 +140,8 @@ def post_view(post: SimPost, ctx: RenderContext) -> NodeView:
         values["replied_to"] = _reference(spec.reply_to, ctx)
         values["hide_status"] = post.hide_status
         values["is_reply_owned_by_me"] = owned
+        if post.approval_status is not None:
+            values["reply_approval_status"] = post.approval_status
     if spec.quote_of is not None:
         values["quoted_post"] = _reference(spec.quote_of, ctx)
     if spec.repost_of is not None:

@@ -1,4 +1,5 @@
-"""Endpoints on one media id: read it (or a container's status), its replies, delete, hide."""
+"""Endpoints on one media id: read it (or a container's status), its replies, delete, hide,
+pending replies (reply approvals) and their approval."""
 
 from __future__ import annotations
 
@@ -65,6 +66,38 @@ def manage_reply(call: GraphCall) -> JsonDict:
     return {"success": True}
 
 
+APPROVAL_STATUSES = frozenset({"pending", "ignored"})
+
+
+def list_pending_replies(call: GraphCall) -> JsonDict:
+    """GET /{media}/pending_replies: replies waiting for the owner's approval (or ignored);
+    `approval_status` (pending | ignored, case-sensitive) narrows it, default both."""
+    if call.post.owner_id != call.viewer.id:
+        raise invalid_param("Only the owner of a post can read its pending replies")
+    wanted = call.params.get("approval_status", "")
+    if wanted and wanted not in APPROVAL_STATUSES:
+        raise invalid_param("Param approval_status must be one of pending, ignored")
+    statuses = frozenset({wanted}) if wanted else APPROVAL_STATUSES
+    descending = parse_bool(call.params, "reverse", default=True)
+    replies = call.state.pending_replies(call.post.id, statuses)
+    return list_posts(call, replies, time_filters=False, descending=descending)
+
+
+def manage_pending_reply(call: GraphCall) -> JsonDict:
+    """POST /{reply}/manage_pending_reply?approve=true|false: approve (shown from now on) or
+    ignore (kept aside; it can still be approved later) a reply to the user's post."""
+    reply = call.post
+    required(call.params, "approve")
+    approve = parse_bool(call.params, "approve")
+    root = call.state.posts.get(reply.root_id or "")
+    if root is None or root.owner_id != call.viewer.id:
+        raise invalid_param("Only replies to the user's own posts can be approved or ignored")
+    if reply.approval_status is None:
+        raise invalid_param("The reply is not waiting for approval")
+    reply.approval_status = None if approve else "ignored"
+    return {"success": True}
+
+
 ROUTES: NodeRoutes = {
     ("GET", NodeKind.MEDIA, None): get_media,
     ("GET", NodeKind.CONTAINER, None): get_container,
@@ -72,4 +105,6 @@ ROUTES: NodeRoutes = {
     ("GET", NodeKind.MEDIA, "conversation"): list_conversation,
     ("DELETE", NodeKind.MEDIA, None): delete_media,
     ("POST", NodeKind.MEDIA, "manage_reply"): manage_reply,
+    ("GET", NodeKind.MEDIA, "pending_replies"): list_pending_replies,
+    ("POST", NodeKind.MEDIA, "manage_pending_reply"): manage_pending_reply,
 }

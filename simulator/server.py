@@ -158,12 +158,14 @@ class ThreadsSimulator(WebServer):
         topic_tag: str | None = None,
         alt_text: str | None = None,
         served_fields: Mapping[str, Any] | None = None,
+        reply_approvals: bool = False,
     ) -> SimPost:
         """Publish a post directly. Without `timestamp` it is "now" on the simulator clock,
         always a later second than the previous automatic timestamp. `served_fields` are
         sent as they are instead of the simulator's values (malformed JSON Graph has sent:
         `{"username": 12345}`); a lone surrogate in `text` goes out as Graph sends it,
-        a `\\ud83d` escape."""
+        a `\\ud83d` escape. `reply_approvals`: others' replies to it wait for approval
+        (enable_reply_approvals), listed only by /pending_replies until approved."""
         user = self.state.require_user(username)
         for ref in (reply_to, quote_of):
             if ref is not None and self.state.live_post(ref) is None:
@@ -179,6 +181,7 @@ class ThreadsSimulator(WebServer):
             topic_tag=topic_tag,
             alt_text=alt_text,
         )
+        spec = replace(spec, reply_approvals=reply_approvals)
         post = self.state.publish(user, spec, timestamp)
         post.served_fields.update(served_fields or {})
         return post

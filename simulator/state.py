@@ -102,6 +102,9 @@ class SimState:
             for child in spec.children
         )
         post = self._store(owner, spec, moment, root_id, child_ids=child_ids)
+        root = self.posts.get(root_id) if root_id is not None else None
+        if root is not None and root.spec.reply_approvals and owner.id != root.owner_id:
+            post.approval_status = "pending"
         if parent is not None:
             self._replies[parent.id].append(post.id)
             self._conversation[root_id or parent.id].append(post.id)
@@ -149,7 +152,11 @@ class SimState:
     def visible(self, ids: Iterable[str] | None = None) -> list[SimPost]:
         """Live posts that show up in lists (carousel children never do), newest first."""
         source = self.posts.values() if ids is None else (self.posts[i] for i in ids)
-        found = [p for p in source if not p.deleted and not p.is_carousel_item]
+        found = [
+            p
+            for p in source
+            if not p.deleted and not p.is_carousel_item and p.approval_status is None
+        ]
         return sorted(found, key=lambda p: p.sort_key, reverse=True)
 
     def threads_of(self, user_id: str) -> list[SimPost]:
@@ -188,7 +195,17 @@ class SimState:
         return found
 
     def has_replies(self, post_id: str) -> bool:
-        return any(not self.posts[i].deleted for i in self._replies.get(post_id, ()))
+        return bool(self.visible(self._replies.get(post_id, ())))
+
+    def pending_replies(self, post_id: str, statuses: frozenset[str]) -> list[SimPost]:
+        """Direct replies waiting for approval ("pending") or set aside ("ignored")."""
+        ids = self._replies.get(post_id, ())
+        found = [
+            self.posts[i]
+            for i in ids
+            if not self.posts[i].deleted and self.posts[i].approval_status in statuses
+        ]
+        return sorted(found, key=lambda p: p.sort_key, reverse=True)
 
     def reposts_of(self, post_id: str) -> list[SimPost]:
         """Live reposts of a post (unordered: callers count or scan them)."""

@@ -47,6 +47,7 @@ def decode_item(text: str) -> FeedItem:
         post=_post(data["post"]),
         author=_profile(author) if isinstance(author, Mapping) else None,
         related=_post(related) if isinstance(related, Mapping) and related.get("id") else None,
+        moderated=data.get("moderated") is True,
     )
 
 

@@ -16,9 +16,11 @@ from storage.store import Store
 
 
 async def poll_now(app: BridgeApp, username: str) -> int:
-    """Run the poll job of a watched profile ("me": the connected account) right now: the
-    scheduler's own job function, without waiting for its interval."""
-    kind = SourceKind.ME if username == "me" else SourceKind.PROFILE
+    """Run the poll job of a watched profile ("me": the connected account; "replies",
+    "mentions": its inbox) right now: the scheduler's own job function, without waiting for
+    its interval."""
+    kinds = {"me": SourceKind.ME, "replies": SourceKind.REPLIES, "mentions": SourceKind.MENTIONS}
+    kind = kinds.get(username, SourceKind.PROFILE)
     source = app.store.sources.find(kind, username)
     assert source is not None, f"nobody watches {username}"
     return await app.poller.poll(source.id)

@@ -36,8 +36,9 @@ from adapters.discord.views import (
 from adapters.link import Link
 from adapters.reconnect import Reconnector
 from bot.bridge import Bridge, RefusalWording
+from bot.commands.moderation import UPDATES_ITS_MESSAGE
 from bot.confirm import CONFIRM
-from bot.events import Button, Command, Destination, FeedItem, Image, Platform
+from bot.events import Button, Command, Destination, FeedItem, Image, MessageUpdate, Platform
 from bot.outbound import DestinationGone, RateLimits, RetryAfter
 
 log = logging.getLogger(__name__)
@@ -239,10 +240,11 @@ class DiscordAdapter:
         channel = self._client.get_channel(channel_id) or await self._client.fetch_channel(
             channel_id
         )
-        view = post_buttons(part.post_id, part.permalink, with_reply=True)
+        view = post_buttons(part.post_id, part.permalink, with_reply=True, actions=part.actions)
         if isinstance(channel, discord.ForumChannel):
             created = await channel.create_thread(
                 name=part.thread_name,
+                content=part.status,
                 embeds=list(part.embeds),
                 view=view,
                 allowed_mentions=NO_MENTIONS,
@@ -251,7 +253,7 @@ class DiscordAdapter:
         if not isinstance(channel, discord.abc.Messageable):
             raise discord.InvalidData(f"channel {channel_id} cannot receive messages")
         message = await channel.send(
-            embeds=list(part.embeds), view=view, allowed_mentions=NO_MENTIONS
+            part.status, embeds=list(part.embeds), view=view, allowed_mentions=NO_MENTIONS
         )
         return str(message.id)
 
@@ -385,12 +387,28 @@ class DiscordAdapter:
         at once and ephemerally. A confirmed command can take longer than Discord's 3 s
         (a deletion on Threads): deferred, then its outcome as the followup. A notice's
         button command only writes the store (a review's decision), so it is answered at
-        once, ephemerally when its answer is private ("already decided")."""
+        once, ephemerally when its answer is private ("already decided"). A delivered
+        reply's Hide / Unhide / Approve / Ignore asks Threads first: acknowledged, then the
+        message edited (or the clicker told, ephemerally, what Threads refused)."""
         command = command_of(interaction, name, args)
         refusal = self._bridge.refused(command)
         if refusal is not None:
             await interaction.response.send_message(
                 escape_markdown(refusal.text), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        if name in UPDATES_ITS_MESSAGE and interaction.message is not None:
+            # Threads decides (manage_reply): maybe past Discord's 3 s, so the click is
+            # acknowledged first and its message edited once Threads has answered.
+            await interaction.response.defer()
+            reply = await self._bridge.handle(command)
+            if reply.update is not None:
+                await self._update_message(interaction, interaction.message, args, reply.update)
+                return
+            await interaction.followup.send(
+                _chunks(escape_markdown(reply.text))[0],
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
             )
             return
         if name != CONFIRM:
@@ -405,6 +423,24 @@ class DiscordAdapter:
         reply = await self._bridge.handle(command)
         for chunk in _chunks(escape_markdown(reply.text)):
             await interaction.followup.send(chunk, allowed_mentions=NO_MENTIONS)
+
+    async def _update_message(
+        self,
+        interaction: discord.Interaction,
+        message: discord.Message,
+        post_id: str,
+        update: MessageUpdate,
+    ) -> None:
+        """The click changed what the delivered post shows (a reply hidden on Threads): the
+        status above its embed, the buttons swapped (the deferred click's @original is the
+        message it is on)."""
+        permalink = message.embeds[0].url if message.embeds else None
+        view = post_buttons(post_id, permalink, with_reply=True, actions=update.buttons)
+        await interaction.edit_original_response(
+            content=escape_markdown(update.status) if update.status else None,
+            view=view,
+            allowed_mentions=NO_MENTIONS,
+        )
 
 
 def attachment_of(image: Image) -> discord.File:

@@ -98,7 +98,7 @@ def build_threads_group(run: Run, suggest: Suggest) -> app_commands.Group:
         description="Post a Threads profile's (or a search's) new posts in this channel",
     )
     @app_commands.describe(
-        username='Threads username (zuck), "some words" or #tag (Manage Server needed)'
+        username='A username (zuck), "some words", #tag, replies or mentions (Manage Server)'
     )
     async def watch(interaction: discord.Interaction, username: str) -> None:
         await run(interaction, "watch", username)

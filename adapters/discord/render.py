@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import discord
 from discord.utils import escape_markdown
 
-from bot.events import FeedItem, Media, MediaKind
+from bot.commands.moderation import delivered_buttons, delivered_status
+from bot.events import Button, FeedItem, Media, MediaKind
 from bot.render import PostView, Relation, excerpt, view_of
 
 GALLERY_SIZE = 4
@@ -34,6 +35,8 @@ class DiscordMessage:
     thread_name: str
     username: str
     avatar_url: str | None
+    actions: tuple[Button, ...] = ()  # the bridge's buttons under it (a reply's Hide)
+    status: str | None = None  # a line above the embed (a reply waiting for approval)
 
 
 def render_item(item: FeedItem) -> DiscordMessage:
@@ -65,6 +68,8 @@ def render_item(item: FeedItem) -> DiscordMessage:
         thread_name=thread_name(view),
         username=webhook_name(view.author_name),
         avatar_url=view.author_picture_url,
+        actions=delivered_buttons(item),
+        status=delivered_status(item),
     )
 
 
@@ -94,6 +99,8 @@ def _description(view: PostView, leftovers: list[Media]) -> str:
     if view.context:
         icon = _ICONS.get(view.relation, "")
         context = f"[{view.context}]({view.context_url})" if view.context_url else view.context
+        if view.replied_text:
+            context += f": “{escape_markdown(view.replied_text)}”"
         blocks.append(f"{icon} {context}".strip())
     if view.text:
         blocks.append(escape_markdown(view.text))

@@ -66,9 +66,16 @@ class ReplyModal(discord.ui.Modal, title="Reply on Threads"):
         await self._on_submit(interaction, self._post_id, self.text.value)
 
 
-def post_buttons(post_id: str, permalink: str | None, *, with_reply: bool) -> discord.ui.View:
+def post_buttons(
+    post_id: str,
+    permalink: str | None,
+    *,
+    with_reply: bool,
+    actions: Sequence[Button] = (),
+) -> discord.ui.View:
     """Open on Threads; Reply / Quote on Threads (Web Intents: anyone, as themselves); and,
-    for the bridge's publishers, the bridge's own Reply."""
+    for the bridge's publishers, the bridge's own Reply, then its `actions` (a reply's Hide or
+    Unhide) in the next row."""
     view = discord.ui.View(timeout=None)
     if permalink:
         view.add_item(discord.ui.Button(label="Open on Threads", url=permalink))
@@ -76,6 +83,10 @@ def post_buttons(post_id: str, permalink: str | None, *, with_reply: bool) -> di
         view.add_item(discord.ui.Button(label=label, url=url))
     if with_reply:
         view.add_item(ReplyButton(post_id))
+    for button in actions:
+        item = NoticeButton(button.command, button.args, button.label, danger=button.danger)
+        item.row = 1
+        view.add_item(item)
     return view
 
 

@@ -13,7 +13,6 @@ from html import unescape
 from typing import Any
 
 from telegram import (
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
     InputMediaPhoto,
@@ -45,6 +44,7 @@ from adapters.telegram.crossposting import GROUP as CROSSPOST_GROUP
 from adapters.telegram.crossposting import ChatSource
 from adapters.telegram.errors import classify, is_media_fetch_failure, seconds
 from adapters.telegram.files import TelegramFiles, file_base_of
+from adapters.telegram.moderation import delivery_keyboard, updated_html, updated_keyboard
 from adapters.telegram.ordering import PerChatOrder
 from adapters.telegram.render import (
     CAPTION_LIMIT,
@@ -57,7 +57,7 @@ from adapters.telegram.translate import command_of, message_of, with_role
 from bot.bridge import Bridge
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.confirm import CONFIRM
-from bot.events import Button, Destination, FeedItem, Image, Platform, Reply, Role
+from bot.events import Button, Destination, FeedItem, Image, MessageUpdate, Platform, Reply, Role
 from bot.outbound import ChatHolds, RateLimits, RetryAfter
 from bot.tls import tls_context
 
@@ -300,7 +300,7 @@ class TelegramAdapter:
         thread = int(destination.topic_id) if destination.topic_id else None
         common = {"chat_id": chat_id, "message_thread_id": thread}
         sent: Message | tuple[Message, ...]
-        markup = markup or _link_buttons(part.buttons)
+        markup = markup or delivery_keyboard(part)
         if part.kind == "text":
             sent = await bot.send_message(
                 text=part.html,
@@ -468,6 +468,9 @@ class TelegramAdapter:
         message = query.message
         if reply.private or not isinstance(message, Message):
             return
+        if reply.update is not None:
+            await self._update_message(message, reply.update)
+            return
         chat = str(message.chat.id)
         outcome = render_notice(reply.text)[0]
         if command.name != CONFIRM and message.text:
@@ -485,6 +488,38 @@ class TelegramAdapter:
                 self._holds.hold(chat, seconds(exc.retry_after))
                 if attempt + 1 == _REPLY_ATTEMPTS:
                     raise
+
+    async def _update_message(self, message: Message, update: MessageUpdate) -> None:
+        """A click changed what the message shows (a delivered reply hidden on Threads): its
+        text or caption gets the status line, its buttons the update's."""
+        markup = updated_keyboard(message, update)
+        chat = str(message.chat.id)
+        for attempt in range(_REPLY_ATTEMPTS):
+            await self._holds.wait(chat)
+            try:
+                if message.text is not None:
+                    await message.edit_text(
+                        updated_html(message.text_html, update),
+                        parse_mode=ParseMode.HTML,
+                        link_preview_options=NO_PREVIEW,
+                        reply_markup=markup,
+                    )
+                else:
+                    await message.edit_caption(
+                        updated_html(message.caption_html or "", update),
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=markup,
+                    )
+                return
+            except tg.RetryAfter as exc:
+                self._holds.hold(chat, seconds(exc.retry_after))
+                if attempt + 1 == _REPLY_ATTEMPTS:
+                    raise
+            except tg.BadRequest as exc:
+                # Deleted meanwhile, or too long with the line: Threads did hide it, and the
+                # clicker was told so on the query.
+                log.warning("could not update message %s: %s", message.message_id, exc.message)
+                return
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Errors in handlers land here; the update's content is not logged (it may be private).
@@ -540,12 +575,6 @@ class _PollRequest(HTTPXRequest):
 def _callback_text(text: str) -> str:
     """What answerCallbackQuery shows: at most 200 characters."""
     return text if len(text) <= 200 else text[:199] + "…"
-
-
-def _link_buttons(buttons: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, url=url) for label, url in buttons]])
 
 
 def _input_media(part: TelegramMessage) -> list[InputMediaPhoto | InputMediaVideo]:

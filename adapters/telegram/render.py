@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from html import escape, unescape
 from typing import Literal
 
-from bot.events import FeedItem, Media, MediaKind
+from bot.commands.moderation import REPLY_HINT, delivered_buttons, delivered_status
+from bot.events import Button, FeedItem, Media, MediaKind
 from bot.links import intent_links
 from bot.render import PostView, Relation, excerpt, view_of
 
@@ -42,6 +43,7 @@ class TelegramMessage:
     media: tuple[MediaRef, ...] = field(default=())
     fallback_html: str = ""  # what to send instead when Telegram cannot fetch the media
     buttons: tuple[tuple[str, str], ...] = ()  # (label, url) link buttons under the message
+    actions: tuple[Button, ...] = ()  # the bridge's buttons (a click runs their command)
 
 
 def utf16_length(text: str) -> int:
@@ -49,14 +51,29 @@ def utf16_length(text: str) -> int:
 
 
 def render_item(item: FeedItem) -> list[TelegramMessage]:
-    """The messages for a post; the last one carries the Reply/Quote on Threads buttons (a
-    media group cannot carry any: an album-only post goes without)."""
+    """The messages for a post; the last one carries the Reply/Quote on Threads buttons, and
+    on a reply the account moderates Reply (how to answer it with /reply) and Hide (a media
+    group cannot carry any: an album-only post goes without)."""
     view = _unmentionable(view_of(item))
     parts = _render(view)
     buttons = intent_links(view.permalink)
-    if parts and parts[-1].kind != "media_group" and buttons:
-        parts[-1] = replace(parts[-1], buttons=buttons)
+    actions = delivered_buttons(item)
+    if actions and item.post.reply_approval_status != "pending":
+        actions = (Button("Reply", REPLY_HINT, item.post.id), *actions)
+    if parts and parts[-1].kind != "media_group" and (buttons or actions):
+        parts[-1] = replace(parts[-1], buttons=buttons, actions=actions)
+    status = delivered_status(item)
+    if status and parts and parts[-1].kind != "media_group":
+        parts[-1] = _with_status(parts[-1], status)
     return parts
+
+
+def _with_status(part: TelegramMessage, status: str) -> TelegramMessage:
+    """The part with a status line under it (where a click's update puts its own), when it
+    still fits its message or caption."""
+    html = _join(part.html, f"<i>{escape(status)}</i>")
+    limit = MESSAGE_LIMIT if part.kind == "text" else CAPTION_LIMIT
+    return replace(part, html=html) if utf16_length(_plain(html)) <= limit else part
 
 
 def _render(view: PostView) -> list[TelegramMessage]:
@@ -90,6 +107,7 @@ def _unmentionable(view: PostView) -> PostView:
         context=unmention(view.context) if view.context else view.context,
         text=unmention(view.text),
         quoted_text=unmention(view.quoted_text) if view.quoted_text else view.quoted_text,
+        replied_text=unmention(view.replied_text) if view.replied_text else view.replied_text,
     )
 
 
@@ -141,7 +159,8 @@ def _header(view: PostView) -> str:
     name = f"<b>{escape(view.author_name)}</b>"
     if view.username and view.author_url:
         link = f'<a href="{escape(view.author_url, quote=True)}">@{escape(view.username)}</a>'
-        # No display name known (a search result by a stranger): the @username once, linked.
+        # No display name known (a search result by a stranger, a reply's or a mention's
+        # author): the @username once, linked.
         nameless = view.author_name.replace(WORD_JOINER, "") == f"@{view.username}"
         name = f"<b>{link}</b>" if nameless else f"{name} ({link})"
     lines = [name]
@@ -150,6 +169,8 @@ def _header(view: PostView) -> str:
         context = escape(view.context)
         if view.context_url:
             context = f'<a href="{escape(view.context_url, quote=True)}">{context}</a>'
+        if view.replied_text:
+            context += f": “{escape(view.replied_text)}”"
         lines.append(f"{icon} {context}")
     if view.quoted_text:
         lines.append(f"<blockquote>{escape(excerpt(view.quoted_text, 300))}</blockquote>")

@@ -165,6 +165,7 @@ class CommandSpec:
     permission: Permission
     handler: Handler
     aliases: tuple[str, ...] = ()
+    refusal: str = ""  # a button command's own words for someone who may not click it
 
     def usage_line(self, prefix: str = "/") -> str:
         return f"{prefix}{self.name} {self.usage}".rstrip()

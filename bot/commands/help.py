@@ -14,6 +14,12 @@ INTRO = (
 )
 
 
+INBOX_HELP = (
+    "Inbox. /watch replies delivers the replies to the connected account's posts (publishers "
+    "hide, unhide and answer them with the buttons underneath); /watch mentions the posts "
+    "that mention it. /watch @replies watches a profile of that name."
+)
+
 MEDIA_HELP = (
     "Photos and videos: send them with /post as the caption (several make a carousel), or "
     "answer any message with /crosspost."
@@ -26,6 +32,8 @@ def help_text(commands: Sequence[CommandSpec]) -> str:
         who = "" if spec.permission is Permission.ANYONE else f" ({spec.permission} only)"
         lines.append(f"{spec.usage_line()} - {spec.summary}{who}")
     lines.append("/help - this list")
+    if any(spec.name == "watch" for spec in commands):
+        lines += ["", INBOX_HELP]
     publishing = (Permission.PUBLISHER, Permission.PUBLISHER_OR_CONTRIBUTOR)
     if any(spec.permission in publishing for spec in commands):
         lines += ["", f"Publishing. {OPTIONS_HELP} {MEDIA_HELP}"]

@@ -5,6 +5,13 @@ from __future__ import annotations
 
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
 from bot.commands.discovery_words import watch_notice
+from bot.commands.inbox_watch import (
+    INBOX_KINDS,
+    inbox_kind,
+    inbox_label,
+    unwatch_inbox,
+    watch_inbox,
+)
 from bot.commands.search_watch import list_label, unwatch_search, watch_search
 from bot.events import Command, Reply, Source, SourceKind
 from bot.links import parse_username
@@ -41,6 +48,9 @@ async def _source_for(ctx: Context, username: str) -> tuple[Source, str]:
 async def watch(ctx: Context, command: Command) -> Reply:
     if (searched := await watch_search(ctx, command)) is not None:
         return searched
+    kind = inbox_kind(command)
+    if kind is not None:
+        return await watch_inbox(ctx, command, kind)
     username = _username(command)
     existing = [
         s
@@ -61,6 +71,9 @@ async def watch(ctx: Context, command: Command) -> Reply:
 async def unwatch(ctx: Context, command: Command) -> Reply:
     if (searched := await unwatch_search(ctx, command)) is not None:
         return searched
+    kind = inbox_kind(command)
+    if kind is not None:
+        return await unwatch_inbox(ctx, command, kind)
     username = _username(command)
     for subscription in ctx.store.subscriptions.for_chat(
         command.chat.platform, command.chat.chat_id
@@ -104,12 +117,16 @@ async def list_subscriptions(ctx: Context, command: Command) -> Reply:
 def _label(source: Source, ctx: Context) -> str:
     if source.kind is SourceKind.SEARCH:
         return list_label(source)
+    if source.kind in INBOX_KINDS:
+        return inbox_label(source, ctx)
     if source.kind is SourceKind.ME:
         return f"@{ctx.me.username}" if ctx.me else "the connected account"
     return f"@{source.key}"
 
 
 def _matches(source: Source, username: str, ctx: Context) -> bool:
+    if source.kind in INBOX_KINDS:
+        return False  # `@replies` is a profile of that name, never the inbox
     if source.kind is SourceKind.ME:
         return username == "me" or (ctx.me is not None and ctx.me.username.lower() == username)
     return source.key == username

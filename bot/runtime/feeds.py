@@ -17,6 +17,8 @@ from storage.store import Store
 
 log = logging.getLogger(__name__)
 
+INBOX_FEEDS = {"replies": SourceKind.REPLIES, "mentions": SourceKind.MENTIONS}
+
 
 def feed_destinations(feed: FeedConfig) -> list[Destination]:
     destinations = []
@@ -39,6 +41,11 @@ def feed_destinations(feed: FeedConfig) -> list[Destination]:
 
 
 def source_of(store: Store, profile: str, me_username: str | None) -> Source:
+    """`profile = "replies"` / `"mentions"` (the bare word) is the connected account's inbox;
+    `"@replies"` is the profile of that name."""
+    inbox = INBOX_FEEDS.get(profile.strip().lower())
+    if inbox is not None:
+        return store.sources.ensure(inbox, inbox.value)
     username = "me" if profile == "me" else parse_username(profile) or profile
     if username == "me" or (me_username is not None and username == me_username.lower()):
         return store.sources.ensure(SourceKind.ME, "me")

@@ -216,6 +216,21 @@ class ThreadsClient:
     def iter_conversation(self, media_id: str, *, reverse: bool = True) -> AsyncIterator[Post]:
         return _follow(lambda after: self.conversation(media_id, reverse=reverse, after=after))
 
+    async def pending_replies(
+        self,
+        media_id: str,
+        *,
+        approval_status: str | None = None,
+        limit: int | None = None,
+        after: str | None = None,
+    ) -> Page[Post]:
+        """Replies to a post with reply approvals on that wait (`approval_status="pending"`)
+        or were ignored ("ignored"); both by default. Newest first."""
+        params = _list_params(models.PENDING_REPLY_FIELDS, None, None, limit, after, None)
+        if approval_status is not None:
+            params["approval_status"] = approval_status
+        return await self._post_page(f"{media_id}/pending_replies", params)
+
     async def keyword_search(
         self,
         query: str,
@@ -293,6 +308,10 @@ class ThreadsClient:
     async def manage_reply(self, reply_id: str, *, hide: bool) -> None:
         """Hide or unhide a top-level reply to one of the user's posts."""
         await self._graph.post(f"{reply_id}/manage_reply", {"hide": hide})
+
+    async def manage_pending_reply(self, reply_id: str, *, approve: bool) -> None:
+        """Approve a pending (or ignored) reply, which then shows; or ignore it."""
+        await self._graph.post(f"{reply_id}/manage_pending_reply", {"approve": approve})
 
     async def publishing_limit(self, user_id: str = "me") -> PublishingLimit:
         fields = (

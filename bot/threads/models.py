@@ -33,6 +33,7 @@ POST_FIELDS = (
 )
 # Fields only the reply endpoints document (author picture, hide status).
 REPLY_FIELDS = POST_FIELDS + ",hide_status,profile_picture_url"
+PENDING_REPLY_FIELDS = REPLY_FIELDS + ",reply_approval_status"
 # `/profile_posts` and `/keyword_search` serve the same fields (they never had `owner` anyway).
 ME_FIELDS = "id,username,name,threads_profile_picture_url,threads_biography,is_verified"
 LOOKUP_FIELDS = "username,name,profile_picture_url,biography,is_verified,follower_count"
@@ -187,6 +188,7 @@ def parse_post(data: Mapping[str, Any]) -> Post:
         is_spoiler_media=bool(data.get("is_spoiler_media", False)),
         author_picture_url=as_text(data.get("profile_picture_url")),
         hide_status=as_text(data.get("hide_status")),
+        reply_approval_status=as_text(data.get("reply_approval_status")),
     )
 
 

@@ -79,6 +79,10 @@ HELP_LINES = [
     "([[crosspost]] chats; chat admins who are publishers) (chat admins only)",
     "/help - this list",
     "",
+    "Inbox. /watch replies delivers the replies to the connected account's posts (publishers "
+    "hide, unhide and answer them with the buttons underneath); /watch mentions the posts "
+    "that mention it. /watch @replies watches a profile of that name.",
+    "",
     "Publishing. Options before the text: replies:everyone|following|mentioned|followers|author "
     "(who may reply), link:URL (a link preview), long:chain|attachment (how text over 500 "
     "characters goes); ||text|| is a spoiler. Photos and videos: send them with /post as the "

@@ -91,3 +91,22 @@ def test_the_icon_follows_the_relation_not_the_wording_of_the_context_line() -> 
     reworded = replace(view, context="Geteilt von @carol", context_url=None)
     assert _description(reworded, []).startswith("🔁 Geteilt von @carol")
     assert _description(replace(reworded, relation=Relation.REPLY), []).startswith("↩️ Geteilt")
+
+
+def test_a_reply_opens_with_the_first_words_of_what_it_answers() -> None:
+    parent = Post(
+        id="1",
+        kind=MediaKind.TEXT,
+        text="What *do* you think?",
+        username="alice",
+        permalink="https://www.threads.com/@alice/post/P",
+    )
+    reply = FeedItem(
+        Post(id="2", kind=MediaKind.TEXT, text="yes", username="bob", replied_to_id="1"),
+        None,
+        parent,
+    )
+    description = render_item(reply).embeds[0].description or ""
+    assert description.splitlines()[0] == (
+        "↩️ [Replying to @alice](https://www.threads.com/@alice/post/P): “What \\*do\\* you think?”"
+    )

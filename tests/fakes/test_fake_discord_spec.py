@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import discord
@@ -94,6 +95,16 @@ async def test_routes_the_fake_does_not_serve(fake: FakeDiscord) -> None:
     assert unknown[2]["Content-Type"] == "application/json"
 
 
+class PickView(discord.ui.View):
+    """A button whose click is acknowledged (callback 6) and its message then edited
+    through @original."""
+
+    @discord.ui.button(label="Pick", custom_id="pick")
+    async def pick(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        await interaction.response.defer()
+        await interaction.edit_original_response(content="picked", view=None)
+
+
 class FullBot(discord.Client):
     def __init__(self) -> None:
         super().__init__(intents=quiet_intents(), guild_ready_timeout=0.1)
@@ -124,7 +135,10 @@ async def test_responses_carry_what_the_spec_requires(fake: FakeDiscord) -> None
         guild = bot.get_guild(GUILD)
         assert isinstance(channel, discord.TextChannel) and isinstance(forum, discord.ForumChannel)
         assert guild is not None
-        await channel.send("hello")
+        menu = await channel.send("hello", view=PickView())
+        click = await fake.click_button(GUILD, TEXT, ALICE, menu.id, "pick")
+        await fake.wait_for(lambda f: len(f.responses_to(click.id)) == 2)
+        assert fake.message(menu.id)["content"] == "picked"
         await forum.create_thread(name="post", content="first")
         await bot.fetch_channel(TEXT)
         webhook = discord.Webhook.partial(webhook_id, token, session=session)

@@ -12,6 +12,7 @@ from telegram import (
     BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    Message,
     ReplyParameters,
 )
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError
@@ -175,6 +176,23 @@ async def test_only_own_text_messages_can_be_edited(fake: FakeTelegram, bot: Bot
     photo = await bot.send_photo(ALICE, "https://cdn.example/p.jpg")
     with pytest.raises(BadRequest, match=r"(?i)there is no text in the message to edit"):
         await bot.edit_message_text("x", chat_id=ALICE, message_id=photo.message_id)
+
+
+async def test_only_own_media_captions_can_be_edited(fake: FakeTelegram, bot: Bot) -> None:
+    photo = await bot.send_photo(ALICE, "https://cdn.example/p.jpg", caption="before")
+    edited = await bot.edit_message_caption(ALICE, photo.message_id, caption="<b>after</b>",
+                                            parse_mode="HTML")  # fmt: skip
+    assert isinstance(edited, Message) and edited.caption == "after"
+    assert fake.message(ALICE, photo.message_id)["caption_entities"][0]["type"] == "bold"
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
+        await bot.edit_message_caption(ALICE, photo.message_id, caption="<b>after</b>",
+                                       parse_mode="HTML")  # fmt: skip
+    text = await bot.send_message(ALICE, "words")
+    with pytest.raises(BadRequest, match=r"(?i)there is no caption in the message to edit"):
+        await bot.edit_message_caption(ALICE, text.message_id, caption="x")
+    theirs = fake.send_media(ALICE, ALICE, [("photo", b"\xff\xd8\xff")], "theirs")[0]
+    with pytest.raises(BadRequest, match=r"(?i)message can't be edited"):
+        await bot.edit_message_caption(ALICE, theirs["message_id"], caption="x")
 
 
 async def test_privacy_mode_decides_what_the_bot_sees_in_groups(

@@ -97,8 +97,10 @@ async def _session(fake: FakeTelegram, api: Api) -> Api:
         reply_parameters={"message_id": updates[1]["message"]["message_id"]},
     )  # fmt: skip
     await api("editMessageText", chat_id=GROUP, message_id=reply["message_id"], text="okay")
-    await api("sendPhoto", chat_id=ALICE, photo="https://cdn.example/p.jpg", caption="<i>c</i>",
-              parse_mode="HTML", has_spoiler=True)  # fmt: skip
+    photo = await api("sendPhoto", chat_id=ALICE, photo="https://cdn.example/p.jpg",
+                      caption="<i>c</i>", parse_mode="HTML", has_spoiler=True)  # fmt: skip
+    await api("editMessageCaption", chat_id=ALICE, message_id=photo["message_id"],
+              caption="<i>c</i> (edited)", parse_mode="HTML", reply_markup=keyboard)  # fmt: skip
     video = await api("sendVideo", files={"video": ("v.mp4", b"mp4")}, chat_id=ALICE,
                       width=720, height=1280, duration=3)  # fmt: skip
     await api(

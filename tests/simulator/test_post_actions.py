@@ -89,6 +89,50 @@ async def test_manage_reply_hides_and_unhides_top_level_replies(
     assert graph_error(await api.post(f"/{reply.id}/manage_reply"))["code"] == 100
 
 
+async def test_reply_approvals_keep_replies_pending_until_approved(
+    sim: ThreadsSimulator, api: httpx.AsyncClient, bob: SimUser
+) -> None:
+    created = await api.post(
+        "/me/threads",
+        data={"media_type": "TEXT", "text": "approvals on", "enable_reply_approvals": "true"},
+    )
+    published = await api.post("/me/threads_publish", data={"creation_id": created.json()["id"]})
+    mine = published.json()["id"]
+    first = sim.add_post("bob", text="first", reply_to=mine)
+    second = sim.add_post("bob", text="second", reply_to=mine)
+    own = sim.add_post("alice", text="my own needs no approval", reply_to=mine)
+    fields = {"fields": "id,text,reply_approval_status"}
+
+    listed = (await api.get(f"/{mine}/replies", params=fields)).json()["data"]
+    pending = (await api.get(f"/{mine}/pending_replies", params=fields)).json()["data"]
+    assert [r["id"] for r in listed] == [own.id]
+    assert [(r["id"], r["reply_approval_status"]) for r in pending] == [
+        (second.id, "pending"),
+        (first.id, "pending"),
+    ]
+
+    ignored = await api.post(f"/{second.id}/manage_pending_reply", data={"approve": "false"})
+    approved = await api.post(f"/{first.id}/manage_pending_reply", data={"approve": "true"})
+
+    assert ignored.json() == approved.json() == {"success": True}
+    listed = (await api.get(f"/{mine}/replies", params=fields)).json()["data"]
+    assert [r["id"] for r in listed] == [own.id, first.id]
+    only_ignored = await api.get(
+        f"/{mine}/pending_replies", params=fields | {"approval_status": "ignored"}
+    )
+    assert [r["id"] for r in only_ignored.json()["data"]] == [second.id]
+    still_pending = await api.get(
+        f"/{mine}/pending_replies", params=fields | {"approval_status": "pending"}
+    )
+    assert still_pending.json()["data"] == []
+    for refused in (
+        await api.post(f"/{first.id}/manage_pending_reply", data={"approve": "true"}),  # shown
+        await api.post(f"/{second.id}/manage_pending_reply"),  # approve missing
+        await api.get(f"/{mine}/pending_replies", params={"approval_status": "PENDING"}),
+    ):
+        assert graph_error(refused)["code"] == 100
+
+
 async def test_query_string_parameters_work_like_form_fields(api: httpx.AsyncClient) -> None:
     response = await api.post("/me/threads", params={"media_type": "TEXT", "text": "via query"})
     container_id = response.json()["id"]

@@ -119,8 +119,30 @@ def test_quote_repost_and_reply_say_what_they_relate_to() -> None:
     assert "Reposted from @carol" in visible(repost_html) and "the original thought" in repost_html
     assert "Open on Threads" in repost_html and "@carol/post/X" in repost_html
     assert (
-        '<a href="https://www.threads.com/@carol/post/X">Replying to @carol</a>'
-        in visible_links(reply_html)
+        '<a href="https://www.threads.com/@carol/post/X">Replying to @carol</a>: '
+        "“the original thought”" in visible_links(reply_html)
+    )
+
+
+def test_a_reply_opens_with_the_first_words_of_what_it_answers() -> None:
+    parent = Post(
+        id="1",
+        kind=MediaKind.TEXT,
+        text="So here is a rather long question about <b>markup</b> and @dave, which goes on "
+        "and on past what a context line holds",
+        username="alice",
+        permalink="https://www.threads.com/@alice/post/P",
+    )
+    reply = FeedItem(
+        Post(id="2", kind=MediaKind.TEXT, text="yes", username="bob", replied_to_id="1"),
+        None,
+        parent,
+    )
+    html = render_item(reply)[0].html
+    assert "&lt;b&gt;markup&lt;/b&gt; and @\u2060dave" in html  # escaped, and pings nobody
+    assert visible(html).splitlines()[1] == (
+        "↩️ Replying to @alice: “So here is a rather long question about <b>markup</b> "
+        "and @dave, which…”"
     )
 
 
@@ -144,8 +166,8 @@ def test_the_icon_follows_the_relation_not_the_wording_of_the_context_line() -> 
     view = view_of(reply)
     assert view.relation is Relation.REPLY
     assert visible(_header(replace(view, context="Antwort an @carol"))).splitlines()[1] == (
-        "↩️ Antwort an @carol"
+        "↩️ Antwort an @carol: “x”"
     )
     for relation, icon in [(Relation.QUOTE, "💬"), (Relation.REPOST, "🔁")]:
         header = _header(replace(view, relation=relation))
-        assert visible(header).splitlines()[1] == f"{icon} Replying to @carol"
+        assert visible(header).splitlines()[1] == f"{icon} Replying to @carol: “x”"

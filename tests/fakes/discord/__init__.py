@@ -20,6 +20,7 @@ from .patching import patched_discord
 from .records import (
     GatewayFrame,
     InteractionReply,
+    MessageEdit,
     Pings,
     RecordedCall,
     SentMessage,
@@ -45,6 +46,7 @@ __all__ = [
     "FakeUser",
     "GatewayFrame",
     "InteractionReply",
+    "MessageEdit",
     "Pings",
     "RateLimits",
     "RecordedCall",

@@ -1,5 +1,5 @@
-"""Creating messages: the full message objects REST answers and the gateway echoes, plus the
-SentMessage records tests read."""
+"""Creating, editing and deleting messages: the full message objects REST answers and the
+gateway echoes, plus the SentMessage/MessageEdit records tests read."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from typing import Any
 from . import payloads
 from .mentions import pings
 from .models import FakeChannel, iso
-from .records import Recorder, SentMessage
+from .records import MessageEdit, Recorder, SentMessage
 from .state import DiscordState, StoredMessage
 
+# Keys a message create/edit body may carry that end up on the message object.
+DISPLAY_KEYS = ("content", "embeds", "components", "flags", "attachments", "poll")
 CHAT_INPUT_COMMAND_TYPE = 20
 
 
@@ -99,7 +101,9 @@ class Messages:
         channel.last_message_id = message_id
         channel.message_count += 1
         interaction_id = int(origin.interaction["id"]) if origin.interaction else None
-        self.state.messages[message_id] = StoredMessage(payload, channel.id)
+        self.state.messages[message_id] = StoredMessage(
+            payload, channel.id, origin.author_id, origin.webhook_id, interaction_id
+        )
         if not record:
             return payload
         self.recorder.messages.append(
@@ -125,6 +129,47 @@ class Messages:
             )
         )
         return payload
+
+    def edit(
+        self,
+        stored: StoredMessage,
+        changes: dict[str, Any],
+        *,
+        interaction_id: int | None = None,
+        files: list[tuple[str, int]] | None = None,
+    ) -> dict[str, Any]:
+        payload = stored.payload
+        for key in DISPLAY_KEYS:
+            if key not in changes:
+                continue
+            value = changes[key]
+            if key == "embeds":
+                value = [_embed(e) for e in value or []]
+            elif key == "components":
+                value = self._components(value or [])
+            elif key == "attachments":
+                value = self._attachments(stored.channel_id, changes, files or [])
+            elif key == "content":
+                value = value or ""
+            elif key == "flags":
+                # Only SUPPRESS_EMBEDS can change; ephemeral and the rest stick.
+                value = (payload["flags"] & ~4) | (int(value or 0) & 4)
+            payload[key] = value
+        payload["edited_timestamp"] = iso()
+        self.recorder.edits.append(
+            MessageEdit(
+                int(payload["id"]),
+                stored.channel_id,
+                copy.deepcopy(changes),
+                interaction_id,
+                time.time(),
+            )
+        )
+        return payload
+
+    def delete(self, stored: StoredMessage) -> None:
+        stored.deleted = True
+        self.recorder.deleted.append(int(stored.payload["id"]))
 
     def _attachments(
         self, channel_id: int, body: dict[str, Any], files: list[tuple[str, bytes]]

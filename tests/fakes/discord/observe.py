@@ -10,6 +10,7 @@ from typing import Any, Self
 from .records import (
     GatewayFrame,
     InteractionReply,
+    MessageEdit,
     RecordedCall,
     Recorder,
     SentMessage,
@@ -38,11 +39,22 @@ class Observation:
     @property
     def messages(self) -> list[SentMessage]:
         """Every message created (channel sends, forum posts, webhooks, interaction
-        responses and followups), in order."""
+        responses and followups, pushed user messages), in order."""
         return self.recorder.messages
 
     def messages_in(self, channel_id: int) -> list[SentMessage]:
         return [m for m in self.recorder.messages if m.channel_id == channel_id]
+
+    def message(self, message_id: int) -> dict[str, Any]:
+        """The message object as it is now (edits applied), as REST would answer it."""
+        return self.state.messages[message_id].payload
+
+    def is_deleted(self, message_id: int) -> bool:
+        return self.state.messages[message_id].deleted
+
+    @property
+    def edits(self) -> list[MessageEdit]:
+        return self.recorder.edits
 
     @property
     def rate_limited(self) -> int:
@@ -96,3 +108,7 @@ class Observation:
         """Wait until `predicate(fake)` holds, re-checked on every recorded REST call and
         gateway frame; on timeout an AssertionError lists what the fake saw."""
         await self.recorder.wait_for(self, predicate, within=timeout)
+
+    def reset_records(self) -> None:
+        """Forget calls, messages, replies and frames (not the world or the sessions)."""
+        self.recorder.reset()

@@ -1,4 +1,4 @@
-"""What tests observe: every REST call, every delivered message, interaction replies,
+"""What tests observe: every REST call, every delivered message, interaction replies, edits,
 gateway traffic, and event-driven waiting on all of it."""
 
 from __future__ import annotations
@@ -56,8 +56,10 @@ class Pings:
 class SentMessage:
     """A message the fake accepted. `via` is how it came: "channel" (POST .../messages),
     "forum" (the first message of a forum post; `channel_id` is the new thread),
-    "webhook" (an incoming webhook), "interaction" (a type-4 callback) or "followup" (the
-    first followup after a deferral takes over the deferred message's id)."""
+    "webhook" (an incoming webhook), "interaction" (a type-4 callback, or a deferred
+    response completed by editing @original), "followup" (the first followup after a
+    deferral takes over the deferred message's id), or "user" (post_message). Edits,
+    including type-7 callbacks, are in `edits`."""
 
     id: int
     channel_id: int
@@ -84,9 +86,21 @@ class SentMessage:
 
 
 @dataclass(frozen=True)
+class MessageEdit:
+    """An accepted edit (PATCH of a channel message, a webhook message or @original, or a
+    type-7 callback); `changes` is the body as sent."""
+
+    message_id: int
+    channel_id: int
+    changes: dict[str, Any]
+    interaction_id: int | None
+    time: float = field(repr=False)
+
+
+@dataclass(frozen=True)
 class InteractionReply:
     """One answer to an interaction, in order: kind "callback" (`type` is the callback type,
-    `data` its data) or "followup"."""
+    `data` its data), "followup", "edit" (of @original or a followup) or "delete"."""
 
     interaction_id: int
     kind: str
@@ -118,8 +132,19 @@ class Recorder(Waitable[Owner]):
         super().__init__()
         self.calls: list[RecordedCall] = []
         self.messages: list[SentMessage] = []
+        self.edits: list[MessageEdit] = []
+        self.deleted: list[int] = []
         self.replies: list[InteractionReply] = []
         self.gateway: list[GatewayFrame] = []
+        self.rate_limited = 0
+
+    def reset(self) -> None:
+        self.calls.clear()
+        self.messages.clear()
+        self.edits.clear()
+        self.deleted.clear()
+        self.replies.clear()
+        self.gateway.clear()
         self.rate_limited = 0
 
     def summary(self, last: int = 25) -> str:

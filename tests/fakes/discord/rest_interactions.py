@@ -1,7 +1,7 @@
-"""Answering interactions: the callback (types 4, 5, 8 and 9, with `?with_response`) and
-followups, with Discord's rules: answer once, within 3 seconds, a callback type that fits the
-interaction; a deferred response's first followup replaces the "thinking..." message. The
-message-updating callbacks (6, 7) are valid Discord the fake does not model: they answer 501."""
+"""Answering interactions: the callback (types 4-9, with `?with_response`; 6 and 7 update
+the clicked message), followups and edits of @original, with Discord's rules: answer once,
+within 3 seconds, a callback type that fits the interaction; a deferred response's first
+followup replaces the "thinking..." message."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from .backend import Backend, Reply, Request
-from .errors import DiscordError, field_error
+from .errors import UNKNOWN_MESSAGE, DiscordError, field_error, unknown
 from .interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
@@ -84,7 +84,7 @@ async def _respond(
     """Apply the callback; returns the message it created or changed, if any."""
     channel = b.state.channel(pending.channel_id)
     if kind == MESSAGE:
-        check_message(data, files=len(r.files))
+        check_message(data, creating=True, files=len(r.files))
         payload = b.messages.create(
             channel, data, origin(b, pending, "interaction"), files=r.files
         )
@@ -99,8 +99,18 @@ async def _respond(
         pending.original_message_id = int(payload["id"])
         return payload
     if kind in (DEFERRED_UPDATE, UPDATE):
-        # Fail loudly (discord.py does not retry a 501) rather than pretend to update.
-        raise DiscordError(501, f"fake Discord: callback type {kind} is not implemented")
+        if pending.message_id is None:
+            raise field_error(
+                ("type",), "INTERACTION_CALLBACK_TYPE_INVALID", "No message to update"
+            )
+        stored = b.state.message(pending.channel_id, pending.message_id)
+        pending.original_message_id = pending.message_id
+        if kind == DEFERRED_UPDATE:
+            return None
+        check_message(data, creating=False)
+        payload = b.messages.edit(stored, data, interaction_id=pending.id, files=r.files)
+        await b.echo_edit(pending.channel_id, payload)
+        return payload
     if kind == AUTOCOMPLETE_RESULT:
         check_autocomplete(data)
         return None
@@ -153,14 +163,14 @@ def _reply(
     )
 
 
-# --- followups (reached through /webhooks/{app_id}/{token}) ---------------------------------
+# --- followups and @original (reached through /webhooks/{app_id}/{token}) ------------------
 
 
 async def create_followup(b: Backend, pending: PendingInteraction, r: Request) -> Reply:
     if not pending.acknowledged:
         raise DiscordError(404, "Unknown Webhook", 10015)
     body = r.body()
-    check_message(body, files=len(r.files))
+    check_message(body, creating=True, files=len(r.files))
     channel = b.state.channel(pending.channel_id)
     loading = _loading_original(b, pending)
     if loading is not None:
@@ -183,12 +193,39 @@ async def create_followup(b: Backend, pending: PendingInteraction, r: Request) -
     return Reply(payload)
 
 
+async def edit_original(b: Backend, pending: PendingInteraction, r: Request) -> Reply:
+    """PATCH of @original: the response message, or after a deferred update (callback 6)
+    the message the component is on."""
+    target = pending.original_message_id
+    if target is None:
+        raise unknown("Message", UNKNOWN_MESSAGE)
+    stored = b.state.message(b.state.messages[target].channel_id, target)
+    body = r.body()
+    check_message(body, creating=False)
+    loading = _loading_original(b, pending)
+    if loading is not None:
+        check_message(body, creating=True, files=len(r.files))
+        body = dict(body) | {"flags": loading}
+        channel = b.state.channel(pending.channel_id)
+        payload = b.messages.create(
+            channel, body, origin(b, pending, "interaction"), files=r.files, message_id=target
+        )
+    else:
+        payload = b.messages.edit(stored, body, interaction_id=pending.id, files=r.files)
+    await b.echo_edit(stored.channel_id, payload)
+    _reply(b, pending, "edit", None, body, target)
+    return Reply(payload)
+
+
 def _loading_original(b: Backend, pending: PendingInteraction) -> int | None:
-    """The ephemeral bit of a still-"thinking" deferred response, or None."""
+    """The ephemeral bit of a still-"thinking" deferred response, or None. A thinking
+    message someone deleted takes the interaction's followups with it (10008)."""
     if pending.callback_type != DEFERRED_MESSAGE or pending.original_message_id is None:
         return None
     stored = b.state.messages[pending.original_message_id]
     flags = int(stored.payload.get("flags", 0))
     if not flags & LOADING:
         return None
+    if stored.deleted:
+        raise unknown("Message", UNKNOWN_MESSAGE)
     return flags & EPHEMERAL

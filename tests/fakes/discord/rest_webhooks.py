@@ -8,11 +8,11 @@ from typing import Any
 
 from . import payloads
 from .backend import Backend, Reply, Request
-from .errors import DiscordError, FormErrors, unknown
+from .errors import UNKNOWN_MESSAGE, DiscordError, FormErrors, unknown
 from .limits import WEBHOOK
 from .messages import Origin
 from .models import GUILD_FORUM, PUBLIC_THREAD, FakeChannel, FakeUser, FakeWebhook
-from .rest_interactions import create_followup
+from .rest_interactions import create_followup, edit_original
 from .routes import route
 from .rules import check_message, check_thread_name
 
@@ -41,6 +41,15 @@ async def execute_webhook(b: Backend, r: Request) -> Reply:
     if not r.flag("wait"):
         return Reply.no_content()
     return Reply(payload)
+
+
+@route("PATCH", EXECUTE + "/messages/@original", bot_auth=False)
+async def edit_original_response(b: Backend, r: Request) -> Reply:
+    """An interaction's original response edited (only the application webhook has one)."""
+    webhook_id, token = r.snowflake("webhook_id"), r.params["webhook_token"]
+    if webhook_id != b.state.application_id:
+        raise unknown("Message", UNKNOWN_MESSAGE)
+    return await edit_original(b, b.interaction_by_token(webhook_id, token), r)
 
 
 @route("GET", EXECUTE, bot_auth=False)

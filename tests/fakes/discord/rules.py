@@ -24,12 +24,12 @@ COMPONENTS_V2 = 1 << 15
 Path = tuple[str | int, ...]
 
 
-def check_message(body: dict[str, Any], *, files: int = 0) -> None:
-    """A message create body; an empty message is refused (50006)."""
+def check_message(body: dict[str, Any], *, creating: bool = True, files: int = 0) -> None:
+    """A message create or edit body; on create, an empty message is refused (50006)."""
     errors = FormErrors()
     check_message_into(body, errors, ())
     errors.raise_if_any()
-    if is_empty(body, files):
+    if creating and is_empty(body, files):
         raise DiscordError(400, "Cannot send an empty message", 50006)
 
 

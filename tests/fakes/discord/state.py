@@ -33,10 +33,14 @@ from .models import (
 
 @dataclass
 class StoredMessage:
-    """A stored message; `payload` is what REST answers for it."""
+    """A message as it is now (edits applied); `payload` is what REST answers for it."""
 
     payload: dict[str, Any]
     channel_id: int
+    author_id: int
+    webhook_id: int | None = None
+    interaction_id: int | None = None
+    deleted: bool = False
 
 
 @dataclass
@@ -51,6 +55,7 @@ class DiscordState:
     roles: dict[int, FakeRole] = field(default_factory=dict)
     members: dict[tuple[int, int], FakeMember] = field(default_factory=dict)
     webhooks: dict[int, FakeWebhook] = field(default_factory=dict)
+    removed_channels: set[int] = field(default_factory=set)
     forbidden_channels: set[int] = field(default_factory=set)
     deleted_webhooks: set[int] = field(default_factory=set)
     messages: dict[int, StoredMessage] = field(default_factory=dict)
@@ -73,7 +78,7 @@ class DiscordState:
     def channel(self, channel_id: int) -> FakeChannel:
         """A channel the bot can reach: 404 Unknown Channel, or 403 Missing Access."""
         found = self.channels.get(channel_id)
-        if found is None:
+        if found is None or channel_id in self.removed_channels:
             raise unknown("Channel", UNKNOWN_CHANNEL)
         if channel_id in self.forbidden_channels or (
             found.parent_id is not None and found.parent_id in self.forbidden_channels
@@ -90,7 +95,7 @@ class DiscordState:
 
     def message(self, channel_id: int, message_id: int) -> StoredMessage:
         found = self.messages.get(message_id)
-        if found is None or found.channel_id != channel_id:
+        if found is None or found.deleted or found.channel_id != channel_id:
             raise unknown("Message", UNKNOWN_MESSAGE)
         return found
 
@@ -149,7 +154,11 @@ class DiscordState:
 
     def guild_channels(self, guild_id: int, *, threads: bool) -> list[FakeChannel]:
         return [
-            c for c in self.channels.values() if c.guild_id == guild_id and c.is_thread == threads
+            c
+            for c in self.channels.values()
+            if c.guild_id == guild_id
+            and c.is_thread == threads
+            and c.id not in self.removed_channels
         ]
 
     def member_payload(

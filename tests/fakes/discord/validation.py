@@ -16,6 +16,9 @@ SPEC_GAPS_BODY: dict[tuple[str, str], frozenset[str]] = {
     # ApplicationCommandUpdateRequest has no `nsfw` (ApplicationCommandResponse does).
     ("PUT", "/applications/{application_id}/commands"): frozenset({"nsfw"}),
     ("PUT", "/applications/{application_id}/guilds/{guild_id}/commands"): frozenset({"nsfw"}),
+    # discord.py's handle_message_parameters always adds `tts`, edits included; the edit
+    # schema (IncomingWebhookUpdateRequestPartial) lacks it.
+    ("PATCH", "/webhooks/{webhook_id}/{webhook_token}/messages/@original"): frozenset({"tts"}),
 }
 SPEC_GAPS_QUERY: dict[tuple[str, str], frozenset[str]] = {
     # ForumChannel.create_thread adds ?use_nested_fields=1 (a legacy switch).

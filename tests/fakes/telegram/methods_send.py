@@ -1,5 +1,5 @@
 """Sending and message-changing methods: sendMessage, sendPhoto, sendVideo, sendMediaGroup,
-editMessageText."""
+editMessageText, editMessageCaption."""
 
 from __future__ import annotations
 
@@ -213,5 +213,72 @@ async def edit_message_text(call: Call) -> dict[str, Any]:
     target = Target(chat, message.get("message_thread_id"), None)
     record_sent(
         call, target, [message], text=text, visible=visible, parse_mode=parse_mode, markup=markup
+    )
+    return message
+
+
+@api_method(
+    "editMessageCaption",
+    {
+        "chat_id",
+        "message_id",
+        "caption",
+        "parse_mode",
+        "caption_entities",
+        "show_caption_above_media",
+        "reply_markup",
+    },
+    sending=True,
+)
+async def edit_message_caption(call: Call) -> dict[str, Any]:
+    """The caption (and keyboard) of a photo or video the bot sent. The spec marks chat_id and
+    message_id optional (an inline message is named by inline_message_id instead, which the
+    fake does not model): without them the bot has no message to name."""
+    p = call.params
+    chat = call.state.resolve_chat(p.chat_ref())
+    call.state.require_bot_access(chat)
+    message_id = p.integer("message_id")
+    if message_id is None:
+        raise bad_request("message identifier is not specified")
+    caption, parse_mode = p.string("caption"), p.string("parse_mode")
+    visible, entities = caption_text(caption, parse_mode, p.json("caption_entities"))
+    markup, keyboard = inline_markup(call)
+    message = call.state.message(chat.id, message_id)
+    if message is None:
+        raise bad_request("message to edit not found")
+    if not call.state.is_own(chat.id, message_id):
+        raise bad_request("message can't be edited")
+    if "photo" not in message and "video" not in message:
+        raise bad_request("there is no caption in the message to edit")
+    unchanged = (
+        message.get("caption", "") == visible
+        and message.get("caption_entities", []) == entities
+        and message.get("reply_markup") == keyboard
+    )
+    if unchanged:
+        raise bad_request(
+            "message is not modified: specified new message content and reply markup are "
+            "exactly the same as a current content and reply markup of the message"
+        )
+    call.gate.admit(chat.id, chat.type)
+    message["edit_date"] = int(time.time())
+    for key, value in (
+        ("caption", visible),
+        ("caption_entities", entities),
+        ("reply_markup", keyboard),
+    ):
+        if value:
+            message[key] = value
+        else:
+            message.pop(key, None)
+    target = Target(chat, message.get("message_thread_id"), None)
+    record_sent(
+        call,
+        target,
+        [message],
+        text=caption,
+        visible=visible or None,
+        parse_mode=parse_mode,
+        markup=markup,
     )
     return message
