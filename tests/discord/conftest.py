@@ -136,6 +136,7 @@ async def start_bridge(
             },
         }
         raw["discord"].update(extra.pop("discord", {}))
+        raw["threads"].update(extra.pop("threads", {}))
         raw.update(extra)
         threads = ThreadsClient(alice.token, api_base=sim.base_url, retry=FAST_RETRY)
         app = BridgeApp(
