@@ -158,6 +158,7 @@ class Subscription:
     origin: str  # "config" (declared in the file) or "chat" (made with /watch)
     paused_reason: str | None = None
     started_at: float = 0.0  # when it (re)started receiving: the fan-out's cut-off
+    paused_at: float | None = None  # held by the chat (/pause) since then: it queues nothing
 
     @property
     def paused(self) -> bool:
@@ -313,3 +314,6 @@ class Reply:
     confirm: Confirm | None = None  # a confirmation button under the answer
     image: Image | None = None  # sent with the text: as its caption where it fits
     update: MessageUpdate | None = None  # what a click changes on the message it came from
+    # /preview: a post the adapter sends after the text as it delivers one (its render and
+    # send), recording no delivery and no message-map entry
+    preview: FeedItem | None = None

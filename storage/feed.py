@@ -155,3 +155,24 @@ class Feed:
         if row is None:
             return 0, None
         return int(row["n"] or 0), float(row["last"]) if row["last"] is not None else None
+
+    def recorded_since(self, source_id: int, since: float) -> list[FeedItem]:
+        """The source's posts recorded after `since` (not its baseline), oldest first: what a
+        chat that paused at `since` missed."""
+        rows = many(
+            self._db,
+            "SELECT json FROM posts WHERE source_id = ? AND baseline = 0 AND seen_at >= ? "
+            "ORDER BY timestamp IS NULL, timestamp, rowid",
+            [source_id, since],
+        )
+        return [decode_item(row["json"]) for row in rows]
+
+    def latest(self, source_id: int) -> FeedItem | None:
+        """The source's newest recorded post (baseline included), for /preview."""
+        row = one(
+            self._db,
+            "SELECT json FROM posts WHERE source_id = ? "
+            "ORDER BY timestamp IS NULL, timestamp DESC, rowid DESC LIMIT 1",
+            [source_id],
+        )
+        return decode_item(row["json"]) if row else None

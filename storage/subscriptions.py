@@ -9,6 +9,7 @@ Watching again re-activates the same row, from a new `started_at`.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from sqlite_utils import Database
 
@@ -16,21 +17,26 @@ from bot.events import Destination, Platform, Source, Subscription
 from storage.rows import Row, many, one
 from storage.sources import source_from_row
 
-# Receiving posts: neither paused nor ended. `sub` is the subscriptions table's alias.
+# Receiving posts: neither paused nor ended. `sub` is the subscriptions table's alias. A
+# subscription a chat held with /pause (paused_at) is still active: its source is polled and
+# its posts recorded, for /resume N; only the fan-out leaves it out (ACTIVE_OF_SOURCE).
 ACTIVE = "sub.paused_reason IS NULL AND sub.ended_at IS NULL"
 
 _SELECT = """
     SELECT sub.id AS sub_id, sub.platform, sub.chat_id, sub.topic_id, sub.origin,
-           sub.paused_reason, sub.started_at, src.id AS src_id, src.kind AS src_kind,
-           src.key AS src_key,
+           sub.paused_reason, sub.started_at, sub.paused_at, src.id AS src_id,
+           src.kind AS src_kind, src.key AS src_key,
            src.cursor AS src_cursor, src.last_polled AS src_last_polled,
            src.failures AS src_failures, src.last_error AS src_last_error
     FROM subscriptions sub JOIN sources src ON src.id = sub.source_id
 """
 # Everything but ended subscriptions: what a chat is told it watches.
 _CURRENT = _SELECT + " WHERE sub.ended_at IS NULL"
-# The subscriptions a new post of a source may go to, in the order their deliveries queue.
-ACTIVE_OF_SOURCE = _SELECT + f" WHERE src.id = ? AND {ACTIVE} ORDER BY sub.id"
+# The subscriptions a new post of a source may go to, in the order their deliveries queue
+# (not those a chat paused: they queue nothing).
+ACTIVE_OF_SOURCE = (
+    _SELECT + f" WHERE src.id = ? AND {ACTIVE} AND sub.paused_at IS NULL ORDER BY sub.id"
+)
 
 
 class Subscriptions:
@@ -78,7 +84,8 @@ class Subscriptions:
                 if created or existing["paused_reason"] is not None:
                     self._db.execute(
                         "UPDATE subscriptions SET paused_reason = NULL, ended_at = NULL, "
-                        "started_at = ?, origin = ?, created_by = ? WHERE id = ?",
+                        "paused_at = NULL, started_at = ?, origin = ?, created_by = ? "
+                        "WHERE id = ?",
                         [now, origin, created_by, existing["id"]],
                     )
         subscription = self._find(source.id, destination)
@@ -106,6 +113,56 @@ class Subscriptions:
                 [reason, subscription_id],
             )
             self._drop_pending(subscription_id, f"subscription paused: {reason}", time.time())
+
+    def hold(self, subscription_id: int, now: float) -> None:
+        """/pause: the subscription queues nothing from `now` on, and what it still owed is
+        dropped (a paused chat receives nothing more); its source keeps being recorded."""
+        with self._db.atomic():
+            self._db.execute(
+                "UPDATE subscriptions SET paused_at = ? WHERE id = ?", [now, subscription_id]
+            )
+            self._drop_pending(subscription_id, "paused in chat", now)
+
+    def release(self, subscription_id: int, owed_post_ids: Sequence[str], now: float) -> int:
+        """/resume: the subscription receives again; `owed_post_ids` (posts of its source, in
+        order) are queued for it, except one it already had a row for. Returns how many."""
+        queued = 0
+        with self._db.atomic():
+            row = one(
+                self._db,
+                "SELECT source_id, platform, chat_id, topic_id FROM subscriptions WHERE id = ?",
+                [subscription_id],
+            )
+            if row is None:
+                return 0
+            self._db.execute(
+                "UPDATE subscriptions SET paused_at = NULL WHERE id = ?", [subscription_id]
+            )
+            for post_id in owed_post_ids:
+                had = one(
+                    self._db,
+                    "SELECT 1 AS x FROM outbox WHERE subscription_id = ? AND post_id = ? "
+                    "AND state != 'dropped'",
+                    [subscription_id, post_id],
+                )
+                if had is not None:
+                    continue
+                self._db.execute(
+                    "INSERT INTO outbox (source_id, post_id, subscription_id, platform, "
+                    "chat_id, topic_id, next_attempt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        row["source_id"],
+                        post_id,
+                        subscription_id,
+                        row["platform"],
+                        row["chat_id"],
+                        row["topic_id"],
+                        now,
+                        now,
+                    ],
+                )
+                queued += 1
+        return queued
 
     def pause_destination(self, destination: Destination, reason: str) -> None:
         """Pause every subscription of a chat (the bot was removed, the channel deleted)."""
@@ -178,4 +235,5 @@ def subscription_from_row(row: Row) -> Subscription:
         origin=row["origin"],
         paused_reason=row["paused_reason"],
         started_at=row["started_at"],
+        paused_at=row["paused_at"],
     )

@@ -134,6 +134,8 @@ class Context:
     # The [[crosspost]] rules and their switches (bot/crosspost.py); None: no cross-posting.
     autopost: Autopost | None = None
     timezone: str = "UTC"  # [publishing] timezone: /schedule's times where a chat set none
+    # Outbox rows were queued outside a poll (/resume N): the delivery worker is woken.
+    deliveries_queued: Callable[[], None] = lambda: None
 
     def is_publisher(self, command: Command) -> bool:
         return _listed(command, self.publishers, self.publisher_roles)

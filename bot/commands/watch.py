@@ -110,6 +110,8 @@ async def list_subscriptions(ctx: Context, command: Command) -> Reply:
             label += " (from the configuration file)"
         if subscription.paused_reason:
             label += f" (paused: {subscription.paused_reason})"
+        elif subscription.paused_at is not None:
+            label += " (paused)"
         lines.append(f"• {label}")
     return Reply("\n".join(lines))
 

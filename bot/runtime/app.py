@@ -164,6 +164,7 @@ class BridgeApp:
             long_text=config.publishing.long_text,
             timezone=config.publishing.timezone,
             clock=self.clock,
+            deliveries_queued=self._wake_delivery,
             publishers={
                 "telegram": frozenset(str(u) for u in config.telegram.publishers),
                 "discord": frozenset(str(u) for u in config.discord.publishers),

@@ -47,6 +47,12 @@ HELP_LINES = [
     "/unwatch USERNAME | \"WORDS\" | #TAG - stop delivering a profile's or a search's posts "
     "here (chat admins only)",
     "/list - the profiles and searches this chat watches",
+    "/pause USERNAME - stop a watched profile's posts here for a while (other chats keep "
+    "theirs) (chat admins only)",
+    "/resume USERNAME [N] - receive a paused profile again: what it posted meanwhile is "
+    "skipped, or its last N posts (1-5) delivered (chat admins only)",
+    "/preview USERNAME - show a profile's latest post as this chat would receive it (chat "
+    "admins only)",
     "/post TEXT - publish TEXT to Threads (long text becomes a reply chain; the first #tag is "
     "its topic); as the caption of photos or a video, publishes them with it (publishers and "
     "contributors only)",
@@ -98,6 +104,9 @@ def test_every_command_is_covered_here() -> None:
         "watch",
         "unwatch",
         "list",
+        "pause",
+        "resume",
+        "preview",
         "post",
         "crosspost",
         "poll",
@@ -142,7 +151,15 @@ async def test_an_unknown_command_points_to_help(
 def test_which_commands_need_the_sender_s_role(bridge: Bridge) -> None:
     # Adapters look the role up (a getChatMember call on Telegram) only for these.
     needing = sorted(spec.name for spec in ALL_COMMANDS if bridge.needs_role(spec.name))
-    assert needing == ["autopost", "timezone", "unwatch", "watch"]
+    assert needing == [
+        "autopost",
+        "pause",
+        "preview",
+        "resume",
+        "timezone",
+        "unwatch",
+        "watch",
+    ]
     assert bridge.needs_role("WATCH") and not bridge.needs_role("frobnicate")
 
 
