@@ -39,7 +39,7 @@ from bot.bridge import Bridge, RefusalWording
 from bot.commands.moderation import UPDATES_ITS_MESSAGE
 from bot.confirm import CONFIRM
 from bot.events import Button, Command, Destination, FeedItem, Image, MessageUpdate, Platform
-from bot.outbound import DestinationGone, RateLimits, RetryAfter
+from bot.outbound import DeliveryError, DestinationGone, RateLimits, RetryAfter
 
 log = logging.getLogger(__name__)
 
@@ -350,6 +350,24 @@ class DiscordAdapter:
                 if reply.image is not None:
                     extra["file"] = attachment_of(reply.image)
             await interaction.followup.send(chunk, allowed_mentions=NO_MENTIONS, **extra)
+        if reply.preview is not None:
+            await self._send_preview(command.chat, reply.preview, interaction)
+
+    async def _send_preview(
+        self, chat: Destination, item: FeedItem, interaction: discord.Interaction
+    ) -> None:
+        """/preview: the post rendered and sent into the channel as a delivery of it would
+        be, but recorded nowhere (no outbox row, no message map): a look, not a delivery."""
+        try:
+            for part in self.render(item, chat):
+                await self.send(chat, part)
+        except DeliveryError as exc:
+            log.info("a preview could not be sent to %s: %s", chat, exc)
+            await interaction.followup.send(
+                escape_markdown(f"The preview could not be shown here: {exc}"),
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
 
     def suggest(
         self, interaction: discord.Interaction, current: str

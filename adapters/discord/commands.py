@@ -3,8 +3,8 @@
 
 Discord sets default member permissions per top-level command only (subcommands cannot have
 their own), and `/threads post`, `list` and `profile` are for everyone, so Manage Server for
-`watch`, `unwatch` and `timezone` is enforced when they run (see translate.py and the
-Bridge); so is being a publisher, for the context menu too.
+`watch`, `unwatch`, `pause`, `resume`, `preview` and `timezone` is enforced when they run (see
+translate.py and the Bridge); so is being a publisher, for the context menu too.
 """
 
 from __future__ import annotations
@@ -116,6 +116,30 @@ def build_threads_group(run: Run, suggest: Suggest) -> app_commands.Group:
     @group.command(name="list", description="The Threads profiles this channel watches")
     async def list_(interaction: discord.Interaction) -> None:
         await run(interaction, "list", "")
+
+    @group.command(name="pause", description="Hold a watched profile's posts in this channel")
+    @app_commands.describe(username="A username watched here (Manage Server needed)")
+    async def pause(interaction: discord.Interaction, username: str) -> None:
+        await run(interaction, "pause", username)
+
+    @group.command(name="resume", description="Receive a paused profile again, without a flood")
+    @app_commands.describe(
+        username="A username paused here (Manage Server needed)",
+        last="Also deliver the last 1-5 posts of the pause (default: skip them)",
+    )
+    async def resume(
+        interaction: discord.Interaction,
+        username: str,
+        last: app_commands.Range[int, 1, 5] | None = None,
+    ) -> None:
+        await run(interaction, "resume", f"{username} {last}" if last else username)
+
+    @group.command(
+        name="preview", description="A profile's latest post, as this channel would receive it"
+    )
+    @app_commands.describe(username="A username, e.g. zuck (Manage Server needed)")
+    async def preview(interaction: discord.Interaction, username: str) -> None:
+        await run(interaction, "preview", username)
 
     @group.command(name="post", description="Publish to Threads (publishers only)")
     @app_commands.describe(
@@ -266,4 +290,7 @@ def build_threads_group(run: Run, suggest: Suggest) -> app_commands.Group:
     watch.autocomplete("username")(usernames)
     unwatch.autocomplete("username")(usernames)
     profile.autocomplete("username")(usernames)
+    pause.autocomplete("username")(usernames)
+    resume.autocomplete("username")(usernames)
+    preview.autocomplete("username")(usernames)
     return group

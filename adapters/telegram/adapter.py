@@ -405,6 +405,8 @@ class TelegramAdapter:
                 command = with_role(command, member.status)
         reply = await self._bridge.handle(command)
         await self._answer(message, reply)
+        if reply.preview is not None:
+            await self._send_preview(command.chat, reply.preview)
 
     async def _answer(self, message: Message, reply: Reply) -> None:
         chat = str(message.chat.id)
@@ -437,6 +439,12 @@ class TelegramAdapter:
                     reply_markup=confirm_keyboard(reply.confirm),
                 ),
             )
+
+    async def _send_preview(self, chat: Destination, item: FeedItem) -> None:
+        """/preview: the post rendered and sent as a delivery of it would be, but recorded
+        nowhere (no outbox row, no message map): it is a look, not a delivery."""
+        for part in self.render(item, chat):
+            await self._reply_within_holds(chat.chat_id, partial(self._send_part, chat, part))
 
     async def _reply_within_holds(self, chat: str, send: Callable[[], Awaitable[Any]]) -> None:
         """`send` an answer; inside a flood wait (this answer's or a delivery's) wait it out
