@@ -118,6 +118,9 @@ class ConsoleAdapter:
             text += f"\n[{reply.confirm.label}] type /{CONFIRM} {reply.confirm.action_id}"
         if reply.image is not None:  # a terminal shows no picture: what it shows, in words
             text += f"\n[{reply.image.filename}] {reply.image.description}"
+        if reply.preview is not None:
+            # Rendered as a delivery, but unnumbered: no /reply #N points at a preview.
+            text += f"\n{RULE}\n{render_text(reply.preview)}"
         self._write(f"{text}\n")
 
     async def _read_stdin(self) -> None:
