@@ -206,3 +206,27 @@ async def test_preview_of_a_profile_nobody_watches_reads_threads(
         None,
     )
     assert store.subscriptions.for_chat(GROUP.platform, GROUP.chat_id) == []
+
+
+async def test_searches_and_the_inbox_pause_by_their_labels(
+    sim: ThreadsSimulator, telegram_chat: RecordingAdapter, store: Store
+) -> None:
+    for typed in ('"sourdough starter"', "#baking", "replies"):
+        watched = await telegram_chat.send(GROUP, ADMIN, f"/watch {typed}", role=Role.ADMIN)
+        assert watched.ok, watched.text
+
+    paused_words = await as_admin(telegram_chat, '/pause "sourdough starter"')
+    paused_tag = await as_admin(telegram_chat, "/pause #baking")
+    paused_inbox = await as_admin(telegram_chat, "/pause replies")
+    listed = await as_admin(telegram_chat, "/list")
+    resumed_tag = await as_admin(telegram_chat, "/resume #baking 3")
+    not_watched = await as_admin(telegram_chat, "/pause mentions")
+
+    assert paused_words[1] and paused_words[0].startswith(
+        'Paused "sourdough starter" (search) here'
+    )
+    assert paused_tag[1] and paused_tag[0].startswith("Paused #baking (search) here")
+    assert paused_inbox[1] and paused_inbox[0].startswith("Paused replies to @")
+    assert listed[0].count("(paused)") == 3
+    assert resumed_tag == ("Resumed #baking (search); nothing arrived during the pause.", True)
+    assert not_watched == ("This chat does not watch mentions.", False)
