@@ -3,7 +3,7 @@ the fake Telegram, posts made on the simulator and polled by the bridge's own jo
 
 from __future__ import annotations
 
-from tests.telegram.conftest import ADMIN, GROUP, PRIVATE, PUBLISHER, Bridge, reads
+from tests.telegram.conftest import ADMIN, GROUP, PRIVATE, PUBLISHER, Bridge, BridgeFactory, reads
 
 
 def texts_after(bridge: Bridge, chat: int, count: int) -> list[str]:
@@ -94,3 +94,27 @@ async def test_preview_shows_the_latest_post_as_it_was_delivered_and_records_not
         is None
     )
     assert bridge.app.store.subscriptions.for_chat("telegram", str(GROUP)) == []
+
+
+async def test_a_pause_outlasts_a_restart(start_bridge: BridgeFactory) -> None:
+    first: Bridge = await start_bridge()
+    first.sim.add_profile("bob", name="Bob")
+    await first.command(GROUP, ADMIN, "/watch bob")
+    await first.poll("bob")
+    await first.command(GROUP, ADMIN, "/pause bob")
+    await first.app.stop()
+
+    second: Bridge = await start_bridge()
+    second.sim.add_post("bob", text="made after the restart")
+    queued = await second.poll("bob")
+    listed = await second.command(GROUP, ADMIN, "/list")
+    resumed = await second.command(GROUP, ADMIN, "/resume bob 1")
+    # Before: /watch's and /pause's answers; since the restart: /list's and /resume's.
+    await second.delivered(GROUP, 5)
+    await second.app.delivery.idle()
+
+    assert queued == 0
+    assert reads(listed) == "This chat watches:\n• @bob (paused)"
+    assert reads(resumed) == "Resumed @bob; here is the last post of the pause."
+    *_, last = second.tg.sent_to(GROUP)
+    assert len(second.tg.sent_to(GROUP)) == 5 and "made after the restart" in reads(last)
