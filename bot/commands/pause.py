@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
-from bot.commands.inbox_watch import inbox_kind
+from bot.commands.inbox_watch import KEYWORDS as INBOX_WORDS
 from bot.commands.watch import _label, _matches
 from bot.events import Command, FeedItem, Reply, SourceKind, Subscription
 from bot.fanout import fan_out
@@ -35,7 +35,7 @@ def _subscription(ctx: Context, command: Command, label: str) -> Subscription | 
         query = parse_search(label)
     except SearchRefused as exc:
         return Reply(str(exc), ok=False)
-    kind = inbox_kind(Command("", label, command.user, chat))
+    kind = INBOX_WORDS.get(label.lower())
     username = parse_username(label) if " " not in label else None
     if query is not None:
         found = [s for s in current if s.source.kind is SourceKind.SEARCH]
