@@ -337,4 +337,5 @@ def m012_subscription_pause(db: Database) -> None:
     # /pause: a chat's own hold on one subscription, apart from paused_reason (the chat forbade
     # us). The source is still polled and its posts recorded, so /resume N can deliver the
     # last of them; the fan-out leaves a held subscription out.
-    db.execute("ALTER TABLE subscriptions ADD COLUMN paused_at REAL")
+    if "paused_at" not in db["subscriptions"].columns_dict:
+        db.execute("ALTER TABLE subscriptions ADD COLUMN paused_at REAL")
