@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from bot.events import Destination, FeedItem, Platform
-from storage.codec import encode_item
+from storage.codec import decode_item, encode_item
 from storage.rows import many, one
 from storage.subscriptions import ACTIVE
 
@@ -91,6 +91,11 @@ class PostChanges:
             "UPDATE posts SET json = ? WHERE source_id = ? AND id = ?",
             [encode_item(item), source_id, item.post.id],
         )
+
+    def item_of(self, post_id: str) -> FeedItem | None:
+        """The post as last recorded, whichever source recorded it."""
+        row = one(self._db, "SELECT json FROM posts WHERE id = ? LIMIT 1", [post_id])
+        return decode_item(row["json"]) if row else None
 
     # -- held deliveries -------------------------------------------------------------------
 

@@ -50,6 +50,7 @@ from jobs.discovery import (
 from jobs.discovery_pause import DiscoveryPause
 from jobs.maintenance import Maintenance
 from jobs.polling import PollOutcome, SourcePoller
+from jobs.post_changes import PostChanges, editors_of
 from jobs.publish_worker import PublishWorker
 from jobs.scheduler import PollScheduler
 from jobs.webhook_feed import WebhookFeed
@@ -248,6 +249,17 @@ class BridgeApp:
         )
         # Threads webhooks (optional): pushed posts into the same feed, and the connected
         # account's sources polled slowly while their events flow.
+        # Posts that change after delivery: re-read once their edit window has closed;
+        # edited or deleted in the chats (jobs/post_changes.py).
+        self.post_changes = PostChanges(
+            self.store,
+            self.threads,
+            editors_of(self.adapters),
+            self.discovery,
+            on_released=self._wake_delivery,
+            prepare=self.loop_guard.mark,
+            clock=self.clock.time,
+        )
         self.webhook_feed = WebhookFeed(
             self.store,
             self.threads,
@@ -255,6 +267,7 @@ class BridgeApp:
             slow_interval=max(config.threads.max_poll_interval, config.threads.poll_interval),
             connected_account=lambda: self.ctx.me,
             on_flow_change=self.scheduler.retime,
+            on_deleted=self.post_changes.post_gone,
             clock=self.clock.time,
         )
         self.scheduler.adjust_intervals(self.webhook_feed.interval)
@@ -342,6 +355,7 @@ class BridgeApp:
         add(m.snapshot_quota, seconds=600, name="quota snapshot", first_in=1)
         add(m.prune, seconds=24 * HOUR, name="prune outbox", first_in=HOUR)
         add(self.polling.replan_job, seconds=600, name="discovery plan")
+        add(self.post_changes.reread_due, seconds=60, name="re-read posts", first_in=5)
         if self.webhooks is not None:  # events stopped: the usual poll interval again
             add(self.webhook_feed.check_flow, seconds=300, name="webhook flow")
         if self.config.digests:
