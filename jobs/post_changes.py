@@ -23,6 +23,7 @@ re-read waits (up to a day, then it is given up: an edit that late is not worth 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -76,10 +77,15 @@ class PostChanges:
         self._on_released = on_released
         self._prepare = prepare
         self._clock = clock
+        self._running = asyncio.Lock()  # one run at a time: each re-read happens once
 
     async def reread_due(self) -> int:
         """The periodic job: read again every post whose edit window has closed. Returns
         how many were read."""
+        async with self._running:
+            return await self._reread_all()
+
+    async def _reread_all(self) -> int:
         read = 0
         for reread in self._store.changes.due(self._clock()):
             try:
@@ -107,6 +113,22 @@ class PostChanges:
         item = self._store.changes.item_of(post_id)
         for delivery in shown:
             await self._remove_or_mark(delivery, item)
+
+    async def check_gone(self, post_id: str) -> bool:
+        """After Threads refused a reply to `post_id`: whether the post is gone (GET
+        /{media-id}, no discovery quota), and if so its chat messages removed or marked.
+        Never raises: the refusal itself is what the chat hears about."""
+        try:
+            await self._threads.media(post_id)
+        except InvalidParameter as exc:
+            if _missing(exc):
+                await self.post_gone(post_id, "deleted on Threads (a reply to it was refused)")
+                return True
+        except ThreadsError as exc:
+            log.info("could not tell whether post %s still exists: %s", post_id, exc)
+        except Exception:
+            log.exception("checking whether post %s still exists failed", post_id)
+        return False
 
     async def _reread(self, reread: Reread) -> bool:
         source = self._store.sources.get(reread.source_id)
@@ -163,7 +185,7 @@ class PostChanges:
         try:
             return await self._threads.media(post.id)
         except InvalidParameter as exc:
-            if exc.code == 100 and exc.subcode == 33:  # "Object with ID ... does not exist"
+            if _missing(exc):
                 return None
             raise
 
@@ -212,3 +234,8 @@ class PostChanges:
             log.warning(
                 "could not remove a deleted post from %s: %s", delivery.destination, exc.reason
             )
+
+
+def _missing(error: InvalidParameter) -> bool:
+    """Graph's 100 / 33: "Object with ID ... does not exist" (deleted, for a post once read)."""
+    return error.code == 100 and error.subcode == 33

@@ -326,7 +326,15 @@ class BridgeApp:
         self, row: QueuedPost, on_started: Callable[[int], None]
     ) -> list[Published]:
         request = PublishRequest.from_json(row.request)
-        return await execute(self.ctx, row.chat, row.user, request, on_started)
+        try:
+            return await execute(self.ctx, row.chat, row.user, request, on_started)
+        except ThreadsError:
+            # A reply (or quote) to a post deleted since it was delivered: Meta refuses it.
+            # If the post is gone, its chat messages are removed or marked.
+            target = request.reply_to_id or request.quote_post_id
+            if target is not None:
+                await self.post_changes.check_gone(target)
+            raise
 
     async def _start_relay(self) -> None:
         """The media relay, when it is the media store. A port that cannot be opened turns
