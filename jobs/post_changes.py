@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 MARK = "🗑 Deleted on Threads"
 WAIT_FOR_BUDGET = 600.0  # a public profile's re-read put off while the budget is short
 RETRY_AFTER_ERROR = 300.0
-GIVE_UP_AFTER = 24 * 3600.0
+GIVE_UP_AFTER = 144  # postponements (about a day of waiting for the budget) before giving up
 AROUND = 60  # seconds either side of the post's second in the profile_posts page
 
 
@@ -101,6 +101,7 @@ class PostChanges:
         re-read): nothing more is owed, and its chat messages are removed or marked."""
         dropped = self._store.outbox.drop_post(post_id, why)
         dropped += self._store.changes.drop_held(post_id, why)
+        self._store.changes.forget_post(post_id)  # nothing left to read again
         shown = self._store.changes.shown(post_id)
         log.info(
             "post %s is gone from Threads (%s): %d deliveries dropped, %d chat messages to "
@@ -195,7 +196,7 @@ class PostChanges:
 
     def _postpone(self, reread: Reread, delay: float) -> None:
         now = self._clock()
-        if reread.attempts * min(delay, RETRY_AFTER_ERROR) >= GIVE_UP_AFTER:
+        if reread.attempts >= GIVE_UP_AFTER:
             log.info("post %s: re-read given up", reread.post_id)
             self._store.changes.finish(reread.source_id, reread.post_id, "skipped")
             if self._store.changes.release_held(reread.post_id, now):

@@ -42,7 +42,7 @@ def reread_due(timestamp: float | None) -> float | None:
     return None if timestamp is None else timestamp + EDIT_WINDOW + REREAD_MARGIN
 
 
-class PostChanges:
+class ChangeRecords:
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -76,6 +76,13 @@ class PostChanges:
             "UPDATE rereads SET due_at = ?, attempts = attempts + 1 "
             "WHERE source_id = ? AND post_id = ?",
             [at, reread.source_id, reread.post_id],
+        )
+
+    def forget_post(self, post_id: str) -> None:
+        """The post is gone: no re-read of it is owed any more (by any source)."""
+        self._db.execute(
+            "UPDATE rereads SET state = 'gone', done_at = ? WHERE post_id = ? AND state = 'due'",
+            [time.time(), post_id],
         )
 
     def finish(self, source_id: int, post_id: str, state: str = "done") -> None:

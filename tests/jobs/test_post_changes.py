@@ -235,3 +235,48 @@ async def test_a_webhook_delete_removes_the_delivered_message(
     await feed.handle(WebhookEvent("delete", post.id))
 
     assert chat.deletions == [(CHAT, ("101",))]
+
+
+async def test_a_held_post_deleted_in_its_window_is_never_delivered(
+    sim: ThreadsSimulator,
+    store: Store,
+    poller: SourcePoller,
+    changes: PostChanges,
+    clock: Clock,
+) -> None:
+    source_id = await watch(store, poller, SourceKind.ME, "me")
+    [sub] = store.subscriptions.for_chat("telegram", "1")
+    store.changes.set_policy(sub.id, edits="hold", deleted="remove")
+    post = sim.add_post("alice", text="second thoughts")
+    await poller.poll(source_id)
+    sim.delete_post(post.id)
+
+    clock.now += PAST_THE_WINDOW
+    await changes.reread_due()
+
+    assert deliver_all(store) == []
+    assert store.outbox.counts_by_state() == {"dropped": 1}
+
+
+async def test_a_post_deleted_by_webhook_is_not_read_again(
+    sim: ThreadsSimulator,
+    store: Store,
+    client: ThreadsClient,
+    poller: SourcePoller,
+    changes: PostChanges,
+    chat: ChatRecorder,
+    clock: Clock,
+) -> None:
+    source_id = await watch(store, poller, SourceKind.ME, "me")
+    post = sim.add_post("alice", text="gone soon")
+    await poller.poll(source_id)
+    deliver_all(store)
+    sim.delete_post(post.id)
+    await changes.post_gone(post.id, "deleted on Threads")
+    sim.clear_requests()
+
+    clock.now += PAST_THE_WINDOW
+    assert await changes.reread_due() == 0
+
+    assert sim.requests == []
+    assert chat.deletions == [(CHAT, ("101",))]
