@@ -31,7 +31,7 @@ from dataclasses import replace
 from typing import cast
 
 from bot.events import Destination, FeedItem, Post, Source, SourceKind
-from bot.outbound import DeliveryError, MessageEditor
+from bot.outbound import DeliveryError, MessageEditor, RetryAfter
 from bot.threads.client import ThreadsClient
 from bot.threads.errors import InvalidParameter, PermissionDenied, ThreadsError
 from jobs.discovery import DiscoveryBudget
@@ -162,11 +162,17 @@ class PostChanges:
             return True
         if fresh.text != old.post.text:
             edited = replace(old, post=replace(old.post, text=fresh.text))
-            self._store.changes.replace_item(reread.source_id, edited)
             log.info("post %s was edited on Threads: updating %d deliveries", fresh.id, len(shown))
-            for delivery in shown:
-                if delivery.edits == "update":
-                    await self._edit(delivery, edited)
+            try:
+                for delivery in shown:
+                    if delivery.edits == "update":
+                        await self._edit(delivery, edited)
+            except RetryAfter as wait:
+                # A flood wait: the whole re-read again after it (an edit already made is
+                # made again with the same text, which changes nothing a person sees).
+                self._store.changes.postpone(reread, self._clock() + wait.seconds)
+                return False
+            self._store.changes.replace_item(reread.source_id, edited)
         if self._store.changes.release_held(old.post.id, self._clock()):
             self._on_released()
         self._store.changes.finish(reread.source_id, reread.post_id)
@@ -212,6 +218,8 @@ class PostChanges:
             item = self._prepare(item, delivery.destination)
         try:
             await editor.edit(delivery.destination, delivery.message_ids, item)
+        except RetryAfter:
+            raise
         except DeliveryError as exc:
             log.warning(
                 "could not edit post %s in %s: %s", item.post.id, delivery.destination, exc.reason

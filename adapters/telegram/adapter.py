@@ -252,11 +252,20 @@ class TelegramAdapter:
     ) -> None:
         """The delivered messages show `item` now (an edit on Threads, a deletion marked)."""
         await self._holds.wait(destination.chat_id)
-        await edit_sent(self._app.bot, int(destination.chat_id), message_ids, render_item(item))
+        try:
+            parts = render_item(item)
+            await edit_sent(self._app.bot, int(destination.chat_id), message_ids, parts)
+        except RetryAfter as exc:  # the chat's flood wait holds every kind of send
+            self._holds.hold(destination.chat_id, exc.seconds)
+            raise
 
     async def delete(self, destination: Destination, message_ids: Sequence[str]) -> None:
         await self._holds.wait(destination.chat_id)
-        await delete_sent(self._app.bot, int(destination.chat_id), message_ids)
+        try:
+            await delete_sent(self._app.bot, int(destination.chat_id), message_ids)
+        except RetryAfter as exc:
+            self._holds.hold(destination.chat_id, exc.seconds)
+            raise
 
     async def notify(
         self,

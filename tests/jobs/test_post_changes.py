@@ -18,6 +18,7 @@ import pytest
 
 from bot.config import ThreadsConfig
 from bot.events import Destination, FeedItem, SourceKind
+from bot.outbound import RetryAfter
 from bot.threads.client import ThreadsClient
 from bot.threads.webhooks import WebhookEvent
 from jobs.discovery import DiscoveryBudget
@@ -35,10 +36,13 @@ PAST_THE_WINDOW = 17 * 60.0
 class ChatRecorder:
     edits: list[tuple[Destination, tuple[tuple[str, ...], ...], str]] = field(default_factory=list)
     deletions: list[tuple[Destination, tuple[str, ...]]] = field(default_factory=list)
+    flood_waits: list[float] = field(default_factory=list)  # the next edits' 429s, in order
 
     async def edit(
         self, destination: Destination, message_ids: Sequence[Sequence[str]], item: FeedItem
     ) -> None:
+        if self.flood_waits:
+            raise RetryAfter("Flood control exceeded", self.flood_waits.pop(0))
         ids = tuple(tuple(part) for part in message_ids)
         self.edits.append((destination, ids, item.post.text))
 
@@ -280,3 +284,29 @@ async def test_a_post_deleted_by_webhook_is_not_read_again(
 
     assert sim.requests == []
     assert chat.deletions == [(CHAT, ("101",))]
+
+
+async def test_an_edit_refused_by_a_flood_wait_is_made_after_it(
+    sim: ThreadsSimulator,
+    store: Store,
+    poller: SourcePoller,
+    changes: PostChanges,
+    chat: ChatRecorder,
+    clock: Clock,
+) -> None:
+    source_id = await watch(store, poller, SourceKind.ME, "me")
+    post = sim.add_post("alice", text="typo")
+    await poller.poll(source_id)
+    deliver_all(store)
+    sim.edit_post(post.id, "no typo")
+    chat.flood_waits = [30.0]
+
+    clock.now += PAST_THE_WINDOW
+    refused = await changes.reread_due()
+    clock.now += 10
+    too_early = await changes.reread_due()
+    clock.now += 25
+    made = await changes.reread_due()
+
+    assert (refused, too_early, made) == (0, 0, 1)
+    assert chat.edits == [(CHAT, (("101",),), "no typo")]
