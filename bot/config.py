@@ -116,6 +116,12 @@ class FeedConfig:
     discord_channel: int | None = field(default=None, metadata={"expected": "a channel id"})
     # A webhook URL carries its own token: kept as a secret so it never shows in a log.
     discord_webhook: Secret | None = field(default=None, metadata={"expected": "a webhook URL"})
+    # Threads lets a post be edited for 15 minutes: "update" delivers at once and edits the
+    # chat message if the text changed once the window closed; "hold" waits for the window.
+    edits: str = field(default="update", metadata={"choices": ("update", "hold")})
+    # A delivered post deleted on Threads: its chat messages deleted ("remove"), or edited to
+    # say so ("mark").
+    deleted: str = field(default="remove", metadata={"choices": ("remove", "mark")})
 
 
 @dataclass(frozen=True, slots=True)

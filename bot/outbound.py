@@ -119,3 +119,15 @@ class Outlet(Protocol[PartT]):
 
     async def send(self, destination: Destination, part: PartT) -> list[str]:
         """Send one part; return the chat message ids it became."""
+
+
+class MessageEditor(Protocol):
+    """What an adapter does to a feed item's chat messages once they are sent: edit them to
+    show `item` (re-rendered; `message_ids` per part, as sent) or delete them. Both raise the
+    DeliveryError outcomes; a message already gone is not an error."""
+
+    async def edit(
+        self, destination: Destination, message_ids: Sequence[Sequence[str]], item: FeedItem
+    ) -> None: ...
+
+    async def delete(self, destination: Destination, message_ids: Sequence[str]) -> None: ...

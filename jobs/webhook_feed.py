@@ -4,8 +4,8 @@ A `publish`, `replies` or `mentions` event names a post of one of the connected 
 sources (PUSHED_INTO). The post is read whole (`media`), so it renders like a polled one, and
 recorded through the poller (SourcePoller.record_pushed): the same outbox, the same fan-out, and
 deduplicated by post id against the polls of that source, so a post arrives once whichever
-finds it first. A `delete` event drops the post's deliveries still owed; chat messages already
-sent stay as they are (nothing edits delivered messages yet).
+finds it first. A `delete` event drops the post's deliveries still owed, and its chat messages
+already sent are removed or marked as their subscriptions say (jobs/post_changes.py).
 
 While a field's events arrive (one within FLOWING_FOR), its source is polled only every
 `slow_interval` (threads.max_poll_interval): the polls remain as the safety net for events
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from bot.events import Post, Profile, Source, SourceKind
 from bot.threads.client import ThreadsClient
@@ -48,10 +48,13 @@ class WebhookFeed:
         slow_interval: float,
         connected_account: Callable[[], Profile | None] = lambda: None,
         on_flow_change: Callable[[], None] = lambda: None,
+        on_deleted: Callable[[str, str], Awaitable[None]] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         """`on_flow_change` is called when a field's events start or stop flowing (the bridge
-        retimes the poll jobs: PollScheduler.retime)."""
+        retimes the poll jobs: PollScheduler.retime); `on_deleted(post_id, why)` when a
+        `delete` event names a post (jobs/post_changes.py removes or marks its messages)."""
+        self._on_deleted = on_deleted
         self._store = store
         self._threads = threads
         self._poller = poller
@@ -76,7 +79,7 @@ class WebhookFeed:
     async def handle(self, event: WebhookEvent) -> None:
         """One signed event (WebhookEndpoint's handler)."""
         if event.field == "delete":
-            self._deleted(event.media_id)
+            await self._deleted(event.media_id)
             return
         kind = PUSHED_INTO.get(event.field)
         if kind is None:
@@ -139,7 +142,10 @@ class WebhookFeed:
             return (post.username or "").lower() != mine
         return True
 
-    def _deleted(self, post_id: str) -> None:
+    async def _deleted(self, post_id: str) -> None:
+        if self._on_deleted is not None:
+            await self._on_deleted(post_id, "deleted on Threads")
+            return
         dropped = self._store.outbox.drop_post(post_id, "deleted on Threads")
         log.info(
             "post %s was deleted on Threads: %d deliveries still owed dropped "

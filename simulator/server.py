@@ -33,6 +33,8 @@ from .usage import APP_ID, APP_SECRET
 
 log = logging.getLogger(__name__)
 
+EDIT_WINDOW = 15 * 60  # seconds after its timestamp a post's text may still be edited
+
 
 class ThreadsSimulator(WebServer):
     """An in-process Threads Graph API v1.0 server (aiohttp) for tests and demo mode."""
@@ -205,6 +207,25 @@ class ThreadsSimulator(WebServer):
         )
         self.state.users[user.id] = changed
         return changed
+
+    def edit_post(self, post_id: str, text: str) -> SimPost:
+        """The author edits a post's text, as Threads allows for 15 minutes after its
+        timestamp (on the simulator clock); later, or a deleted post, is a ValueError. Reads
+        show the new text and nothing says it was edited: the API has no edited flag."""
+        post = self.state.live_post(post_id)
+        if post is None:
+            raise ValueError(f"no live post with id {post_id!r}")
+        if self.state.clock.now() - post.timestamp.timestamp() > EDIT_WINDOW:
+            raise ValueError(f"post {post_id} is past its {EDIT_WINDOW:.0f} s edit window")
+        post.spec = replace(post.spec, text=text)
+        return post
+
+    def delete_post(self, post_id: str) -> None:
+        """The author deletes a post: its id stops resolving and lists leave it out."""
+        post = self.state.live_post(post_id)
+        if post is None:
+            raise ValueError(f"no live post with id {post_id!r}")
+        self.state.delete(post)
 
     def posts_by(self, username: str) -> list[SimPost]:
         """A user's live posts, replies and reposts, newest first."""

@@ -9,6 +9,7 @@ from typing import Protocol
 from sqlite_utils import Database
 
 from bot.events import Destination, FeedItem, Source, Subscription
+from storage.changes import reread_due
 from storage.codec import decode_item, encode_item
 from storage.rows import many, one
 from storage.subscriptions import ACTIVE_OF_SOURCE, subscription_from_row
@@ -66,6 +67,9 @@ class Feed:
         `cursor` None leaves the source's cursor as it is (posts pushed by a webhook say
         nothing about what a poll has seen).
 
+        A post still inside its 15-minute edit window gets a re-read (storage/changes.py);
+        a subscription with `edits = "hold"` gets its delivery held ('held') until then.
+
         Returns the number of deliveries queued. A crash before the commit leaves nothing
         behind, so the next poll fetches the same posts again; after it, the outbox holds them.
         """
@@ -100,10 +104,19 @@ class Feed:
                     if owed.item.post.id not in fresh:
                         continue  # already recorded: its deliveries were queued then
                     destination = owed.destination
+                    due = reread_due(_stamp(owed.item))
+                    open_window = due is not None and due > now
+                    if open_window:  # read again once the post can no longer be edited
+                        self._db.execute(
+                            "INSERT OR IGNORE INTO rereads (source_id, post_id, due_at) "
+                            "VALUES (?, ?, ?)",
+                            [source.id, owed.item.post.id, due],
+                        )
+                    held = open_window and self._holds_edits(owed.subscription_id)
                     self._db.execute(
                         "INSERT INTO outbox (source_id, post_id, subscription_id, platform, "
-                        "chat_id, topic_id, next_attempt, created_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        "chat_id, topic_id, state, next_attempt, created_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [
                             source.id,
                             owed.item.post.id,
@@ -111,6 +124,7 @@ class Feed:
                             destination.platform,
                             destination.chat_id,
                             destination.topic_id,
+                            "held" if held else "pending",
                             now,
                             now,
                         ],
@@ -122,6 +136,11 @@ class Feed:
                     [cursor, source.id],
                 )
         return queued
+
+    def _holds_edits(self, subscription_id: int) -> bool:
+        """The subscription delivers posts only once they can no longer be edited."""
+        row = one(self._db, "SELECT edits FROM subscriptions WHERE id = ?", [subscription_id])
+        return row is not None and row["edits"] == "hold"
 
     def item(self, source_id: int, post_id: str) -> FeedItem | None:
         row = one(
@@ -176,3 +195,8 @@ class Feed:
             [source_id],
         )
         return decode_item(row["json"]) if row else None
+
+
+def _stamp(item: FeedItem) -> float | None:
+    stamp = item.post.timestamp
+    return stamp.timestamp() if stamp is not None else None

@@ -339,3 +339,28 @@ def m012_subscription_pause(db: Database) -> None:
     # last of them; the fan-out leaves a held subscription out.
     if "paused_at" not in db["subscriptions"].columns_dict:
         db.execute("ALTER TABLE subscriptions ADD COLUMN paused_at REAL")
+
+
+@migrations()
+def m013_subscription_changes(db: Database) -> None:
+    # What a subscription does with posts that change after delivery (bot/changes.py):
+    # edits "update" | "hold", deleted "remove" | "mark".
+    db.execute("ALTER TABLE subscriptions ADD COLUMN edits TEXT NOT NULL DEFAULT 'update'")
+    db.execute("ALTER TABLE subscriptions ADD COLUMN deleted TEXT NOT NULL DEFAULT 'remove'")
+    # One re-read per recorded post whose edit window was still open when it was read:
+    # due once the window has closed; state due -> done (or gone: deleted on Threads).
+    db.execute(
+        """CREATE TABLE rereads (
+            source_id INTEGER NOT NULL,
+            post_id TEXT NOT NULL,
+            due_at REAL NOT NULL,
+            state TEXT NOT NULL DEFAULT 'due',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            done_at REAL,
+            PRIMARY KEY (source_id, post_id)
+        )"""
+    )
+    db.execute("CREATE INDEX rereads_due ON rereads (state, due_at)")
+    # A chat message marked "deleted on Threads" is never edited again.
+    db.execute("ALTER TABLE messages ADD COLUMN gone_at REAL")
+    db.execute("CREATE INDEX messages_post ON messages (post_id)")

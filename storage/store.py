@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from storage.bridge_state import BridgeState
+from storage.changes import ChangeRecords
 from storage.chat_moves import ChatMoves
 from storage.chat_zones import ChatZones
 from storage.confirmations import Confirmations
@@ -46,6 +47,7 @@ class Store:
         self.queue = PublishQueue(db)
         self.inbox = UpdateInbox(db)
         self.zones = ChatZones(self.state)
+        self.changes = ChangeRecords(db)
 
     @classmethod
     def open(cls, path: str | Path) -> Store:

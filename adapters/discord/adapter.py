@@ -18,6 +18,12 @@ import yarl
 from discord import app_commands
 from discord.utils import escape_markdown
 
+from adapters.discord.changes import (
+    delete_by_webhook,
+    delete_in_channel,
+    edit_by_webhook,
+    edit_in_channel,
+)
 from adapters.discord.commands import build_crosspost_menu, build_threads_group
 from adapters.discord.crossposting import ChannelSource
 from adapters.discord.destinations import user_id_of, webhook_id_of
@@ -270,6 +276,42 @@ class DiscordAdapter:
             wait=True,
         )
         return str(message.id)
+
+    async def edit(
+        self, destination: Destination, message_ids: Sequence[Sequence[str]], item: FeedItem
+    ) -> None:
+        """The delivered message shows `item` now (an edit on Threads, a deletion marked)."""
+        if not message_ids or not message_ids[0]:
+            return
+        part, message_id = render_item(item), int(message_ids[0][0])
+        try:
+            webhook = self._webhook_of(destination)
+            if webhook is not None:
+                await edit_by_webhook(webhook, message_id, part)
+            else:
+                await edit_in_channel(self._client, int(destination.chat_id), message_id, part)
+        except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise classify(exc) from exc
+
+    async def delete(self, destination: Destination, message_ids: Sequence[str]) -> None:
+        try:
+            webhook = self._webhook_of(destination)
+            for message_id in map(int, message_ids):
+                if webhook is not None:
+                    await delete_by_webhook(webhook, message_id)
+                else:
+                    await delete_in_channel(self._client, int(destination.chat_id), message_id)
+        except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise classify(exc) from exc
+
+    def _webhook_of(self, destination: Destination) -> discord.Webhook | None:
+        webhook_id = webhook_id_of(destination)
+        if webhook_id is None:
+            return None
+        token = self._webhooks.get(webhook_id)
+        if token is None:
+            raise DestinationGone("the webhook is no longer in the configuration")
+        return discord.Webhook.partial(int(webhook_id), token, client=self._client)
 
     async def notify(
         self,

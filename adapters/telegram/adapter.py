@@ -39,6 +39,7 @@ from telegram.request import HTTPXRequest
 from adapters.link import Link
 from adapters.reconnect import Reconnector, describe
 from adapters.telegram.albums import ALBUM_QUIET, Albums
+from adapters.telegram.changes import delete_sent, edit_sent
 from adapters.telegram.confirm import CLICK_PATTERN, buttons_keyboard, click_of, confirm_keyboard
 from adapters.telegram.crossposting import GROUP as CROSSPOST_GROUP
 from adapters.telegram.crossposting import ChatSource
@@ -245,6 +246,26 @@ class TelegramAdapter:
                 except tg.TelegramError as again:
                     raise classify(again) from again
             raise classify(exc) from exc
+
+    async def edit(
+        self, destination: Destination, message_ids: Sequence[Sequence[str]], item: FeedItem
+    ) -> None:
+        """The delivered messages show `item` now (an edit on Threads, a deletion marked)."""
+        await self._holds.wait(destination.chat_id)
+        try:
+            parts = render_item(item)
+            await edit_sent(self._app.bot, int(destination.chat_id), message_ids, parts)
+        except RetryAfter as exc:  # the chat's flood wait holds every kind of send
+            self._holds.hold(destination.chat_id, exc.seconds)
+            raise
+
+    async def delete(self, destination: Destination, message_ids: Sequence[str]) -> None:
+        await self._holds.wait(destination.chat_id)
+        try:
+            await delete_sent(self._app.bot, int(destination.chat_id), message_ids)
+        except RetryAfter as exc:
+            self._holds.hold(destination.chat_id, exc.seconds)
+            raise
 
     async def notify(
         self,

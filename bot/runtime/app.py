@@ -50,6 +50,7 @@ from jobs.discovery import (
 from jobs.discovery_pause import DiscoveryPause
 from jobs.maintenance import Maintenance
 from jobs.polling import PollOutcome, SourcePoller
+from jobs.post_changes import PostChanges, editors_of
 from jobs.publish_worker import PublishWorker
 from jobs.scheduler import PollScheduler
 from jobs.webhook_feed import WebhookFeed
@@ -249,6 +250,17 @@ class BridgeApp:
         )
         # Threads webhooks (optional): pushed posts into the same feed, and the connected
         # account's sources polled slowly while their events flow.
+        # Posts that change after delivery: re-read once their edit window has closed;
+        # edited or deleted in the chats (jobs/post_changes.py).
+        self.post_changes = PostChanges(
+            self.store,
+            self.threads,
+            editors_of(self.adapters),
+            self.discovery,
+            on_released=self._wake_delivery,
+            prepare=self.loop_guard.mark,
+            clock=self.clock.time,
+        )
         self.webhook_feed = WebhookFeed(
             self.store,
             self.threads,
@@ -256,6 +268,7 @@ class BridgeApp:
             slow_interval=max(config.threads.max_poll_interval, config.threads.poll_interval),
             connected_account=lambda: self.ctx.me,
             on_flow_change=self.scheduler.retime,
+            on_deleted=self.post_changes.post_gone,
             clock=self.clock.time,
         )
         self.scheduler.adjust_intervals(self.webhook_feed.interval)
@@ -314,7 +327,15 @@ class BridgeApp:
         self, row: QueuedPost, on_started: Callable[[int], None]
     ) -> list[Published]:
         request = PublishRequest.from_json(row.request)
-        return await execute(self.ctx, row.chat, row.user, request, on_started)
+        try:
+            return await execute(self.ctx, row.chat, row.user, request, on_started)
+        except ThreadsError:
+            # A reply (or quote) to a post deleted since it was delivered: Meta refuses it.
+            # If the post is gone, its chat messages are removed or marked.
+            target = request.reply_to_id or request.quote_post_id
+            if target is not None:
+                await self.post_changes.check_gone(target)
+            raise
 
     async def _start_relay(self) -> None:
         """The media relay, when it is the media store. A port that cannot be opened turns
@@ -343,6 +364,7 @@ class BridgeApp:
         add(m.snapshot_quota, seconds=600, name="quota snapshot", first_in=1)
         add(m.prune, seconds=24 * HOUR, name="prune outbox", first_in=HOUR)
         add(self.polling.replan_job, seconds=600, name="discovery plan")
+        add(self.post_changes.reread_due, seconds=60, name="re-read posts", first_in=5)
         if self.webhooks is not None:  # events stopped: the usual poll interval again
             add(self.webhook_feed.check_flow, seconds=300, name="webhook flow")
         if self.config.digests:

@@ -2,7 +2,8 @@
 
 They sit beside the subscriptions made from chat: a feed added to the file is subscribed (or
 its old subscription re-activated), one removed from the file is ended (its delivery history
-kept), and chat-made subscriptions are left alone.
+kept), and chat-made subscriptions are left alone. A feed's `edits` and `deleted` settings
+(posts that change after delivery) are written to its subscription at every start.
 """
 
 from __future__ import annotations
@@ -69,9 +70,10 @@ def reconcile_feeds(store: Store, feeds: Sequence[FeedConfig], me_username: str 
                     feed.profile,
                 )
             wanted.add((source.id, destination))
-            _, created = store.subscriptions.add(
+            subscription, created = store.subscriptions.add(
                 source, destination, origin="config", created_by=None
             )
+            store.changes.set_policy(subscription.id, edits=feed.edits, deleted=feed.deleted)
             if created:
                 log.info("feed %s -> %s added from the configuration", source.label, destination)
     for subscription in store.subscriptions.from_config():

@@ -388,3 +388,22 @@ async def test_wait_for_timeout_lists_what_happened(fake: FakeDiscord) -> None:
         await api("GET", "/users/@me")
     with pytest.raises(AssertionError, match=r"GET /users/@me -> 200"):
         await fake.wait_for(lambda f: False, timeout=0.05)
+
+
+async def test_only_the_bots_own_messages_are_edited_and_deleted_ones_are_gone(
+    fake: FakeDiscord, client: discord.Client
+) -> None:
+    channel = text_channel(client)
+    own = await channel.send("mine")
+    theirs = await fake.post_message(TEXT, ALICE, "theirs")
+    with pytest.raises(discord.Forbidden) as refused:
+        await channel.get_partial_message(theirs).edit(content="x")
+    await own.edit(content="mine, edited")
+    await own.delete()
+    with pytest.raises(discord.NotFound) as gone:
+        await own.edit(content="again")
+
+    assert refused.value.code == 50005
+    assert gone.value.code == 10008
+    assert fake.is_deleted(own.id)
+    assert [e.message_id for e in fake.edits] == [own.id]

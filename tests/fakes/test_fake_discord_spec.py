@@ -142,8 +142,12 @@ async def test_responses_carry_what_the_spec_requires(fake: FakeDiscord) -> None
         await forum.create_thread(name="post", content="first")
         await bot.fetch_channel(TEXT)
         webhook = discord.Webhook.partial(webhook_id, token, session=session)
-        await webhook.send("via webhook", wait=True)
+        hooked = await webhook.send("via webhook", wait=True)
+        await webhook.edit_message(hooked.id, content="via webhook, edited")
+        await webhook.delete_message(hooked.id)
         await webhook.fetch()
+        await menu.edit(content="picked, then edited")
+        await menu.delete()
     served = {(c.method, c.route) for c in fake.calls if c.ok}
     assert served == {(r.method, r.path) for r in ROUTES}
     for call in fake.calls:

@@ -195,6 +195,21 @@ async def test_only_own_media_captions_can_be_edited(fake: FakeTelegram, bot: Bo
         await bot.edit_message_caption(ALICE, theirs["message_id"], caption="x")
 
 
+async def test_the_bot_deletes_its_own_messages_and_others_only_as_an_admin(
+    fake: FakeTelegram, bot: Bot
+) -> None:
+    own = await bot.send_message(GROUP, "mine")
+    assert await bot.delete_message(GROUP, own.message_id) is True
+    assert fake.message(GROUP, own.message_id) is None
+    with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
+        await bot.delete_message(GROUP, own.message_id)
+    theirs = fake.send_text(GROUP, ALICE, "theirs")
+    with pytest.raises(BadRequest, match=r"(?i)message can't be deleted"):
+        await bot.delete_message(GROUP, theirs["message_id"])
+    fake.set_member(GROUP, fake.bot_user.id, "administrator")
+    assert await bot.delete_message(GROUP, theirs["message_id"]) is True
+
+
 async def test_privacy_mode_decides_what_the_bot_sees_in_groups(
     fake: FakeTelegram, bot: Bot
 ) -> None:

@@ -97,6 +97,7 @@ async def _session(fake: FakeTelegram, api: Api) -> Api:
         reply_parameters={"message_id": updates[1]["message"]["message_id"]},
     )  # fmt: skip
     await api("editMessageText", chat_id=GROUP, message_id=reply["message_id"], text="okay")
+    await api("deleteMessage", chat_id=GROUP, message_id=reply["message_id"])
     photo = await api("sendPhoto", chat_id=ALICE, photo="https://cdn.example/p.jpg",
                       caption="<i>c</i>", parse_mode="HTML", has_spoiler=True)  # fmt: skip
     await api("editMessageCaption", chat_id=ALICE, message_id=photo["message_id"],

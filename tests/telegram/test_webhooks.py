@@ -1,7 +1,8 @@
 """Threads webhooks end to end: Meta's signed `publish` event for a post on the simulator
 reaches the bridge's health server over HTTP and is delivered once, through the real
 python-telegram-bot, to a chat watching "me"; the same post polled afterwards is not
-delivered again; a tampered event delivers nothing."""
+delivered again; a tampered event delivers nothing; a `delete` event takes a delivered
+post's message out of the chat."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ APP_SECRET = "telegram-e2e-app-secret"
 PATH = "/threads/webhook"
 
 
-def publish_event(post: SimPost) -> bytes:
+def publish_event(post: SimPost, field: str = "publish") -> bytes:
     return json.dumps(
         {
             "app_id": "123456",
@@ -35,7 +36,7 @@ def publish_event(post: SimPost) -> bytes:
                     "timestamp": post.timestamp.strftime("%Y-%m-%dT%H:%M:%S%z"),
                     "username": post.username,
                 },
-                "field": "publish",
+                "field": field,
             },
         }
     ).encode()
@@ -108,3 +109,20 @@ async def test_a_tampered_event_is_refused_and_delivers_nothing(
     assert (refused.status_code, accepted.status_code) == (403, 200)
     assert [reads(m) for m in bridge.tg.sent_to(PRIVATE)] == showing(bridge, "genuine")
     assert showing(bridge, "forged") == []
+
+
+async def test_a_delete_event_removes_the_delivered_message(start_bridge: BridgeFactory) -> None:
+    bridge = await start_with_webhooks(start_bridge)
+    post = bridge.sim.add_post("alice", text="Soon deleted")
+    await bridge.poll("me")
+    (message,) = await bridge.delivered(PRIVATE, 1)
+    await bridge.app.delivery.idle()
+    bridge.sim.delete_post(post.id)
+    body = publish_event(post, "delete")
+
+    answer = await post_event(bridge, body, sign(body, APP_SECRET))
+    assert bridge.app.webhooks is not None
+    await bridge.app.webhooks.idle()
+
+    assert answer.status_code == 200
+    assert bridge.tg.state.message(PRIVATE, message.message_id) is None

@@ -1,4 +1,5 @@
-"""Channels: fetching one, sending into it, and threads (incl. forum posts)."""
+"""Channels: fetching one, sending into it (and editing or deleting what the bot sent), and
+threads (incl. forum posts)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,35 @@ async def create_message(b: Backend, r: Request) -> Reply:
     payload = b.messages.create(channel, body, b.messages.bot_origin(), files=r.files)
     await b.echo_message(channel, payload)
     return Reply(payload)
+
+
+@route("PATCH", "/channels/{channel_id}/messages/{message_id}")
+async def edit_message(b: Backend, r: Request) -> Reply:
+    channel = b.state.channel(r.snowflake("channel_id"))
+    stored = b.state.message(channel.id, r.snowflake("message_id"))
+    if stored.author_id != b.state.bot.id or stored.webhook_id is not None:
+        raise DiscordError(403, "Cannot edit a message authored by another user", 50005)
+    body = r.body()
+    check_message(body, creating=False)
+    payload = b.messages.edit(stored, body, files=r.files)
+    await b.echo_edit(channel.id, payload)
+    return Reply(payload)
+
+
+@route("DELETE", "/channels/{channel_id}/messages/{message_id}")
+async def delete_message(b: Backend, r: Request) -> Reply:
+    channel = b.state.channel(r.snowflake("channel_id"))
+    stored = b.state.message(channel.id, r.snowflake("message_id"))
+    b.messages.delete(stored)
+    await b.publish(
+        "MESSAGE_DELETE",
+        {
+            "id": stored.payload["id"],
+            "channel_id": str(channel.id),
+            "guild_id": str(channel.guild_id),
+        },
+    )
+    return Reply.no_content()
 
 
 @route("POST", "/channels/{channel_id}/threads")

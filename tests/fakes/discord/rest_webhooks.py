@@ -1,6 +1,6 @@
 """`/webhooks/{id}/{token}`: incoming webhooks (execute with ?wait, ?thread_id and
-thread_name for forums; fetch), and the application webhook that carries interaction
-followups."""
+thread_name for forums; fetch; edit or delete their messages), and the application webhook
+that carries interaction followups."""
 
 from __future__ import annotations
 
@@ -50,6 +50,27 @@ async def edit_original_response(b: Backend, r: Request) -> Reply:
     if webhook_id != b.state.application_id:
         raise unknown("Message", UNKNOWN_MESSAGE)
     return await edit_original(b, b.interaction_by_token(webhook_id, token), r)
+
+
+async def webhook_message(b: Backend, r: Request) -> Reply:
+    """A message an incoming webhook sent, edited (PATCH) or deleted (DELETE) with its
+    token."""
+    webhook = b.state.webhook(r.snowflake("webhook_id"), r.params["webhook_token"])
+    stored = b.state.messages.get(r.snowflake("message_id"))
+    if stored is None or stored.deleted or stored.webhook_id != webhook.id:
+        raise unknown("Message", UNKNOWN_MESSAGE)
+    if r.method == "DELETE":
+        b.messages.delete(stored)
+        return Reply.no_content()
+    body = r.body()
+    check_message(body, creating=False)
+    payload = b.messages.edit(stored, body, files=r.files)
+    await b.echo_edit(stored.channel_id, payload)
+    return Reply(payload)
+
+
+for _method in ("PATCH", "DELETE"):
+    route(_method, EXECUTE + "/messages/{message_id}", bot_auth=False)(webhook_message)
 
 
 @route("GET", EXECUTE, bot_auth=False)

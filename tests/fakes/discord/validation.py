@@ -17,8 +17,10 @@ SPEC_GAPS_BODY: dict[tuple[str, str], frozenset[str]] = {
     ("PUT", "/applications/{application_id}/commands"): frozenset({"nsfw"}),
     ("PUT", "/applications/{application_id}/guilds/{guild_id}/commands"): frozenset({"nsfw"}),
     # discord.py's handle_message_parameters always adds `tts`, edits included; the edit
-    # schema (IncomingWebhookUpdateRequestPartial) lacks it.
+    # schemas (MessageEditRequestPartial, IncomingWebhookUpdateRequestPartial) lack it.
+    ("PATCH", "/channels/{channel_id}/messages/{message_id}"): frozenset({"tts"}),
     ("PATCH", "/webhooks/{webhook_id}/{webhook_token}/messages/@original"): frozenset({"tts"}),
+    ("PATCH", "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}"): frozenset({"tts"}),
 }
 SPEC_GAPS_QUERY: dict[tuple[str, str], frozenset[str]] = {
     # ForumChannel.create_thread adds ?use_nested_fields=1 (a legacy switch).
