@@ -305,7 +305,9 @@ class TelegramAdapter:
             sent = await bot.send_message(
                 text=part.html,
                 parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
+                link_preview_options=(
+                    LinkPreviewOptions(url=part.preview_url) if part.preview_url else NO_PREVIEW
+                ),
                 reply_markup=markup,
                 **common,
             )
@@ -314,6 +316,7 @@ class TelegramAdapter:
                 photo=part.media[0][1],
                 caption=part.html or None,
                 parse_mode=ParseMode.HTML,
+                has_spoiler=part.spoiler or None,
                 reply_markup=markup,
                 **common,
             )
@@ -322,6 +325,7 @@ class TelegramAdapter:
                 video=part.media[0][1],
                 caption=part.html or None,
                 parse_mode=ParseMode.HTML,
+                has_spoiler=part.spoiler or None,
                 reply_markup=markup,
                 **common,
             )
@@ -582,8 +586,13 @@ def _input_media(part: TelegramMessage) -> list[InputMediaPhoto | InputMediaVide
     for index, (kind, url) in enumerate(part.media):
         caption = part.html if index == 0 and part.html else None
         parse_mode = ParseMode.HTML if caption else None
+        spoiler = part.spoiler or None
         if kind == "video":
-            media.append(InputMediaVideo(url, caption=caption, parse_mode=parse_mode))
+            media.append(
+                InputMediaVideo(url, caption=caption, parse_mode=parse_mode, has_spoiler=spoiler)
+            )
         else:
-            media.append(InputMediaPhoto(url, caption=caption, parse_mode=parse_mode))
+            media.append(
+                InputMediaPhoto(url, caption=caption, parse_mode=parse_mode, has_spoiler=spoiler)
+            )
     return media

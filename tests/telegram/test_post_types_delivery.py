@@ -1,0 +1,73 @@
+"""Modern Threads post types delivered into Telegram, end to end (simulator -> bridge -> the
+fake Bot API, which parses the HTML as Telegram does): what people in the chat see."""
+
+from __future__ import annotations
+
+import json
+
+from tests.telegram.conftest import PRIVATE, Bridge, BridgeFactory
+
+
+async def started(start_bridge: BridgeFactory) -> Bridge:
+    bridge: Bridge = await start_bridge(feeds=[{"profile": "bob", "telegram_chat": PRIVATE}])
+    bridge.sim.add_profile("bob", name="Bob", followers=5000)
+    await bridge.poll("bob")  # the baseline
+    return bridge
+
+
+async def test_spoiler_text_and_spoiler_photos_arrive_hidden(start_bridge: BridgeFactory) -> None:
+    bridge = await started(start_bridge)
+    bridge.sim.add_post("bob", text="the butler did it", spoilers=[(4, 6)])
+    bridge.sim.add_post(
+        "bob",
+        text="two views",
+        media_type="CAROUSEL_ALBUM",
+        media_urls=("https://c.ex/1.jpg", "https://c.ex/2.jpg"),
+        is_spoiler_media=True,
+    )
+    await bridge.poll("bob")
+    text, album = await bridge.delivered(PRIVATE, 2)
+
+    assert "<tg-spoiler>butler</tg-spoiler>" in (text.text or "")
+    assert "the butler did it" in (text.visible_text or "")
+    assert album.method == "sendMediaGroup"
+    assert [item.get("has_spoiler") for item in json.loads(album.params["media"])] == [True, True]
+
+
+async def test_a_long_text_attachment_a_poll_with_results_and_a_tag(
+    start_bridge: BridgeFactory,
+) -> None:
+    bridge = await started(start_bridge)
+    body = "".join(f"Line {n} of the essay.\n" for n in range(500))  # ~11,000 characters
+    bridge.sim.add_post("bob", text="An essay", text_attachment=body[:10_000], topic_tag="Essays")
+    poll = bridge.sim.add_post("bob", text="Tea or coffee?", poll_options=["Tea", "Coffee"])
+    bridge.sim.set_poll_votes(poll.id, [3, 1])
+    await bridge.poll("bob")
+    messages = await bridge.delivered(PRIVATE, 4)
+
+    *essay, poll_message = messages
+    assert len(essay) == 3  # 10,000 characters cannot go in one 4,096-character message
+    assert essay[0].visible_text.splitlines()[:2] == ["Bob (@bob)", "🏷️ Essays"]
+    seen = "\n".join(m.visible_text or "" for m in essay)
+    assert "Line 0 of the essay." in seen and body[:10_000].rstrip().splitlines()[-1] in seen
+    assert "📊 Poll\n▫️ Tea: 75%\n▫️ Coffee: 25%\n4 votes" in (poll_message.visible_text or "")
+
+
+async def test_gif_link_attachment_and_audio(start_bridge: BridgeFactory) -> None:
+    bridge = await started(start_bridge)
+    gif = "https://media.giphy.com/media/abc/giphy.gif"
+    bridge.sim.add_post("bob", text="mood", gif_url=gif)
+    bridge.sim.add_post("bob", text="read", link_attachment_url="https://example.com/a")
+    bridge.sim.add_post("bob", text="hear", media_type="AUDIO", media_urls=["https://c.ex/a.m4a"])
+    await bridge.poll("bob")
+    gif_message, link_message, audio = await bridge.delivered(PRIVATE, 3)
+
+    assert json.loads(gif_message.params["link_preview_options"]) == {"url": gif}
+    assert "🎞️ GIF" in (gif_message.visible_text or "")
+    assert json.loads(link_message.params["link_preview_options"]) == {
+        "url": "https://example.com/a"
+    }
+    assert "🔗 https://example.com/a" in (link_message.visible_text or "")
+    assert audio.method == "sendMessage"
+    assert "🎵 Audio" in (audio.visible_text or "")
+    assert 'href="https://c.ex/a.m4a"' in (audio.text or "")
