@@ -22,7 +22,7 @@ from adapters.discord.commands import build_crosspost_menu, build_threads_group
 from adapters.discord.crossposting import ChannelSource
 from adapters.discord.destinations import user_id_of, webhook_id_of
 from adapters.discord.errors import classify
-from adapters.discord.render import DiscordMessage, render_item
+from adapters.discord.render import DiscordMessage, render_items
 from adapters.discord.translate import command_of
 from adapters.discord.views import (
     ConfirmButton,
@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 # Global limit 50 requests/s per bot; about 5 messages per 5 s per channel and per webhook.
 DISCORD_LIMITS = RateLimits(per_second=45.0, chat_interval=1.0, group_interval=1.0)
+FORUM_THREADS_KEPT = 64
 NO_MENTIONS = discord.AllowedMentions.none()
 CONTENT_LIMIT = 2000
 NOT_CONNECTED_RETRY = 5.0  # seconds between delivery attempts while Discord is away
@@ -127,6 +128,9 @@ class DiscordAdapter:
         self._gateway_url = gateway_url
         self._guild_ids = tuple(guild_ids)
         self._webhooks = dict(webhooks or {})  # webhook id -> its token
+        # post id -> the forum thread its first message opened, for the messages that
+        # continue a long text (the latest few only: they follow within seconds)
+        self._forum_threads: dict[str, int] = {}
         self._guild_ready_timeout = guild_ready_timeout
         autopost = bridge.ctx.autopost
         sources = ChannelSource(autopost, self._webhooks) if autopost is not None else None
@@ -219,7 +223,7 @@ class DiscordAdapter:
     # -- delivery --------------------------------------------------------------------------
 
     def render(self, item: FeedItem, destination: Destination) -> Sequence[DiscordMessage]:
-        return [render_item(item)]
+        return render_items(item)
 
     def is_group(self, destination: Destination) -> bool:
         return True
@@ -240,6 +244,8 @@ class DiscordAdapter:
         channel = self._client.get_channel(channel_id) or await self._client.fetch_channel(
             channel_id
         )
+        if part.continues:
+            return await self._send_continuation(channel, part)
         view = post_buttons(part.post_id, part.permalink, with_reply=True, actions=part.actions)
         if isinstance(channel, discord.ForumChannel):
             created = await channel.create_thread(
@@ -249,12 +255,29 @@ class DiscordAdapter:
                 view=view,
                 allowed_mentions=NO_MENTIONS,
             )
+            self._forum_threads[part.post_id] = created.thread.id
+            while len(self._forum_threads) > FORUM_THREADS_KEPT:
+                del self._forum_threads[next(iter(self._forum_threads))]
             return str(created.message.id)
         if not isinstance(channel, discord.abc.Messageable):
             raise discord.InvalidData(f"channel {channel_id} cannot receive messages")
         message = await channel.send(
             part.status, embeds=list(part.embeds), view=view, allowed_mentions=NO_MENTIONS
         )
+        return str(message.id)
+
+    async def _send_continuation(self, channel: Any, part: DiscordMessage) -> str:
+        """A long text's next message: under the first one, or in the forum post it opened."""
+        if isinstance(channel, discord.ForumChannel):
+            thread_id = self._forum_threads.get(part.post_id)
+            if thread_id is None:
+                raise discord.InvalidData("the forum post this message continues is unknown")
+            channel = self._client.get_channel(thread_id) or await self._client.fetch_channel(
+                thread_id
+            )
+        if not isinstance(channel, discord.abc.Messageable):
+            raise discord.InvalidData("the channel cannot receive messages")
+        message = await channel.send(embeds=list(part.embeds), allowed_mentions=NO_MENTIONS)
         return str(message.id)
 
     async def _send_webhook(self, webhook_id: str, part: DiscordMessage) -> str:

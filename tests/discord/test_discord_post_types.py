@@ -1,0 +1,65 @@
+"""Modern Threads post types delivered into Discord, end to end (simulator -> bridge -> the
+fake Discord): what people in the channel see."""
+
+from __future__ import annotations
+
+from tests.discord.conftest import FORUM, TEXT, Bridge, BridgeFactory
+
+
+async def started(start_bridge: BridgeFactory, channel: int) -> Bridge:
+    bridge: Bridge = await start_bridge(feeds=[{"profile": "bob", "discord_channel": channel}])
+    bridge.sim.add_profile("bob", name="Bob", followers=5000)
+    await bridge.poll("bob")  # the baseline
+    return bridge
+
+
+def description(message: object) -> str:
+    return str(message.embeds[0].get("description", ""))  # type: ignore[attr-defined]
+
+
+async def test_spoilers_poll_results_gif_and_audio_in_a_channel(
+    start_bridge: BridgeFactory,
+) -> None:
+    bridge = await started(start_bridge, TEXT)
+    bridge.sim.add_post("bob", text="the butler did it", spoilers=[(4, 6)], topic_tag="Crime")
+    bridge.sim.add_post(
+        "bob", text="look", media_type="IMAGE", media_urls=["https://c.ex/1.jpg"],
+        is_spoiler_media=True,
+    )  # fmt: skip
+    poll = bridge.sim.add_post("bob", text="Tea or coffee?", poll_options=["Tea", "Coffee"])
+    bridge.sim.set_poll_votes(poll.id, [1, 3])
+    gif = "https://media.giphy.com/media/abc/giphy.gif"
+    bridge.sim.add_post("bob", text="mood", gif_url=gif)
+    bridge.sim.add_post("bob", text="hear", media_type="AUDIO", media_urls=["https://c.ex/a.m4a"])
+    await bridge.poll("bob")
+    spoiler, photo, poll_message, gif_message, audio = await bridge.delivered(TEXT, 5)
+
+    assert description(spoiler) == "🏷️ Crime\n\nthe ||butler|| did it"
+    assert "image" not in photo.embeds[0]
+    assert "🙈 Spoiler: ||[Image 1](https://c.ex/1.jpg)||" in description(photo)
+    assert description(poll_message).endswith("📊 Poll\n▫️ Tea: 25%\n▫️ Coffee: 75%\n4 votes")
+    assert gif_message.embeds[0]["image"]["url"] == gif
+    assert description(audio).endswith("[🎵 Audio](https://c.ex/a.m4a)")
+
+
+async def test_a_long_text_attachment_continues_in_the_forum_post_it_opened(
+    start_bridge: BridgeFactory,
+) -> None:
+    bridge = await started(start_bridge, FORUM)
+    body = "".join(f"Line {n} of the essay.\n" for n in range(450))  # ~9,800 characters
+    bridge.sim.add_post("bob", text="An essay", text_attachment=body)
+    await bridge.poll("bob")
+    await bridge.discord.wait_for(
+        lambda fake: len(fake.calls_to("POST", f"/channels/{FORUM}/threads")) >= 1, timeout=30
+    )
+    (opened,) = bridge.discord.calls_to("POST", f"/channels/{FORUM}/threads")
+    first = [m for m in bridge.discord.messages if m.via == "forum"]
+    thread = first[0].channel_id
+    await bridge.discord.wait_for(lambda fake: len(fake.messages_in(thread)) >= 3, timeout=30)
+
+    messages = bridge.discord.messages_in(thread)
+    assert opened.json["name"] == "An essay"
+    seen = "\n".join(description(m) for m in messages)
+    assert seen.startswith("An essay\n\nLine 0 of the essay.")
+    assert "Line 449 of the essay." in seen
+    assert [bool(m.components) for m in messages] == [True, False, False]
