@@ -287,6 +287,17 @@ async def test_channel_send_with_embed_view_and_no_mentions(
     assert message.components and isinstance(message.components[0], discord.ActionRow)
 
 
+async def test_the_bot_deletes_its_own_message(fake: FakeDiscord, bot: BridgeBot) -> None:
+    channel = bot.get_channel(NEWS)
+    assert isinstance(channel, discord.TextChannel)
+    message = await channel.send("soon gone")
+    await channel.get_partial_message(message.id).delete()
+    assert fake.is_deleted(message.id)
+    assert fake.calls_to("DELETE", f"/channels/{NEWS}/messages/{message.id}")[0].status == 204
+    with pytest.raises(discord.NotFound):  # 10008 Unknown Message: it is gone
+        await channel.get_partial_message(message.id).delete()
+
+
 async def test_default_allowed_mentions_ping_everyone(fake: FakeDiscord, bot: BridgeBot) -> None:
     channel = bot.get_channel(TEXT)
     assert isinstance(channel, discord.TextChannel)

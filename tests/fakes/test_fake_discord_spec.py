@@ -140,6 +140,7 @@ async def test_responses_carry_what_the_spec_requires(fake: FakeDiscord) -> None
         await fake.wait_for(lambda f: len(f.responses_to(click.id)) == 2)
         assert fake.message(menu.id)["content"] == "picked"
         await forum.create_thread(name="post", content="first")
+        await (await channel.send("soon gone")).delete()
         await bot.fetch_channel(TEXT)
         webhook = discord.Webhook.partial(webhook_id, token, session=session)
         await webhook.send("via webhook", wait=True)

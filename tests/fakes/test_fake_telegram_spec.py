@@ -109,6 +109,7 @@ async def _session(fake: FakeTelegram, api: Api) -> Api:
                {"type": "photo", "media": "attach://p2"},
                {"type": "video", "media": video["video"]["file_id"]}],
     )  # fmt: skip
+    await api("deleteMessage", chat_id=GROUP, message_id=reply["message_id"])
     for chat_id in (ALICE, GROUP, OLD_GROUP):
         await api("getChat", chat_id=chat_id)
     (sent,) = fake.send_media(ALICE, ALICE, [("photo", b"\xff\xd8\xff")], "/post hi")

@@ -1,4 +1,5 @@
-"""Channels: fetching one, sending into it, and threads (incl. forum posts)."""
+"""Channels: fetching one, sending into it, deleting the bot's messages, and threads (incl.
+forum posts)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,26 @@ async def create_message(b: Backend, r: Request) -> Reply:
     payload = b.messages.create(channel, body, b.messages.bot_origin(), files=r.files)
     await b.echo_message(channel, payload)
     return Reply(payload)
+
+
+@route("DELETE", "/channels/{channel_id}/messages/{message_id}")
+async def delete_message(b: Backend, r: Request) -> Reply:
+    """The bot's own message (someone else's needs MANAGE_MESSAGES, which the fake's bot
+    is never given): 204, and MESSAGE_DELETE on the gateway."""
+    channel = b.state.channel(r.snowflake("channel_id"))
+    stored = b.state.message(channel.id, r.snowflake("message_id"))
+    if stored.author_id != b.state.bot.id:
+        raise DiscordError(403, "Missing Permissions", 50013)
+    b.messages.delete(stored)
+    await b.publish(
+        "MESSAGE_DELETE",
+        {
+            "id": stored.payload["id"],
+            "channel_id": str(channel.id),
+            "guild_id": str(channel.guild_id),
+        },
+    )
+    return Reply.no_content()
 
 
 @route("POST", "/channels/{channel_id}/threads")

@@ -1,5 +1,5 @@
 """Sending and message-changing methods: sendMessage, sendPhoto, sendVideo, sendMediaGroup,
-editMessageText, editMessageCaption."""
+editMessageText, editMessageCaption, deleteMessage."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from .errors import bad_request
 from .formatting import caption_text, message_text
+from .models import ADMIN_STATUSES
 from .registry import SEND_OPTIONS, Call, api_method
 from .sending import (
     Target,
@@ -282,3 +283,19 @@ async def edit_message_caption(call: Call) -> dict[str, Any]:
         markup=markup,
     )
     return message
+
+
+@api_method("deleteMessage", {"chat_id", "message_id"}, {"chat_id", "message_id"})
+async def delete_message(call: Call) -> bool:
+    p = call.params
+    chat = call.state.resolve_chat(p.chat_ref())
+    call.state.require_bot_access(chat)
+    message_id = p.integer("message_id") or 0
+    if call.state.message(chat.id, message_id) is None:
+        raise bad_request("message to delete not found")
+    own = call.state.is_own(chat.id, message_id)
+    admin = call.state.status(chat.id, call.state.bot.id) in ADMIN_STATUSES
+    if not (own or admin or chat.type == "private"):
+        raise bad_request("message can't be deleted")
+    call.state.forget(chat.id, message_id)
+    return True

@@ -176,6 +176,10 @@ class TelegramState:
             self.own_messages.add(key)
         return message
 
+    def forget(self, chat_id: int, message_id: int) -> None:
+        self.messages.pop((chat_id, message_id), None)
+        self.own_messages.discard((chat_id, message_id))
+
     def message(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
         return self.messages.get((chat_id, message_id))
 
