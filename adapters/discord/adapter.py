@@ -294,6 +294,38 @@ class DiscordAdapter:
         )
         return str(message.id)
 
+    async def delete_message(self, destination: Destination, message_id: str) -> bool:
+        """Remove one of the bridge's messages (an expired ghost post): from its channel or
+        webhook; in a forum, the post it opened. False when it is already gone or Discord
+        forbids it."""
+        try:
+            webhook_id = webhook_id_of(destination)
+            if webhook_id is not None:
+                token = self._webhooks.get(webhook_id)
+                if token is None:
+                    return False
+                webhook = discord.Webhook.partial(int(webhook_id), token, client=self._client)
+                await webhook.delete_message(int(message_id))
+                return True
+            channel_id = int(destination.chat_id)
+            channel = self._client.get_channel(channel_id) or await self._client.fetch_channel(
+                channel_id
+            )
+            if isinstance(channel, discord.ForumChannel):
+                # A forum post's thread has its first message's id.
+                thread = await self._client.fetch_channel(int(message_id))
+                if not isinstance(thread, discord.Thread):
+                    return False
+                await thread.delete()
+            elif isinstance(channel, discord.abc.Messageable):
+                await channel.get_partial_message(int(message_id)).delete()
+            else:
+                return False
+        except (discord.NotFound, discord.Forbidden) as exc:
+            log.info("Discord kept message %s in %s: %s", message_id, destination, exc)
+            return False
+        return True
+
     async def notify(
         self,
         destination: Destination,

@@ -246,6 +246,17 @@ class TelegramAdapter:
                     raise classify(again) from again
             raise classify(exc) from exc
 
+    async def delete_message(self, destination: Destination, message_id: str) -> bool:
+        """Remove one of the bridge's messages (an expired ghost post). False when Telegram
+        refuses: the message is already gone or may no longer be deleted."""
+        try:
+            return bool(
+                await self._app.bot.delete_message(int(destination.chat_id), int(message_id))
+            )
+        except tg.BadRequest as exc:
+            log.info("Telegram kept message %s in %s: %s", message_id, destination, exc)
+            return False
+
     async def notify(
         self,
         destination: Destination,

@@ -4,6 +4,7 @@ fake Discord): what people in the channel see."""
 from __future__ import annotations
 
 from tests.discord.conftest import FORUM, TEXT, Bridge, BridgeFactory
+from tests.virtual_time import SkipAheadClock
 
 
 async def started(start_bridge: BridgeFactory, channel: int) -> Bridge:
@@ -63,3 +64,21 @@ async def test_a_long_text_attachment_continues_in_the_forum_post_it_opened(
     assert seen.startswith("An essay\n\nLine 0 of the essay.")
     assert "Line 449 of the essay." in seen
     assert [bool(m.components) for m in messages] == [True, False, False]
+
+
+async def test_a_ghost_post_is_marked_and_deleted_when_it_expires(
+    start_bridge: BridgeFactory, clock: SkipAheadClock
+) -> None:
+    bridge = await started(start_bridge, TEXT)
+    ghost = bridge.sim.add_post("bob", text="here today", ghost=True)
+    bridge.sim.add_post("bob", text="here to stay")
+    await bridge.poll("bob")
+    marked, lasting = await bridge.delivered(TEXT, 2)
+    when = int(ghost.timestamp.timestamp()) + 24 * 3600
+    assert description(marked).startswith(f"👻 Ghost post: disappears <t:{when}:R>")
+
+    assert await bridge.app.ghost_sweep.remove_expired() == 0
+    clock.advance(24 * 3600)
+    assert await bridge.app.ghost_sweep.remove_expired() == 1
+    assert bridge.discord.is_deleted(marked.id)
+    assert not bridge.discord.is_deleted(lasting.id)

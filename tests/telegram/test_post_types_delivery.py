@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from tests.telegram.conftest import PRIVATE, Bridge, BridgeFactory
+from tests.virtual_time import SkipAheadClock
 
 
 async def started(start_bridge: BridgeFactory) -> Bridge:
@@ -71,3 +72,29 @@ async def test_gif_link_attachment_and_audio(start_bridge: BridgeFactory) -> Non
     assert audio.method == "sendMessage"
     assert "🎵 Audio" in (audio.visible_text or "")
     assert 'href="https://c.ex/a.m4a"' in (audio.text or "")
+
+
+async def test_a_ghost_post_is_marked_and_removed_from_the_chat_when_it_expires(
+    start_bridge: BridgeFactory, clock: SkipAheadClock
+) -> None:
+    first = await started(start_bridge)
+    ghost = first.sim.add_post("bob", text="here today", ghost=True)
+    first.sim.add_post("bob", text="here to stay")
+    await first.poll("bob")
+    marked, lasting = await first.delivered(PRIVATE, 2)
+    assert "👻 Ghost post: disappears" in (marked.visible_text or "")
+    assert "Ghost" not in (lasting.visible_text or "")
+
+    clock.advance(23 * 3600)  # a day is not over yet: nothing goes
+    assert await first.app.ghost_sweep.remove_expired() == 0
+    assert first.tg.message(PRIVATE, marked.message_id) is not None
+
+    await first.app.stop()  # what to remove, and when, outlives a restart
+    again = await start_bridge(feeds=[{"profile": "bob", "telegram_chat": PRIVATE}])
+    clock.advance(3600)
+    first.sim.advance(24 * 3600)
+    assert ghost.timestamp.timestamp() + 24 * 3600 <= clock.time()
+    assert await again.app.ghost_sweep.remove_expired() == 1
+    assert again.tg.message(PRIVATE, marked.message_id) is None
+    assert again.tg.message(PRIVATE, lasting.message_id) is not None
+    assert await again.app.ghost_sweep.remove_expired() == 0  # once
