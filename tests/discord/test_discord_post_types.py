@@ -4,6 +4,7 @@ fake Discord): what people in the channel see."""
 from __future__ import annotations
 
 from tests.discord.conftest import FORUM, TEXT, Bridge, BridgeFactory
+from tests.fakes.discord import FakeDiscord
 from tests.virtual_time import SkipAheadClock
 
 
@@ -74,6 +75,7 @@ async def test_a_ghost_post_is_marked_and_deleted_when_it_expires(
     bridge.sim.add_post("bob", text="here to stay")
     await bridge.poll("bob")
     marked, lasting = await bridge.delivered(TEXT, 2)
+    await bridge.app.delivery.idle()  # the message map (and the expiry) written
     when = int(ghost.timestamp.timestamp()) + 24 * 3600
     assert description(marked).startswith(f"👻 Ghost post: disappears <t:{when}:R>")
 
@@ -82,3 +84,37 @@ async def test_a_ghost_post_is_marked_and_deleted_when_it_expires(
     assert await bridge.app.ghost_sweep.remove_expired() == 1
     assert bridge.discord.is_deleted(marked.id)
     assert not bridge.discord.is_deleted(lasting.id)
+
+
+async def test_a_ghost_post_sent_through_a_webhook_is_deleted_through_it(
+    start_bridge: BridgeFactory, discord_fake: FakeDiscord, clock: SkipAheadClock
+) -> None:
+    _, _, url = discord_fake.add_webhook(TEXT)
+    bridge: Bridge = await start_bridge(feeds=[{"profile": "bob", "discord_webhook": url}])
+    bridge.sim.add_profile("bob", followers=5000)
+    await bridge.poll("bob")
+    bridge.sim.add_post("bob", text="here today", ghost=True)
+    await bridge.poll("bob")
+    (message,) = await bridge.delivered(TEXT, 1)
+    await bridge.app.delivery.idle()  # the message map (and the expiry) written
+    assert message.via == "webhook"
+
+    clock.advance(24 * 3600)
+    assert await bridge.app.ghost_sweep.remove_expired() == 1
+    assert bridge.discord.is_deleted(message.id)
+
+
+async def test_a_ghost_posts_forum_post_is_deleted_with_its_thread(
+    start_bridge: BridgeFactory, clock: SkipAheadClock
+) -> None:
+    bridge = await started(start_bridge, FORUM)
+    bridge.sim.add_post("bob", text="here today", ghost=True)
+    await bridge.poll("bob")
+    await bridge.discord.wait_for(lambda fake: any(m.via == "forum" for m in fake.messages))
+    await bridge.app.delivery.idle()
+    (opened,) = [m for m in bridge.discord.messages if m.via == "forum"]
+
+    clock.advance(24 * 3600)
+    assert await bridge.app.ghost_sweep.remove_expired() == 1
+    assert bridge.discord.is_deleted(opened.id)
+    assert bridge.discord.calls_to("DELETE", f"/channels/{opened.channel_id}")

@@ -298,6 +298,21 @@ async def test_the_bot_deletes_its_own_message(fake: FakeDiscord, bot: BridgeBot
         await channel.get_partial_message(message.id).delete()
 
 
+async def test_deleting_a_forum_post_takes_its_thread_and_messages(
+    fake: FakeDiscord, bot: BridgeBot
+) -> None:
+    forum = bot.get_channel(FORUM)
+    assert isinstance(forum, discord.ForumChannel)
+    created = await forum.create_thread(name="post", content="first")
+    more = await created.thread.send("second")
+    await created.thread.delete()
+    assert fake.is_deleted(created.message.id) and fake.is_deleted(more.id)
+    with pytest.raises(discord.NotFound):
+        await bot.fetch_channel(created.thread.id)
+    with pytest.raises(discord.Forbidden):  # not a thread the bot opened
+        await forum.delete()
+
+
 async def test_default_allowed_mentions_ping_everyone(fake: FakeDiscord, bot: BridgeBot) -> None:
     channel = bot.get_channel(TEXT)
     assert isinstance(channel, discord.TextChannel)
@@ -339,6 +354,9 @@ async def test_incoming_webhook_send(fake: FakeDiscord) -> None:
         )
         await webhook.send("fire and forget")  # wait=False: Discord answers 204
         fetched = await discord.Webhook.partial(webhook_id, token, session=session).fetch()
+        await webhook.delete_message(message.id)
+        with pytest.raises(discord.NotFound):
+            await webhook.delete_message(message.id)
 
     assert message.webhook_id == webhook_id and message.author.name == "bob (Threads)"
     first, second = fake.messages_in(TEXT)
@@ -348,6 +366,7 @@ async def test_incoming_webhook_send(fake: FakeDiscord) -> None:
         webhook_id,
     )
     assert first.allowed_mentions == {"parse": []} and second.content == "fire and forget"
+    assert fake.is_deleted(message.id)
     assert [c.status for c in fake.calls_to("POST", "/webhooks/*")] == [200, 204]
     assert [c.query["wait"] for c in fake.calls_to("POST", "/webhooks/*")] == ["1", "0"]
     assert all(c.authorization is None for c in fake.calls_to("*", "/webhooks/*"))

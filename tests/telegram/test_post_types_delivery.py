@@ -82,6 +82,7 @@ async def test_a_ghost_post_is_marked_and_removed_from_the_chat_when_it_expires(
     first.sim.add_post("bob", text="here to stay")
     await first.poll("bob")
     marked, lasting = await first.delivered(PRIVATE, 2)
+    await first.app.delivery.idle()  # the message map (and the expiry) written
     assert "👻 Ghost post: disappears" in (marked.visible_text or "")
     assert "Ghost" not in (lasting.visible_text or "")
 

@@ -1,6 +1,6 @@
 """`/webhooks/{id}/{token}`: incoming webhooks (execute with ?wait, ?thread_id and
-thread_name for forums; fetch), and the application webhook that carries interaction
-followups."""
+thread_name for forums; fetch; delete one of their messages), and the application webhook
+that carries interaction followups."""
 
 from __future__ import annotations
 
@@ -50,6 +50,17 @@ async def edit_original_response(b: Backend, r: Request) -> Reply:
     if webhook_id != b.state.application_id:
         raise unknown("Message", UNKNOWN_MESSAGE)
     return await edit_original(b, b.interaction_by_token(webhook_id, token), r)
+
+
+@route("DELETE", EXECUTE + "/messages/{message_id}", bot_auth=False)
+async def delete_webhook_message(b: Backend, r: Request) -> Reply:
+    """A message the incoming webhook sent (none other): 204, then 10008 Unknown Message."""
+    webhook = b.state.webhook(r.snowflake("webhook_id"), r.params["webhook_token"])
+    stored = b.state.messages.get(r.snowflake("message_id"))
+    if stored is None or stored.deleted or stored.webhook_id != webhook.id:
+        raise unknown("Message", UNKNOWN_MESSAGE)
+    b.messages.delete(stored)
+    return Reply.no_content()
 
 
 @route("GET", EXECUTE, bot_auth=False)
