@@ -99,3 +99,23 @@ async def test_a_ghost_post_is_marked_and_removed_from_the_chat_when_it_expires(
     assert again.tg.message(PRIVATE, marked.message_id) is None
     assert again.tg.message(PRIVATE, lasting.message_id) is not None
     assert await again.app.ghost_sweep.remove_expired() == 0  # once
+
+
+async def test_a_ghost_post_found_after_it_expired_is_not_delivered(
+    start_bridge: BridgeFactory, clock: SkipAheadClock
+) -> None:
+    first = await started(start_bridge)
+    await first.app.stop()
+    first.sim.add_post("bob", text="gone before anyone saw it", ghost=True)
+    first.sim.add_post("bob", text="still here")
+    first.sim.advance(25 * 3600)  # the bridge was down for more than a day
+    clock.advance(25 * 3600)
+
+    again = await start_bridge(feeds=[{"profile": "bob", "telegram_chat": PRIVATE}])
+    await again.poll("bob")
+    (message,) = await again.delivered(PRIVATE, 1)
+    await again.app.delivery.idle()
+
+    assert "still here" in (message.visible_text or "")
+    assert again.tg.sent_to(PRIVATE) == [message]
+    assert again.app.store.outbox.counts_by_state() == {"delivered": 1, "dropped": 1}
