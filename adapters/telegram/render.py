@@ -118,6 +118,12 @@ def _render(view: PostView) -> list[TelegramMessage]:
     text = "\n\n".join(block for block in (view.text, view.body) if block)
     if not media:
         parts = _text_messages(header, text, footer)
+        if view.body and len(parts) == 1:
+            # A text attachment that fits: folded under the text, as Threads shows it.
+            folded = f"<blockquote expandable>{escape(view.body)}</blockquote>"
+            html = _join(header, _spoiler_html(view.text)[0], folded, footer)
+            if utf16_length(_plain(html)) <= MESSAGE_LIMIT:
+                parts = [TelegramMessage("text", html)]
         preview = view.link_url or view.gif_url
         if preview and parts:
             parts[-1] = replace(parts[-1], preview_url=preview)

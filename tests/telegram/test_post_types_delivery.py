@@ -54,6 +54,17 @@ async def test_a_long_text_attachment_a_poll_with_results_and_a_tag(
     assert "📊 Poll\n▫️ Tea: 75%\n▫️ Coffee: 25%\n4 votes" in (poll_message.visible_text or "")
 
 
+async def test_a_short_text_attachment_arrives_folded(start_bridge: BridgeFactory) -> None:
+    bridge = await started(start_bridge)
+    bridge.sim.add_post("bob", text="A note", text_attachment="More than 500 bytes, folded.")
+    await bridge.poll("bob")
+    (message,) = await bridge.delivered(PRIVATE, 1)
+    assert "A note\n\nMore than 500 bytes, folded." in (message.visible_text or "")
+    shown = bridge.tg.message(PRIVATE, message.message_id)
+    assert shown is not None
+    assert "expandable_blockquote" in [entity["type"] for entity in shown["entities"]]
+
+
 async def test_gif_link_attachment_and_audio(start_bridge: BridgeFactory) -> None:
     bridge = await started(start_bridge)
     gif = "https://media.giphy.com/media/abc/giphy.gif"

@@ -36,6 +36,12 @@ def test_a_text_attachment_is_delivered_whole_across_messages() -> None:
     assert "Open on Threads" in visible(parts[-1].html)
 
 
+def test_a_short_text_attachment_is_folded_in_an_expandable_block() -> None:
+    (message,) = render_item(item("Read this", text_attachment="The <whole> story."))
+    assert "<blockquote expandable>The &lt;whole&gt; story.</blockquote>" in message.html
+    assert visible(message.html).splitlines()[2:5] == ["Read this", "", "The <whole> story."]
+
+
 def test_spoiler_ranges_become_telegram_spoilers_and_survive_mentions() -> None:
     (message,) = render_item(item("@ann: the butler did it!", spoilers=((10, 6),)))
     assert "<tg-spoiler>butler</tg-spoiler>" in message.html
