@@ -114,8 +114,11 @@ def render_item(item: FeedItem) -> DiscordMessage:
 
 
 def thread_name(view: PostView) -> str:
-    """A forum post's title: the first line of the text, or who posted."""
-    first_line = next((line.strip() for line in view.text.splitlines() if line.strip()), "")
+    """A forum post's title: the first line of the text (a spoiler in it left hidden: a title
+    cannot hide it), or who posted."""
+    text = with_marks(view.text, view.spoilers, OPEN, CLOSE)
+    text = re.sub(f"{OPEN}.*?{CLOSE}", "(spoiler)", text, flags=re.DOTALL)
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
     title = first_line or f"New post by {view.author_name}"
     return excerpt(title, TITLE_LIMIT)
 

@@ -39,6 +39,11 @@ def test_spoiler_text_uses_discord_spoiler_marks() -> None:
     )
 
 
+def test_a_forum_title_does_not_give_a_spoiler_away() -> None:
+    message = render_item(item("the butler did it\nmore", spoilers=((4, 6),)))
+    assert message.thread_name == "the (spoiler) did it"
+
+
 def test_spoiler_media_are_spoiler_links_not_a_visible_image() -> None:
     message = render_item(item("look", images(2), is_spoiler_media=True))
     assert message.embeds[0].image.url is None and len(message.embeds) == 1
