@@ -21,7 +21,7 @@ from bot.bridge import Bridge
 from bot.confirm import CONFIRM
 from bot.events import Button, ChatUser, Command, Destination, FeedItem, Image, Platform, Role
 from bot.outbound import RateLimits
-from bot.render import media_label, view_of
+from bot.render import ghost_line, media_label, poll_lines, topic_line, view_of, with_marks
 from bot.tasks import spawn
 
 log = logging.getLogger(__name__)
@@ -200,9 +200,24 @@ def render_text(item: FeedItem) -> str:
         lines.append(f"  {view.context}{said}{link}")
     if view.quoted_text:
         lines.append(f"  > {view.quoted_text}")
+    if view.topic_tag:
+        lines.append(f"  {topic_line(view.topic_tag)}")
+    if view.ghost_expires_at:
+        lines.append(f"  {ghost_line(view.ghost_expires_at)}")
     if view.text:
-        lines.append(view.text)
-    lines.extend(f"[{media_label(m)}] {m.url}" for m in view.media if m.url)
+        # A terminal cannot hide a spoiler: it is marked instead.
+        lines.append(with_marks(view.text, view.spoilers, "[spoiler: ", "]"))
+    if view.body:
+        lines.append(view.body)
+    if view.poll:
+        lines.extend(poll_lines(view.poll))
+    spoiler = "spoiler " if view.spoiler_media else ""
+    lines.extend(f"[{spoiler}{media_label(m)}] {m.url}" for m in view.media if m.url)
+    lines.extend(
+        f"[{label}] {url}"
+        for label, url in (("gif", view.gif_url), ("link", view.link_url))
+        if url
+    )
     if view.permalink:
         lines.append(view.permalink)
     return "\n".join(lines)

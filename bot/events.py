@@ -22,6 +22,7 @@ class MediaKind(StrEnum):
     CAROUSEL = "CAROUSEL_ALBUM"
     AUDIO = "AUDIO"
     REPOST = "REPOST_FACADE"
+    OTHER = "OTHER"  # a media type this release does not know: shown as a link
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,12 @@ class Post:
     author_picture_url: str | None = None
     hide_status: str | None = None
     reply_approval_status: str | None = None  # "pending" / "ignored": waits for approval
+    # A long-form body (`text_attachment.plaintext`, up to 10,000 characters) under the text.
+    text_attachment: str | None = None
+    # SPOILER `text_entities` of `text`: (offset, length) in characters.
+    spoilers: tuple[tuple[int, int], ...] = ()
+    # A ghost post (archived by Threads 24 h after it was posted): when it expires.
+    ghost_expires_at: datetime | None = None
 
     @property
     def is_quote(self) -> bool:

@@ -7,9 +7,10 @@ Discord, plain lines for the console); the wording lives here, once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 
-from bot.events import FeedItem, Media, MediaKind, Post, Profile
+from bot.events import FeedItem, Media, MediaKind, Poll, Post, Profile
 from bot.links import profile_url
 
 
@@ -37,6 +38,21 @@ class PostView:
     permalink: str | None
     quoted_text: str | None = None  # an excerpt of what a quote quotes
     replied_text: str | None = None  # the first words of what a reply answers
+    spoilers: tuple[tuple[int, int], ...] = ()  # hidden ranges of `text` (offset, length)
+    spoiler_media: bool = False  # the images and videos are hidden until clicked
+    body: str | None = None  # a text attachment: the long-form text under `text`
+    poll: Poll | None = None
+    gif_url: str | None = None
+    topic_tag: str | None = None
+    link_url: str | None = None  # a link attachment: shown as a preview
+    ghost_expires_at: datetime | None = None  # a ghost post: removed from the chat then
+
+    @property
+    def other_media(self) -> tuple[Media, ...]:
+        """Audio and media of types the bridge cannot show: sent as links."""
+        return tuple(
+            m for m in self.media if m.url and m.kind not in (MediaKind.IMAGE, MediaKind.VIDEO)
+        )
 
 
 def view_of(item: FeedItem) -> PostView:
@@ -77,7 +93,62 @@ def view_of(item: FeedItem) -> PostView:
         permalink=(content.permalink if post.is_repost else None) or post.permalink,
         quoted_text=quoted_text,
         replied_text=replied_text,
+        spoilers=_inside(content.spoilers, len(content.text)),
+        spoiler_media=content.is_spoiler_media,
+        body=content.text_attachment,
+        poll=content.poll,
+        gif_url=content.gif_url,
+        topic_tag=content.topic_tag,
+        link_url=content.link_attachment_url,
+        ghost_expires_at=post.ghost_expires_at,
     )
+
+
+def _inside(ranges: tuple[tuple[int, int], ...], size: int) -> tuple[tuple[int, int], ...]:
+    """The ranges cut to the text and without overlaps (Graph's offsets are trusted least)."""
+    kept: list[tuple[int, int]] = []
+    end = 0
+    for offset, length in sorted(ranges):
+        start, stop = max(offset, end), min(offset + length, size)
+        if stop > start:
+            kept.append((start, stop - start))
+            end = stop
+    return tuple(kept)
+
+
+def with_marks(text: str, ranges: tuple[tuple[int, int], ...], opening: str, closing: str) -> str:
+    """`text` with `opening` and `closing` around each (offset, length) range."""
+    out, at = [], 0
+    for offset, length in ranges:
+        out += [text[at:offset], opening, text[offset : offset + length], closing]
+        at = offset + length
+    out.append(text[at:])
+    return "".join(out)
+
+
+def poll_lines(poll: Poll) -> list[str]:
+    """`📊 Poll` and one line per option; with the shares once anyone has voted."""
+    voted = bool(poll.total_votes)
+    lines = ["📊 Poll"]
+    for index, option in enumerate(poll.options):
+        share = poll.percentages[index] if index < len(poll.percentages) else None
+        if voted and share is not None:
+            lines.append(f"▫️ {option}: {round(share * 100)}%")
+        else:
+            lines.append(f"▫️ {option}")
+    if voted:
+        votes = poll.total_votes or 0
+        lines.append(f"{votes:,} vote{'s' if votes != 1 else ''}")
+    return lines
+
+
+def topic_line(tag: str) -> str:
+    return f"🏷️ {tag}"
+
+
+def ghost_line(expires_at: datetime) -> str:
+    """The mark of a ghost post (the Discord adapter shows the time in each reader's zone)."""
+    return f"👻 Ghost post: disappears {expires_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
 def profile_title(profile: Profile) -> str:
@@ -110,4 +181,6 @@ def first_words(text: str, words: int = 12, limit: int = 80) -> str:
 
 
 def media_label(media: Media) -> str:
-    return {MediaKind.VIDEO: "video", MediaKind.IMAGE: "image"}.get(media.kind, "media")
+    return {MediaKind.VIDEO: "video", MediaKind.IMAGE: "image", MediaKind.AUDIO: "audio"}.get(
+        media.kind, "media"
+    )

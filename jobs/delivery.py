@@ -36,6 +36,7 @@ from storage.outbox import UnreadableDelivery
 from storage.store import Store
 
 log = logging.getLogger(__name__)
+GHOST_EXPIRED = "a ghost post that expired before it could be delivered"
 
 IDLE_RECHECK = 30.0  # seconds: look at the outbox at least this often, woken or not
 
@@ -178,6 +179,11 @@ class DeliveryWorker:
     async def _deliver(self, delivery: Delivery) -> None:
         destination = delivery.destination
         outlet = self._outlets[destination.platform]
+        expires = delivery.item.post.ghost_expires_at
+        if expires is not None and expires.timestamp() <= self._now():
+            # Gone from Threads already: shown now, it would be removed within the minute.
+            self._store.outbox.drop_post(delivery.item.post.id, GHOST_EXPIRED)
+            return
         try:
             item = delivery.item
             if self._prepare is not None:

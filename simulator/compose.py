@@ -170,6 +170,9 @@ def compose_spec(
         raise invalid_param("Param text_entities must be a list")
 
     reply_approvals = parse_bool(params, "enable_reply_approvals", default=False)
+    ghost = parse_bool(params, "is_ghost_post", default=False)
+    if ghost and (not is_text or params.get("reply_to_id")):
+        raise invalid_param("Param is_ghost_post is only supported on TEXT posts, not replies")
 
     media_url = None
     if media_type == "IMAGE":
@@ -195,6 +198,7 @@ def compose_spec(
         text_entities=text_entities,
         text_attachment=text_attachment,
         gif_url=None if gif_raw is None else _gif_url(gif_raw),
+        is_ghost_post=ghost,
         location_id=params.get("location_id") or None,
         reply_audience=_reply_audience(params),
     )

@@ -100,6 +100,7 @@ class PostSpec:
     text_entities: list[Any] | None = None
     text_attachment: JsonDict | None = None
     gif_url: str | None = None
+    is_ghost_post: bool = False  # archived 24 h after it is posted
     location_id: str | None = None
     reply_audience: str = "EVERYONE"
     reply_approvals: bool = False  # enable_reply_approvals: others' replies wait for approval
@@ -135,6 +136,8 @@ class SimPost:
     views: int = 0
     shares: int = 0
     clicks: int = 0
+    # Votes per poll option (a, b, c, d), as `set_poll_votes` left them.
+    poll_votes: tuple[int, ...] = ()
     # Values served as they are in place of the simulator's own (malformed Graph JSON a test
     # needs, e.g. `"username": 12345`).
     served_fields: JsonDict = field(default_factory=dict)

@@ -58,6 +58,7 @@ LIMIT_FIELDS = frozenset(
     }
 )  # fmt: skip
 POLL_DURATION = timedelta(hours=24)
+GHOST_LIFETIME = timedelta(hours=24)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +88,13 @@ def _reference(target_id: str, ctx: RenderContext) -> Any:
 
 def _poll(post: SimPost) -> Any:
     data: dict[str, Any] = {}
-    for letter, option in zip("abcd", post.spec.poll_options, strict=False):
+    votes = list(post.poll_votes) + [0] * len(post.spec.poll_options)
+    total = sum(votes[: len(post.spec.poll_options)])
+    for index, (letter, option) in enumerate(zip("abcd", post.spec.poll_options, strict=False)):
         data[f"option_{letter}"] = option
-        data[f"option_{letter}_votes_percentage"] = 0.0
-    data["total_votes"] = 0
+        # Meta reports shares of the votes as fractions (0.25 for a quarter).
+        data[f"option_{letter}_votes_percentage"] = votes[index] / total if total else 0.0
+    data["total_votes"] = total
     data["expiration_timestamp"] = format_timestamp(post.timestamp + POLL_DURATION)
     return lambda sub: select_keys(data, POLL_FIELDS, sub)
 
@@ -130,6 +134,11 @@ def post_view(post: SimPost, ctx: RenderContext) -> NodeView:
         values["children"] = _children(post, ctx)
     if spec.poll_options:
         values["poll_attachment"] = _poll(post)
+    if spec.is_ghost_post:
+        expires = post.timestamp + GHOST_LIFETIME
+        archived = ctx.state.clock.now_datetime() >= expires
+        values["ghost_post_status"] = "ARCHIVED" if archived else "ACTIVE"
+        values["ghost_post_expiration_timestamp"] = format_timestamp(expires)
     owned = post.owner_id == ctx.viewer.id
     if owned and ctx.show_owner and not post.is_reply and not post.is_carousel_item:
         values["owner"] = lambda sub: {"id": post.owner_id}

@@ -1,4 +1,5 @@
-"""Endpoints on the token's own user: profile, own posts, replies, mentions, quota usage."""
+"""Endpoints on the token's own user: profile, own posts, replies, mentions, ghost posts,
+quota usage."""
 
 from __future__ import annotations
 
@@ -32,6 +33,12 @@ def list_mentions(call: GraphCall) -> JsonDict:
     return list_posts(call, call.state.mentions_of(call.viewer))
 
 
+def list_ghost_posts(call: GraphCall) -> JsonDict:
+    """GET /{user}/ghost_posts: the user's ghost posts, active and archived."""
+    posts = [p for p in call.state.threads_of(call.viewer.id) if p.spec.is_ghost_post]
+    return list_posts(call, posts)
+
+
 def publishing_limit(call: GraphCall) -> JsonDict:
     """GET /{user}/threads_publishing_limit: note the one-element `data` array."""
     return {"data": [render(publishing_limit_view(call.viewer, call.state), call.fields)]}
@@ -42,5 +49,6 @@ ROUTES: NodeRoutes = {
     ("GET", NodeKind.USER, "threads"): list_threads,
     ("GET", NodeKind.USER, "replies"): list_replies,
     ("GET", NodeKind.USER, "mentions"): list_mentions,
+    ("GET", NodeKind.USER, "ghost_posts"): list_ghost_posts,
     ("GET", NodeKind.USER, "threads_publishing_limit"): publishing_limit,
 }

@@ -161,13 +161,26 @@ class ThreadsSimulator(WebServer):
         alt_text: str | None = None,
         served_fields: Mapping[str, Any] | None = None,
         reply_approvals: bool = False,
+        *,
+        text_attachment: str | None = None,
+        spoilers: Sequence[tuple[int, int]] = (),
+        is_spoiler_media: bool = False,
+        poll_options: Sequence[str] = (),
+        gif_url: str | None = None,
+        link_attachment_url: str | None = None,
+        ghost: bool = False,
     ) -> SimPost:
         """Publish a post directly. Without `timestamp` it is "now" on the simulator clock,
         always a later second than the previous automatic timestamp. `served_fields` are
         sent as they are instead of the simulator's values (malformed JSON Graph has sent:
         `{"username": 12345}`); a lone surrogate in `text` goes out as Graph sends it,
         a `\\ud83d` escape. `reply_approvals`: others' replies to it wait for approval
-        (enable_reply_approvals), listed only by /pending_replies until approved."""
+        (enable_reply_approvals), listed only by /pending_replies until approved.
+        The rest are what a client could attach: a long-form `text_attachment` (its
+        plaintext), `spoilers` as (offset, length) ranges of `text` (SPOILER text_entities),
+        spoiler media, a poll's options (votes: `set_poll_votes`), a GIF's URL, a link
+        attachment, `ghost` (a ghost post: archived 24 h after its timestamp). `media_type`
+        may also be AUDIO (one url) or a type Meta has not documented yet."""
         user = self.state.require_user(username)
         for ref in (reply_to, quote_of):
             if ref is not None and self.state.live_post(ref) is None:
@@ -183,10 +196,31 @@ class ThreadsSimulator(WebServer):
             topic_tag=topic_tag,
             alt_text=alt_text,
         )
-        spec = replace(spec, reply_approvals=reply_approvals)
+        spec = replace(
+            spec,
+            reply_approvals=reply_approvals,
+            text_attachment=None if text_attachment is None else {"plaintext": text_attachment},
+            text_entities=[
+                {"entity_type": "SPOILER", "offset": offset, "length": length}
+                for offset, length in spoilers
+            ]
+            or None,
+            is_spoiler_media=is_spoiler_media,
+            poll_options=tuple(poll_options),
+            gif_url=gif_url,
+            link_attachment_url=link_attachment_url,
+            is_ghost_post=ghost,
+        )
         post = self.state.publish(user, spec, timestamp)
         post.served_fields.update(served_fields or {})
         return post
+
+    def set_poll_votes(self, post_id: str, votes: Sequence[int]) -> None:
+        """Votes per option of a post's poll (a, b, ...): what later reads report."""
+        post = self.state.posts[post_id]
+        if len(votes) != len(post.spec.poll_options):
+            raise ValueError("one count per poll option")
+        post.poll_votes = tuple(votes)
 
     def set_audience(
         self,

@@ -143,6 +143,8 @@ def _post(data: Mapping[str, Any]) -> Post:
             "timestamp": _when,
             "media": lambda v: tuple(_media(m) for m in v if isinstance(m, Mapping)),
             "poll": lambda v: _poll(v) if isinstance(v, Mapping) else None,
+            "ghost_expires_at": _when,
+            "spoilers": lambda v: tuple((int(a), int(b)) for a, b in v),
         },
         {"id": str(data["id"]), "kind": MediaKind.TEXT},
     )

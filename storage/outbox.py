@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from bot.events import Delivery, Destination, Platform
 from storage.codec import UnreadableItem, decode_item
+from storage.ghosts import GhostExpiry
 from storage.rows import Row, many, one
 
 
@@ -110,6 +111,11 @@ class Outbox:
                         part,
                         now,
                     ],
+                )
+            expires = delivery.item.post.ghost_expires_at
+            if expires is not None:  # removed from the chat when it expires on Threads
+                GhostExpiry(self._db).schedule(
+                    delivery.destination, message_ids, delivery.item.post.id, expires.timestamp()
                 )
 
     def delivered(self, outbox_id: int) -> None:

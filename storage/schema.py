@@ -364,3 +364,22 @@ def m013_subscription_changes(db: Database) -> None:
     # A chat message marked "deleted on Threads" is never edited again.
     db.execute("ALTER TABLE messages ADD COLUMN gone_at REAL")
     db.execute("CREATE INDEX messages_post ON messages (post_id)")
+
+
+@migrations()
+def m014_ghost_expiry(db: Database) -> None:
+    # Chat messages of delivered ghost posts, removed from the chat when the post expires on
+    # Threads; a row goes once its message is deleted (or found gone).
+    db.execute(
+        """CREATE TABLE ghost_expiry (
+            platform TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            topic_id TEXT NOT NULL DEFAULT '',
+            message_id TEXT NOT NULL,
+            post_id TEXT NOT NULL,
+            expires_at REAL NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (platform, chat_id, message_id)
+        )"""
+    )
+    db.execute("CREATE INDEX ghost_expiry_due ON ghost_expiry (expires_at)")

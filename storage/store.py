@@ -19,6 +19,7 @@ from storage.confirmations import Confirmations
 from storage.database import open_database
 from storage.discovery import DiscoveryLedger
 from storage.feed import Feed
+from storage.ghosts import GhostExpiry
 from storage.outbox import Outbox
 from storage.publications import Audit, Publications
 from storage.publish_queue import PublishQueue
@@ -48,6 +49,7 @@ class Store:
         self.inbox = UpdateInbox(db)
         self.zones = ChatZones(self.state)
         self.changes = ChangeRecords(db)
+        self.ghosts = GhostExpiry(db)
 
     @classmethod
     def open(cls, path: str | Path) -> Store:

@@ -28,7 +28,7 @@ from adapters.discord.commands import build_crosspost_menu, build_threads_group
 from adapters.discord.crossposting import ChannelSource
 from adapters.discord.destinations import user_id_of, webhook_id_of
 from adapters.discord.errors import classify
-from adapters.discord.render import DiscordMessage, render_item
+from adapters.discord.render import DiscordMessage, render_items
 from adapters.discord.translate import command_of
 from adapters.discord.views import (
     ConfirmButton,
@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 
 # Global limit 50 requests/s per bot; about 5 messages per 5 s per channel and per webhook.
 DISCORD_LIMITS = RateLimits(per_second=45.0, chat_interval=1.0, group_interval=1.0)
+FORUM_THREADS_KEPT = 64
 NO_MENTIONS = discord.AllowedMentions.none()
 CONTENT_LIMIT = 2000
 NOT_CONNECTED_RETRY = 5.0  # seconds between delivery attempts while Discord is away
@@ -133,6 +134,9 @@ class DiscordAdapter:
         self._gateway_url = gateway_url
         self._guild_ids = tuple(guild_ids)
         self._webhooks = dict(webhooks or {})  # webhook id -> its token
+        # post id -> the forum thread its first message opened, for the messages that
+        # continue a long text (the latest few only: they follow within seconds)
+        self._forum_threads: dict[str, int] = {}
         self._guild_ready_timeout = guild_ready_timeout
         autopost = bridge.ctx.autopost
         sources = ChannelSource(autopost, self._webhooks) if autopost is not None else None
@@ -225,7 +229,7 @@ class DiscordAdapter:
     # -- delivery --------------------------------------------------------------------------
 
     def render(self, item: FeedItem, destination: Destination) -> Sequence[DiscordMessage]:
-        return [render_item(item)]
+        return render_items(item)
 
     def is_group(self, destination: Destination) -> bool:
         return True
@@ -246,6 +250,8 @@ class DiscordAdapter:
         channel = self._client.get_channel(channel_id) or await self._client.fetch_channel(
             channel_id
         )
+        if part.continues:
+            return await self._send_continuation(channel, part)
         view = post_buttons(part.post_id, part.permalink, with_reply=True, actions=part.actions)
         if isinstance(channel, discord.ForumChannel):
             created = await channel.create_thread(
@@ -255,12 +261,29 @@ class DiscordAdapter:
                 view=view,
                 allowed_mentions=NO_MENTIONS,
             )
+            self._forum_threads[part.post_id] = created.thread.id
+            while len(self._forum_threads) > FORUM_THREADS_KEPT:
+                del self._forum_threads[next(iter(self._forum_threads))]
             return str(created.message.id)
         if not isinstance(channel, discord.abc.Messageable):
             raise discord.InvalidData(f"channel {channel_id} cannot receive messages")
         message = await channel.send(
             part.status, embeds=list(part.embeds), view=view, allowed_mentions=NO_MENTIONS
         )
+        return str(message.id)
+
+    async def _send_continuation(self, channel: Any, part: DiscordMessage) -> str:
+        """A long text's next message: under the first one, or in the forum post it opened."""
+        if isinstance(channel, discord.ForumChannel):
+            thread_id = self._forum_threads.get(part.post_id)
+            if thread_id is None:
+                raise discord.InvalidData("the forum post this message continues is unknown")
+            channel = self._client.get_channel(thread_id) or await self._client.fetch_channel(
+                thread_id
+            )
+        if not isinstance(channel, discord.abc.Messageable):
+            raise discord.InvalidData("the channel cannot receive messages")
+        message = await channel.send(embeds=list(part.embeds), allowed_mentions=NO_MENTIONS)
         return str(message.id)
 
     async def _send_webhook(self, webhook_id: str, part: DiscordMessage) -> str:
@@ -283,7 +306,7 @@ class DiscordAdapter:
         """The delivered message shows `item` now (an edit on Threads, a deletion marked)."""
         if not message_ids or not message_ids[0]:
             return
-        part, message_id = render_item(item), int(message_ids[0][0])
+        part, message_id = render_items(item)[0], int(message_ids[0][0])
         try:
             webhook = self._webhook_of(destination)
             if webhook is not None:
@@ -312,6 +335,38 @@ class DiscordAdapter:
         if token is None:
             raise DestinationGone("the webhook is no longer in the configuration")
         return discord.Webhook.partial(int(webhook_id), token, client=self._client)
+
+    async def delete_message(self, destination: Destination, message_id: str) -> bool:
+        """Remove one of the bridge's messages (an expired ghost post): from its channel or
+        webhook; in a forum, the post it opened. False when it is already gone or Discord
+        forbids it."""
+        try:
+            webhook_id = webhook_id_of(destination)
+            if webhook_id is not None:
+                token = self._webhooks.get(webhook_id)
+                if token is None:
+                    return False
+                webhook = discord.Webhook.partial(int(webhook_id), token, client=self._client)
+                await webhook.delete_message(int(message_id))
+                return True
+            channel_id = int(destination.chat_id)
+            channel = self._client.get_channel(channel_id) or await self._client.fetch_channel(
+                channel_id
+            )
+            if isinstance(channel, discord.ForumChannel):
+                # A forum post's thread has its first message's id.
+                thread = await self._client.fetch_channel(int(message_id))
+                if not isinstance(thread, discord.Thread):
+                    return False
+                await thread.delete()
+            elif isinstance(channel, discord.abc.Messageable):
+                await channel.get_partial_message(int(message_id)).delete()
+            else:
+                return False
+        except (discord.NotFound, discord.Forbidden) as exc:
+            log.info("Discord kept message %s in %s: %s", message_id, destination, exc)
+            return False
+        return True
 
     async def notify(
         self,

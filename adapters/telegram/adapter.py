@@ -267,6 +267,17 @@ class TelegramAdapter:
             self._holds.hold(destination.chat_id, exc.seconds)
             raise
 
+    async def delete_message(self, destination: Destination, message_id: str) -> bool:
+        """Remove one of the bridge's messages (an expired ghost post). False when Telegram
+        refuses: the message is already gone or may no longer be deleted."""
+        try:
+            return bool(
+                await self._app.bot.delete_message(int(destination.chat_id), int(message_id))
+            )
+        except tg.BadRequest as exc:
+            log.info("Telegram kept message %s in %s: %s", message_id, destination, exc)
+            return False
+
     async def notify(
         self,
         destination: Destination,
@@ -326,7 +337,9 @@ class TelegramAdapter:
             sent = await bot.send_message(
                 text=part.html,
                 parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
+                link_preview_options=(
+                    LinkPreviewOptions(url=part.preview_url) if part.preview_url else NO_PREVIEW
+                ),
                 reply_markup=markup,
                 **common,
             )
@@ -335,6 +348,7 @@ class TelegramAdapter:
                 photo=part.media[0][1],
                 caption=part.html or None,
                 parse_mode=ParseMode.HTML,
+                has_spoiler=part.spoiler or None,
                 reply_markup=markup,
                 **common,
             )
@@ -343,6 +357,7 @@ class TelegramAdapter:
                 video=part.media[0][1],
                 caption=part.html or None,
                 parse_mode=ParseMode.HTML,
+                has_spoiler=part.spoiler or None,
                 reply_markup=markup,
                 **common,
             )
@@ -611,8 +626,13 @@ def _input_media(part: TelegramMessage) -> list[InputMediaPhoto | InputMediaVide
     for index, (kind, url) in enumerate(part.media):
         caption = part.html if index == 0 and part.html else None
         parse_mode = ParseMode.HTML if caption else None
+        spoiler = part.spoiler or None
         if kind == "video":
-            media.append(InputMediaVideo(url, caption=caption, parse_mode=parse_mode))
+            media.append(
+                InputMediaVideo(url, caption=caption, parse_mode=parse_mode, has_spoiler=spoiler)
+            )
         else:
-            media.append(InputMediaPhoto(url, caption=caption, parse_mode=parse_mode))
+            media.append(
+                InputMediaPhoto(url, caption=caption, parse_mode=parse_mode, has_spoiler=spoiler)
+            )
     return media

@@ -18,7 +18,16 @@ from typing import Literal
 from bot.commands.moderation import REPLY_HINT, delivered_buttons, delivered_status
 from bot.events import Button, FeedItem, Media, MediaKind
 from bot.links import intent_links
-from bot.render import PostView, Relation, excerpt, view_of
+from bot.render import (
+    PostView,
+    Relation,
+    excerpt,
+    ghost_line,
+    poll_lines,
+    topic_line,
+    view_of,
+    with_marks,
+)
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -28,6 +37,9 @@ _TAG = re.compile(r"<[^>]+>")
 # address), before a username character, and not inside a URL (a permalink has /@name/).
 _MENTION = re.compile(r"(?P<url>(?:https?://|www\.)\S+)|(?<!\w)@(?=[A-Za-z0-9_])", re.IGNORECASE)
 WORD_JOINER = "\u2060"
+# A spoiler's ends while the text is cut into messages (private-use: never shown).
+OPEN, CLOSE = "\ue000", "\ue001"
+_SPOILER_MARK = re.compile(f"([{OPEN}{CLOSE}])")
 
 
 MessageKind = Literal["text", "photo", "video", "media_group"]
@@ -44,6 +56,8 @@ class TelegramMessage:
     fallback_html: str = ""  # what to send instead when Telegram cannot fetch the media
     buttons: tuple[tuple[str, str], ...] = ()  # (label, url) link buttons under the message
     actions: tuple[Button, ...] = ()  # the bridge's buttons (a click runs their command)
+    spoiler: bool = False  # the photos and videos sent hidden (has_spoiler)
+    preview_url: str = ""  # the link Telegram previews under a text message (else none)
 
 
 def utf16_length(text: str) -> int:
@@ -54,7 +68,7 @@ def render_item(item: FeedItem) -> list[TelegramMessage]:
     """The messages for a post; the last one carries the Reply/Quote on Threads buttons, and
     on a reply the account moderates Reply (how to answer it with /reply) and Hide (a media
     group cannot carry any: an album-only post goes without)."""
-    view = _unmentionable(view_of(item))
+    view = _unmentionable(_marked(view_of(item)))
     parts = _render(view)
     buttons = intent_links(view.permalink)
     actions = delivered_buttons(item)
@@ -76,21 +90,60 @@ def _with_status(part: TelegramMessage, status: str) -> TelegramMessage:
     return replace(part, html=html) if utf16_length(_plain(html)) <= limit else part
 
 
+def _marked(view: PostView) -> PostView:
+    """The view with its spoilers marked in the text, before anything shifts the offsets."""
+    text = view.text.replace(OPEN, "").replace(CLOSE, "")
+    return replace(view, text=with_marks(text, view.spoilers, OPEN, CLOSE))
+
+
+def _spoiler_html(text: str, inside: bool = False) -> tuple[str, bool]:
+    """`text` escaped, its marked spoilers as <tg-spoiler>; whether one is still open at its
+    end (the next message opens it again)."""
+    out = ["<tg-spoiler>"] if inside else []
+    for chunk in _SPOILER_MARK.split(text):
+        if chunk in (OPEN, CLOSE):
+            if inside != (chunk == OPEN):
+                out.append("<tg-spoiler>" if chunk == OPEN else "</tg-spoiler>")
+                inside = chunk == OPEN
+        else:
+            out.append(escape(chunk))
+    if inside:
+        out.append("</tg-spoiler>")
+    return "".join(out).replace("<tg-spoiler></tg-spoiler>", ""), inside
+
+
 def _render(view: PostView) -> list[TelegramMessage]:
     header, footer = _header(view), _footer(view)
     media = [m for m in view.media if m.url and m.kind in (MediaKind.IMAGE, MediaKind.VIDEO)]
+    text = "\n\n".join(block for block in (view.text, view.body) if block)
     if not media:
-        return _text_messages(header, view.text, footer)
-    first, rest = _cut(view.text, _room(CAPTION_LIMIT, header, footer))
+        parts = _text_messages(header, text, footer)
+        if view.body and len(parts) == 1:
+            # A text attachment that fits: folded under the text, as Threads shows it.
+            folded = f"<blockquote expandable>{escape(view.body)}</blockquote>"
+            html = _join(header, _spoiler_html(view.text)[0], folded, footer)
+            if utf16_length(_plain(html)) <= MESSAGE_LIMIT:
+                parts = [TelegramMessage("text", html)]
+        preview = view.link_url or view.gif_url
+        if preview and parts:
+            parts[-1] = replace(parts[-1], preview_url=preview)
+        return parts
+    first, rest = _cut(text, _room(CAPTION_LIMIT, header, footer))
     if rest:  # the caption cannot hold it all: the text and the link continue below
-        first, rest = _cut(view.text, _room(CAPTION_LIMIT, header))
-        caption, tail = _join(header, escape(first)), _text_messages("", rest, footer)
+        first, rest = _cut(text, _room(CAPTION_LIMIT, header))
+        html, inside = _spoiler_html(first)
+        caption, tail = _join(header, html), _text_messages("", rest, footer, inside)
     else:
-        caption, tail = _join(header, escape(first), footer), []
+        caption, tail = _join(header, _spoiler_html(first)[0], footer), []
     links = "\n".join(
         f'<a href="{escape(m.url or "", quote=True)}">{_label(m)}</a>' for m in media
     )
-    return [*_media_messages(media, caption, _join(caption, links)), *tail]
+    if view.spoiler_media:
+        links = f"<tg-spoiler>{links}</tg-spoiler>"
+    messages = _media_messages(media, caption, _join(caption, links))
+    if view.spoiler_media:
+        messages = [replace(m, spoiler=True) for m in messages]
+    return [*messages, *tail]
 
 
 def unmention(text: str) -> str:
@@ -106,6 +159,7 @@ def _unmentionable(view: PostView) -> PostView:
         author_name=unmention(view.author_name),
         context=unmention(view.context) if view.context else view.context,
         text=unmention(view.text),
+        body=unmention(view.body) if view.body else view.body,
         quoted_text=unmention(view.quoted_text) if view.quoted_text else view.quoted_text,
         replied_text=unmention(view.replied_text) if view.replied_text else view.replied_text,
     )
@@ -133,13 +187,16 @@ def _ref(media: Media) -> MediaRef:
     return ("video" if media.kind is MediaKind.VIDEO else "photo", media.url or "")
 
 
-def _text_messages(header: str, text: str, footer: str) -> list[TelegramMessage]:
+def _text_messages(
+    header: str, text: str, footer: str, inside: bool = False
+) -> list[TelegramMessage]:
     messages: list[TelegramMessage] = []
     remaining = text
     while True:
         lead = "" if messages else header
         piece, remaining = _cut(remaining, _room(MESSAGE_LIMIT, lead, footer))
-        html = _join(lead, escape(piece), "" if remaining else footer)
+        body, inside = _spoiler_html(piece, inside)
+        html = _join(lead, body, "" if remaining else footer)
         if html:
             messages.append(TelegramMessage("text", html))
         if not remaining:
@@ -164,6 +221,10 @@ def _header(view: PostView) -> str:
         nameless = view.author_name.replace(WORD_JOINER, "") == f"@{view.username}"
         name = f"<b>{link}</b>" if nameless else f"{name} ({link})"
     lines = [name]
+    if view.topic_tag:
+        lines.append(escape(topic_line(view.topic_tag)))
+    if view.ghost_expires_at:
+        lines.append(f"<i>{escape(ghost_line(view.ghost_expires_at))}</i>")
     if view.context:
         icon = _ICONS.get(view.relation, "•")
         context = escape(view.context)
@@ -178,13 +239,33 @@ def _header(view: PostView) -> str:
 
 
 def _footer(view: PostView) -> str:
-    if not view.permalink:
-        return ""
-    return f'<a href="{escape(view.permalink, quote=True)}">Open on Threads</a>'
+    """What follows the text: a poll, the attachments as links, and the post's own link."""
+    blocks = []
+    if view.poll:
+        blocks.append(escape("\n".join(poll_lines(view.poll))))
+    links = [
+        f'{_ICON.get(m.kind, "📎")} <a href="{escape(m.url or "", quote=True)}">{_label(m)}</a>'
+        for m in view.other_media
+    ]
+    if view.gif_url:
+        links.append(f'🎞️ <a href="{escape(view.gif_url, quote=True)}">GIF</a>')
+    if view.link_url:
+        links.append(
+            f'🔗 <a href="{escape(view.link_url, quote=True)}">{escape(view.link_url)}</a>'
+        )
+    if links:
+        blocks.append("\n".join(links))
+    if view.permalink:
+        blocks.append(f'<a href="{escape(view.permalink, quote=True)}">Open on Threads</a>')
+    return _join(*blocks)
+
+
+_ICON = {MediaKind.AUDIO: "🎵"}
 
 
 def _label(media: Media) -> str:
-    return "Video" if media.kind is MediaKind.VIDEO else "Image"
+    labels = {MediaKind.VIDEO: "Video", MediaKind.IMAGE: "Image", MediaKind.AUDIO: "Audio"}
+    return labels.get(media.kind, "Media")
 
 
 def _join(*blocks: str) -> str:

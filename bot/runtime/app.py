@@ -48,6 +48,7 @@ from jobs.discovery import (
     search_allowance,
 )
 from jobs.discovery_pause import DiscoveryPause
+from jobs.ghost_sweep import GhostSweep, MessageRemover
 from jobs.maintenance import Maintenance
 from jobs.polling import PollOutcome, SourcePoller
 from jobs.post_changes import PostChanges, editors_of
@@ -227,6 +228,12 @@ class BridgeApp:
             clock=self.clock,
             prepare=self.loop_guard.mark,
         )
+        # Ghost posts' chat messages, removed when the posts expire on Threads.
+        self.ghost_sweep = GhostSweep(
+            self.store.ghosts,
+            {a.platform: a for a in self.adapters if isinstance(a, MessageRemover)},
+            clock=self.clock,
+        )
         self.alerts = Alerts(self._notify, admin_destinations(config))
         # [[digest]] chats: the account's insights posted at their time.
         self.digests = Digests(
@@ -365,6 +372,7 @@ class BridgeApp:
         add(m.prune, seconds=24 * HOUR, name="prune outbox", first_in=HOUR)
         add(self.polling.replan_job, seconds=600, name="discovery plan")
         add(self.post_changes.reread_due, seconds=60, name="re-read posts", first_in=5)
+        add(self.ghost_sweep.remove_expired, seconds=60, name="ghost posts", first_in=5)
         if self.webhooks is not None:  # events stopped: the usual poll interval again
             add(self.webhook_feed.check_flow, seconds=300, name="webhook flow")
         if self.config.digests:

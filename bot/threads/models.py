@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from bot.events import Media, MediaKind, Poll, Post, Profile
 from bot.threads.coerce import as_float, as_int, as_text
 
 T = TypeVar("T")
+GHOST_LIFETIME = timedelta(hours=24)  # Threads archives a ghost post a day after it is posted
 
 # Every field a post can carry; the client always asks for these, because a node returns only
 # `id` unless `fields` is sent.
@@ -26,11 +27,14 @@ POST_FIELDS = (
     "id,media_product_type,media_type,media_url,permalink,username,text,timestamp,shortcode,"
     "thumbnail_url,children{id,media_type,media_url,thumbnail_url,alt_text},is_quote_post,"
     "quoted_post,reposted_post,alt_text,link_attachment_url,has_replies,is_reply,root_post,"
-    "replied_to,gif_url,topic_tag,is_spoiler_media,"
+    "replied_to,gif_url,topic_tag,is_spoiler_media,text_entities,text_attachment,"
+    "ghost_post_status,ghost_post_expiration_timestamp,"
     "poll_attachment{option_a,option_b,option_c,option_d,option_a_votes_percentage,"
     "option_b_votes_percentage,option_c_votes_percentage,option_d_votes_percentage,total_votes,"
     "expiration_timestamp}"
 )
+# Meta's pages for the reply, mention and search lists do not name the spoiler, text-attachment
+# and ghost fields; a node leaves out what it does not have, so one list serves every read.
 # Fields only the reply endpoints document (author picture, hide status).
 REPLY_FIELDS = POST_FIELDS + ",hide_status,profile_picture_url"
 PENDING_REPLY_FIELDS = REPLY_FIELDS + ",reply_approval_status"
@@ -126,10 +130,12 @@ def _ref_id(value: object) -> str | None:
 
 
 def _media_kind(value: object) -> MediaKind:
+    if value is None:
+        return MediaKind.TEXT
     try:
         return MediaKind(str(value))
     except ValueError:
-        return MediaKind.TEXT
+        return MediaKind.OTHER  # a type Threads added later: its media_url becomes a link
 
 
 def parse_media(data: Mapping[str, Any]) -> Media:
@@ -162,10 +168,16 @@ def parse_post(data: Mapping[str, Any]) -> Post:
     children = data.get("children")
     if isinstance(children, Mapping) and isinstance(children.get("data"), list):
         media = tuple(parse_media(child) for child in children["data"])
-    elif kind in (MediaKind.IMAGE, MediaKind.VIDEO) and data.get("media_url"):
-        media = (parse_media(data),)
+    elif kind not in (MediaKind.TEXT, MediaKind.REPOST) and data.get("media_url"):
+        media = (parse_media(data),)  # an image, a video, an AUDIO post or an unknown type
     else:
         media = ()
+    if kind is MediaKind.OTHER:
+        kind = MediaKind.TEXT if not media else kind
+    attachment = data.get("text_attachment")
+    if not isinstance(attachment, Mapping):
+        attachment = {}
+    ghost = data.get("ghost_post_status") is not None
     return Post(
         id=as_text(data["id"]) or "",
         kind=kind,
@@ -181,7 +193,8 @@ def parse_post(data: Mapping[str, Any]) -> Post:
         quoted_post_id=_ref_id(data.get("quoted_post")),
         reposted_post_id=_ref_id(data.get("reposted_post")),
         has_replies=bool(data.get("has_replies", False)),
-        link_attachment_url=as_text(data.get("link_attachment_url")),
+        link_attachment_url=as_text(data.get("link_attachment_url"))
+        or as_text(attachment.get("link_attachment_url")),
         topic_tag=as_text(data.get("topic_tag")),
         gif_url=as_text(data.get("gif_url")),
         poll=parse_poll(data.get("poll_attachment")),
@@ -189,7 +202,33 @@ def parse_post(data: Mapping[str, Any]) -> Post:
         author_picture_url=as_text(data.get("profile_picture_url")),
         hide_status=as_text(data.get("hide_status")),
         reply_approval_status=as_text(data.get("reply_approval_status")),
+        text_attachment=as_text(attachment.get("plaintext")) or None,
+        spoilers=parse_spoilers(data.get("text_entities")),
+        ghost_expires_at=_ghost_expiry(data) if ghost else None,
     )
+
+
+def _ghost_expiry(data: Mapping[str, Any]) -> datetime | None:
+    """When a ghost post expires: as Graph says, else 24 h after it was posted."""
+    expiry = parse_timestamp(data.get("ghost_post_expiration_timestamp"))
+    posted = parse_timestamp(data.get("timestamp"))
+    return expiry or (posted + GHOST_LIFETIME if posted else None)
+
+
+def parse_spoilers(data: object) -> tuple[tuple[int, int], ...]:
+    """The SPOILER ranges of `text_entities` (a list, or Graph's `{"data": [...]}`)."""
+    if isinstance(data, Mapping):
+        data = data.get("data")
+    if not isinstance(data, list):
+        return ()
+    ranges = []
+    for entity in data:
+        if not isinstance(entity, Mapping) or str(entity.get("entity_type")).upper() != "SPOILER":
+            continue
+        offset, length = as_int(entity.get("offset")), as_int(entity.get("length"))
+        if offset is not None and length and offset >= 0 and length > 0:
+            ranges.append((offset, length))
+    return tuple(sorted(ranges))
 
 
 def parse_me(data: Mapping[str, Any]) -> Profile:

@@ -50,7 +50,7 @@ async def test_a_tag_watch_delivers_a_matching_post_once(start_bridge: BridgeFac
     )
     assert len(bridge.feed_messages(TEXT)) == 1  # once, and neither older nor untagged posts
     (embed,) = message.embeds
-    assert embed["description"] == "Fresh loaf, still warm"
+    assert embed["description"] == "🏷️ baking\n\nFresh loaf, still warm"  # its topic tag line
     assert embed["author"]["name"] == "@carol"  # her profile was never looked up
     assert embed["url"] == post.permalink
     assert listed.text == "This chat watches:\n• #baking (search)"

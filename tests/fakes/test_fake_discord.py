@@ -287,6 +287,32 @@ async def test_channel_send_with_embed_view_and_no_mentions(
     assert message.components and isinstance(message.components[0], discord.ActionRow)
 
 
+async def test_the_bot_deletes_its_own_message(fake: FakeDiscord, bot: BridgeBot) -> None:
+    channel = bot.get_channel(NEWS)
+    assert isinstance(channel, discord.TextChannel)
+    message = await channel.send("soon gone")
+    await channel.get_partial_message(message.id).delete()
+    assert fake.is_deleted(message.id)
+    assert fake.calls_to("DELETE", f"/channels/{NEWS}/messages/{message.id}")[0].status == 204
+    with pytest.raises(discord.NotFound):  # 10008 Unknown Message: it is gone
+        await channel.get_partial_message(message.id).delete()
+
+
+async def test_deleting_a_forum_post_takes_its_thread_and_messages(
+    fake: FakeDiscord, bot: BridgeBot
+) -> None:
+    forum = bot.get_channel(FORUM)
+    assert isinstance(forum, discord.ForumChannel)
+    created = await forum.create_thread(name="post", content="first")
+    more = await created.thread.send("second")
+    await created.thread.delete()
+    assert fake.is_deleted(created.message.id) and fake.is_deleted(more.id)
+    with pytest.raises(discord.NotFound):
+        await bot.fetch_channel(created.thread.id)
+    with pytest.raises(discord.Forbidden):  # not a thread the bot opened
+        await forum.delete()
+
+
 async def test_default_allowed_mentions_ping_everyone(fake: FakeDiscord, bot: BridgeBot) -> None:
     channel = bot.get_channel(TEXT)
     assert isinstance(channel, discord.TextChannel)
@@ -328,6 +354,9 @@ async def test_incoming_webhook_send(fake: FakeDiscord) -> None:
         )
         await webhook.send("fire and forget")  # wait=False: Discord answers 204
         fetched = await discord.Webhook.partial(webhook_id, token, session=session).fetch()
+        await webhook.delete_message(message.id)
+        with pytest.raises(discord.NotFound):
+            await webhook.delete_message(message.id)
 
     assert message.webhook_id == webhook_id and message.author.name == "bob (Threads)"
     first, second = fake.messages_in(TEXT)
@@ -337,6 +366,7 @@ async def test_incoming_webhook_send(fake: FakeDiscord) -> None:
         webhook_id,
     )
     assert first.allowed_mentions == {"parse": []} and second.content == "fire and forget"
+    assert fake.is_deleted(message.id)
     assert [c.status for c in fake.calls_to("POST", "/webhooks/*")] == [200, 204]
     assert [c.query["wait"] for c in fake.calls_to("POST", "/webhooks/*")] == ["1", "0"]
     assert all(c.authorization is None for c in fake.calls_to("*", "/webhooks/*"))

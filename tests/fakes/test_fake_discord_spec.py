@@ -139,7 +139,9 @@ async def test_responses_carry_what_the_spec_requires(fake: FakeDiscord) -> None
         click = await fake.click_button(GUILD, TEXT, ALICE, menu.id, "pick")
         await fake.wait_for(lambda f: len(f.responses_to(click.id)) == 2)
         assert fake.message(menu.id)["content"] == "picked"
-        await forum.create_thread(name="post", content="first")
+        opened = await forum.create_thread(name="post", content="first")
+        await opened.thread.delete()
+        await (await channel.send("soon gone")).delete()
         await bot.fetch_channel(TEXT)
         webhook = discord.Webhook.partial(webhook_id, token, session=session)
         hooked = await webhook.send("via webhook", wait=True)

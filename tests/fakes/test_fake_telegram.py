@@ -237,6 +237,19 @@ async def test_edits_of_own_messages(fake: FakeTelegram, bot: Bot) -> None:
     assert [s.method for s in fake.sent_to(GROUP)] == ["sendMessage", "editMessageText"]
 
 
+async def test_deleting_other_peoples_messages_needs_admin(fake: FakeTelegram, bot: Bot) -> None:
+    theirs = fake.send_command(GROUP, BOB, "/watch bob")
+    with pytest.raises(BadRequest, match=r"(?i)message can't be deleted"):
+        await bot.delete_message(GROUP, theirs["message_id"])
+    fake.set_member(GROUP, bot.id, "administrator")
+    assert await bot.delete_message(GROUP, theirs["message_id"])
+    assert fake.message(GROUP, theirs["message_id"]) is None
+    with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
+        await bot.delete_message(GROUP, theirs["message_id"])
+    private = fake.send_text(ALICE, ALICE, "oops")
+    assert await bot.delete_message(ALICE, private["message_id"])
+
+
 async def test_send_photo_records_url_and_upload(fake: FakeTelegram, bot: Bot) -> None:
     by_url = await bot.send_photo(
         ALICE, "https://cdn.example/p.jpg", caption="<b>bob</b> posted", parse_mode="HTML"

@@ -1,5 +1,5 @@
-"""Channels: fetching one, sending into it (and editing or deleting what the bot sent), and
-threads (incl. forum posts)."""
+"""Channels: fetching one, sending into it (and editing or deleting what the bot sent),
+deleting a thread the bot opened, and threads (incl. forum posts)."""
 
 from __future__ import annotations
 
@@ -46,10 +46,38 @@ async def edit_message(b: Backend, r: Request) -> Reply:
     return Reply(payload)
 
 
+@route("DELETE", "/channels/{channel_id}")
+async def delete_thread(b: Backend, r: Request) -> Reply:
+    """A thread the bot opened (a forum post), with its messages: 200 with the thread, and
+    THREAD_DELETE. Other channels need permissions the fake's bot is never given."""
+    thread = b.state.channel(r.snowflake("channel_id"))
+    if not thread.is_thread or thread.owner_id != b.state.bot.id:
+        raise DiscordError(403, "Missing Permissions", 50013)
+    answer = b.state.channel_payload(thread)
+    for stored in [m for m in b.state.messages.values() if m.channel_id == thread.id]:
+        if not stored.deleted:
+            b.messages.delete(stored)
+    del b.state.channels[thread.id]
+    await b.publish(
+        "THREAD_DELETE",
+        {
+            "id": str(thread.id),
+            "guild_id": str(thread.guild_id),
+            "parent_id": str(thread.parent_id),
+            "type": thread.type,
+        },
+    )
+    return Reply(answer)
+
+
 @route("DELETE", "/channels/{channel_id}/messages/{message_id}")
 async def delete_message(b: Backend, r: Request) -> Reply:
+    """The bot's own message (someone else's needs MANAGE_MESSAGES, which the fake's bot
+    is never given): 204, and MESSAGE_DELETE on the gateway."""
     channel = b.state.channel(r.snowflake("channel_id"))
     stored = b.state.message(channel.id, r.snowflake("message_id"))
+    if stored.author_id != b.state.bot.id:
+        raise DiscordError(403, "Missing Permissions", 50013)
     b.messages.delete(stored)
     await b.publish(
         "MESSAGE_DELETE",
