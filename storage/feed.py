@@ -25,6 +25,8 @@ class Owed(Protocol):
     def subscription_id(self) -> int: ...
     @property
     def destination(self) -> Destination: ...
+    @property
+    def filtered(self) -> str | None: ...
 
 
 FanOut = Callable[[Sequence[FeedItem], Sequence[Subscription]], Iterable[Owed]]
@@ -66,8 +68,10 @@ class Feed:
         `cursor` None leaves the source's cursor as it is (posts pushed by a webhook say
         nothing about what a poll has seen).
 
-        Returns the number of deliveries queued. A crash before the commit leaves nothing
-        behind, so the next poll fetches the same posts again; after it, the outbox holds them.
+        A delivery the subscription's filters refuse gets no outbox row but a `filtered`
+        record with the reason. Returns the number of deliveries queued. A crash before the
+        commit leaves nothing behind, so the next poll fetches the same posts again; after it,
+        the outbox holds them.
         """
         now = time.time()
         queued = 0
@@ -99,6 +103,19 @@ class Feed:
                 for owed in fan_out(items, subscriptions):
                     if owed.item.post.id not in fresh:
                         continue  # already recorded: its deliveries were queued then
+                    if owed.filtered is not None:
+                        self._db.execute(
+                            "INSERT INTO filtered (subscription_id, source_id, post_id, "
+                            "reason, at) VALUES (?, ?, ?, ?, ?)",
+                            [
+                                owed.subscription_id,
+                                source.id,
+                                owed.item.post.id,
+                                owed.filtered,
+                                now,
+                            ],
+                        )
+                        continue
                     destination = owed.destination
                     self._db.execute(
                         "INSERT INTO outbox (source_id, post_id, subscription_id, platform, "

@@ -330,3 +330,23 @@ def m010_update_inbox(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX update_inbox_state ON update_inbox (platform, state, update_id)")
+
+
+@migrations()
+def m011_subscription_settings(db: Database) -> None:
+    # Per-subscription filters and message template (/settings, [[feeds]]) as versioned JSON;
+    # NULL: everything through, rendered as always. And the posts a filter kept out of a
+    # subscription, with the reason, so "why did this not arrive?" has an answer.
+    db.execute("ALTER TABLE subscriptions ADD COLUMN settings TEXT")
+    db.execute(
+        """CREATE TABLE filtered (
+            id INTEGER PRIMARY KEY,
+            subscription_id INTEGER NOT NULL REFERENCES subscriptions(id),
+            source_id INTEGER NOT NULL,
+            post_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at REAL NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX filtered_subscription ON filtered (subscription_id, id)")
+    db.execute("CREATE INDEX filtered_post ON filtered (post_id)")

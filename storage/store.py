@@ -18,6 +18,7 @@ from storage.confirmations import Confirmations
 from storage.database import open_database
 from storage.discovery import DiscoveryLedger
 from storage.feed import Feed
+from storage.feed_settings import SubscriptionSettings
 from storage.outbox import Outbox
 from storage.publications import Audit, Publications
 from storage.publish_queue import PublishQueue
@@ -35,6 +36,7 @@ class Store:
         self.sources = Sources(db)
         self.subscriptions = Subscriptions(db)
         self.feed = Feed(db)
+        self.settings = SubscriptionSettings(db)
         self.outbox = Outbox(db)
         self.publications = Publications(db)
         self.audit = Audit(db)
