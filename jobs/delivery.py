@@ -31,6 +31,7 @@ from bot.outbound import (
     RetryAfter,
 )
 from bot.tasks import keep_running, spawn
+from bot.templates import apply_template
 from jobs.pacing import ChatSpacing, Pacer
 from storage.outbox import UnreadableDelivery
 from storage.store import Store
@@ -179,7 +180,7 @@ class DeliveryWorker:
         destination = delivery.destination
         outlet = self._outlets[destination.platform]
         try:
-            item = delivery.item
+            item = apply_template(delivery.item, delivery.template)
             if self._prepare is not None:
                 item = self._prepare(item, destination)
             parts = outlet.render(item, destination)
