@@ -40,8 +40,11 @@ def _compiled(pattern: str) -> Any:
     try:
         return re2.compile(pattern, options)
     except re2.error as exc:
+        why = exc.args[0] if exc.args else "refused"
+        if isinstance(why, bytes):
+            why = why.decode("utf-8", "replace")
         raise FilterError(
-            f"the regular expression {pattern!r} cannot be used ({exc}); backreferences and "
+            f"the regular expression {pattern} cannot be used ({why}); backreferences and "
             "lookahead/lookbehind are not supported, so that every pattern runs in linear time"
         ) from None
 

@@ -117,6 +117,18 @@ def build_threads_group(run: Run, suggest: Suggest) -> app_commands.Group:
     async def list_(interaction: discord.Interaction) -> None:
         await run(interaction, "list", "")
 
+    @group.command(
+        name="settings", description="A watched profile's filters and message template here"
+    )
+    @app_commands.describe(
+        username="A username watched in this channel (or replies, mentions)",
+        change="e.g. exclude: spam, ads · replies: off · template: {text} · reset (Manage Server)",
+    )
+    async def settings(
+        interaction: discord.Interaction, username: str, change: str | None = None
+    ) -> None:
+        await run(interaction, "settings", f"{username} {change or ''}".strip())
+
     @group.command(name="post", description="Publish to Threads (publishers only)")
     @app_commands.describe(
         text="What to post (optional when media is attached)",
@@ -265,5 +277,6 @@ def build_threads_group(run: Run, suggest: Suggest) -> app_commands.Group:
 
     watch.autocomplete("username")(usernames)
     unwatch.autocomplete("username")(usernames)
+    settings.autocomplete("username")(usernames)
     profile.autocomplete("username")(usernames)
     return group

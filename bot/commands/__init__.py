@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from bot.commands import autopost, delete, info, insights, publish, schedule, watch
+from bot.commands import (
+    autopost,
+    delete,
+    info,
+    insights,
+    publish,
+    schedule,
+    settings,
+    watch,
+)
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
 from bot.commands.help import make_help
 
 _FAMILIES = (
     *watch.COMMANDS,
+    *settings.COMMANDS,
     *publish.COMMANDS,
     *schedule.COMMANDS,
     *delete.COMMANDS,

@@ -47,6 +47,9 @@ HELP_LINES = [
     "/unwatch USERNAME | \"WORDS\" | #TAG - stop delivering a profile's or a search's posts "
     "here (chat admins only)",
     "/list - the profiles and searches this chat watches",
+    "/settings USERNAME [KEY: VALUE | reset] - a watched profile's filters (words, regex, "
+    "replies/reposts/quotes, media only) and message template here, and what they kept out "
+    "(chat admins only)",
     "/post TEXT - publish TEXT to Threads (long text becomes a reply chain; the first #tag is "
     "its topic); as the caption of photos or a video, publishes them with it (publishers and "
     "contributors only)",
@@ -98,6 +101,7 @@ def test_every_command_is_covered_here() -> None:
         "watch",
         "unwatch",
         "list",
+        "settings",
         "post",
         "crosspost",
         "poll",
@@ -142,7 +146,7 @@ async def test_an_unknown_command_points_to_help(
 def test_which_commands_need_the_sender_s_role(bridge: Bridge) -> None:
     # Adapters look the role up (a getChatMember call on Telegram) only for these.
     needing = sorted(spec.name for spec in ALL_COMMANDS if bridge.needs_role(spec.name))
-    assert needing == ["autopost", "timezone", "unwatch", "watch"]
+    assert needing == ["autopost", "settings", "timezone", "unwatch", "watch"]
     assert bridge.needs_role("WATCH") and not bridge.needs_role("frobnicate")
 
 

@@ -18,6 +18,7 @@ async def test_commands_are_synced_to_the_guild(bridge: Bridge) -> None:
         "watch",
         "unwatch",
         "list",
+        "settings",
         "post",
         "poll",
         "reply",

@@ -1,0 +1,99 @@
+"""/settings USERNAME [KEY: VALUE]: a watched profile's filters and template in this chat.
+
+`/settings bob` shows them and the posts they kept out lately (with the reason);
+`/settings bob exclude: spam, ads`, `/settings bob replies: off`, `/settings bob reset`
+change them. A feed from the configuration file is shown, and changed only in that file.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.commands.base import CommandSpec, Context, Permission, UsageError
+from bot.events import Command, FeedSettings, Reply, SourceKind, Subscription
+from bot.links import parse_username
+from bot.settings_words import KEYS, SettingError, change, describe
+
+_INBOX = {"replies": SourceKind.REPLIES, "mentions": SourceKind.MENTIONS}
+USAGE = "USERNAME [KEY: VALUE | reset]"
+
+
+def _subscription(ctx: Context, command: Command, name: str) -> Subscription | None:
+    inbox = _INBOX.get(name.lower())
+    username = parse_username(name)
+    me = ctx.me.username.lower() if ctx.me is not None else None
+    for sub in ctx.store.subscriptions.for_chat(command.chat.platform, command.chat.chat_id):
+        if sub.destination != command.chat:
+            continue
+        kind, key = sub.source.kind, sub.source.key
+        if inbox is not None and kind is inbox:
+            return sub
+        if inbox is None and kind is SourceKind.PROFILE and key == username:
+            return sub
+        if inbox is None and kind is SourceKind.ME and username in ("me", me):
+            return sub
+    return None
+
+
+def _show(ctx: Context, sub: Subscription, name: str) -> str:
+    lines = [f"Settings for {sub.source.label} here:"]
+    lines += [f"• {line}" for line in describe(sub.settings)]
+    if sub.origin == "config":
+        lines.append("(set in the bridge's configuration file: the operator changes them there)")
+    kept_out = ctx.store.settings.filtered(sub.id)
+    if kept_out:
+        lines.append("Kept out lately:")
+        for record in kept_out:
+            when = datetime.fromtimestamp(record.at, UTC).strftime("%Y-%m-%d %H:%M UTC")
+            item = ctx.store.feed.item(sub.source.id, record.post_id)
+            what = (item.post.permalink if item else None) or f"post {record.post_id}"
+            lines.append(f"• {when} {what}: {record.reason}")
+    if sub.origin != "config":
+        lines.append(
+            f"Change one with /settings {name} KEY: VALUE ({', '.join(KEYS)}), "
+            f"e.g. /settings {name} exclude: spam, ads; /settings {name} reset for none."
+        )
+    return "\n".join(lines)
+
+
+async def settings(ctx: Context, command: Command) -> Reply:
+    name, _, rest = command.args.strip().partition(" ")
+    if not name:
+        raise UsageError
+    sub = _subscription(ctx, command, name)
+    if sub is None:
+        return Reply(f"This chat does not watch {name}; /list shows what it watches.", ok=False)
+    rest = rest.strip()
+    if not rest:
+        return Reply(_show(ctx, sub, name))
+    if sub.origin == "config":
+        return Reply(
+            f"{sub.source.label} is watched here because the bridge's configuration file says "
+            "so; its settings are changed there ([[feeds]]).",
+            ok=False,
+        )
+    if rest.lower() == "reset":
+        new = FeedSettings()
+    else:
+        key, colon, value = rest.partition(":")
+        if not colon:
+            key, _, value = rest.partition(" ")
+        try:
+            new = change(sub.settings, key, value)
+        except SettingError as exc:
+            return Reply(f"Not changed: {exc}.", ok=False)
+    ctx.store.settings.set(sub.id, new)
+    lines = [f"Settings for {sub.source.label} here:", *(f"• {x}" for x in describe(new))]
+    return Reply("\n".join(lines))
+
+
+COMMANDS = (
+    CommandSpec(
+        "settings",
+        USAGE,
+        "a watched profile's filters (words, regex, replies/reposts/quotes, media only) and "
+        "message template here, and what they kept out",
+        Permission.CHAT_ADMIN,
+        settings,
+    ),
+)
