@@ -69,9 +69,11 @@ def reconcile_feeds(store: Store, feeds: Sequence[FeedConfig], me_username: str 
                     feed.profile,
                 )
             wanted.add((source.id, destination))
-            _, created = store.subscriptions.add(
+            subscription, created = store.subscriptions.add(
                 source, destination, origin="config", created_by=None
             )
+            # The file is the truth for its feeds' settings: applied at every start.
+            store.settings.set(subscription.id, feed.settings())
             if created:
                 log.info("feed %s -> %s added from the configuration", source.label, destination)
     for subscription in store.subscriptions.from_config():
