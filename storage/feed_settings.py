@@ -4,7 +4,6 @@ kept out, with the reason."""
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -119,7 +118,6 @@ class SubscriptionSettings:
             FilteredPost(r["subscription_id"], r["post_id"], r["reason"], r["at"]) for r in rows
         ]
 
-    def prune(self, *, before: float | None = None, keep_days: float = 30.0) -> int:
-        """Forget filtered posts older than `before` (default: `keep_days` ago)."""
-        cutoff = before if before is not None else time.time() - keep_days * 86400
-        return int(self._db.execute("DELETE FROM filtered WHERE at < ?", [cutoff]).rowcount)
+    def prune(self, *, before: float) -> int:
+        """Forget the filtered posts recorded before `before`."""
+        return int(self._db.execute("DELETE FROM filtered WHERE at < ?", [before]).rowcount)

@@ -53,6 +53,10 @@ async def test_a_filtered_post_is_not_queued_and_its_reason_is_kept(
     (why,) = store.settings.filtered(filtered.id)
     assert (why.post_id, why.reason) == (spam.id, "contains the excluded word “ads”")
     assert store.settings.why(spam.id, [filtered.id, plain.id]) == [why]
+    # Pruned like finished deliveries: kept until then.
+    assert store.settings.prune(before=why.at) == 0
+    assert store.settings.prune(before=why.at + 1) == 1
+    assert store.settings.filtered(filtered.id) == []
 
 
 # The fan-out step as a worker process: a backtracking regex engine holds the GIL while it

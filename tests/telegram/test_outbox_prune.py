@@ -59,6 +59,9 @@ async def test_a_database_whose_ids_were_already_reused_delivers_the_waiting_pos
     db = Database(tmp_path / "bridge.db")
     db.execute("PRAGMA foreign_keys=ON")
     migrations.apply(db, stop_before="m004_outbox_ids_never_reused")
+    # Today's repositories read the subscriptions' settings (m011): the old file has that
+    # column only while they write its rows here.
+    db.execute("ALTER TABLE subscriptions ADD COLUMN settings TEXT")
     old = Store(db)
     source = old.sources.ensure(SourceKind.PROFILE, "bob")
     chat = Destination("telegram", str(PRIVATE))
@@ -75,6 +78,7 @@ async def test_a_database_whose_ids_were_already_reused_delivers_the_waiting_pos
     old.feed.record(source, [waiting], int(now.timestamp()), baseline=False, fan_out=fan_out)
     reused = old.outbox.next_due(chat, time.time())
     assert reused is not None and reused.id == sent.id
+    db.execute("ALTER TABLE subscriptions DROP COLUMN settings")
     old.close()
 
     bridge: Bridge = await start_bridge()
