@@ -129,6 +129,11 @@ def build_threads_group(run: Run, suggest: Suggest) -> app_commands.Group:
     ) -> None:
         await run(interaction, "settings", f"{username} {change or ''}".strip())
 
+    @group.command(name="why", description="Why a post did not arrive here")
+    @app_commands.describe(link="The post's link on Threads")
+    async def why(interaction: discord.Interaction, link: str) -> None:
+        await run(interaction, "why", link)
+
     @group.command(name="post", description="Publish to Threads (publishers only)")
     @app_commands.describe(
         text="What to post (optional when media is attached)",

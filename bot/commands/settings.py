@@ -1,4 +1,5 @@
-"""/settings USERNAME [KEY: VALUE]: a watched profile's filters and template in this chat.
+"""/settings USERNAME [KEY: VALUE]: a watched profile's filters and template in this chat;
+/why LINK: whether (and why) a filter kept that post out of this chat.
 
 `/settings bob` shows them and the posts they kept out lately (with the reason);
 `/settings bob exclude: spam, ads`, `/settings bob replies: off`, `/settings bob reset`
@@ -11,7 +12,7 @@ from datetime import UTC, datetime
 
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
 from bot.events import Command, FeedSettings, Reply, SourceKind, Subscription
-from bot.links import parse_username
+from bot.links import parse_post_link, parse_username
 from bot.settings_words import KEYS, SettingError, change, describe
 
 _INBOX = {"replies": SourceKind.REPLIES, "mentions": SourceKind.MENTIONS}
@@ -87,6 +88,30 @@ async def settings(ctx: Context, command: Command) -> Reply:
     return Reply("\n".join(lines))
 
 
+async def why(ctx: Context, command: Command) -> Reply:
+    link = parse_post_link(command.args)
+    if link is None:
+        raise UsageError
+    item = ctx.store.feed.post_by_shortcode(link.shortcode) if link.shortcode else None
+    post_id = item.post.id if item is not None else link.media_id
+    if post_id is None:
+        return Reply("The bridge has not seen that post.", ok=False)
+    subs = {
+        sub.id: sub
+        for sub in ctx.store.subscriptions.for_chat(command.chat.platform, command.chat.chat_id)
+        if sub.destination == command.chat
+    }
+    kept_out = ctx.store.settings.why(post_id, list(subs))
+    if not kept_out:
+        return Reply("No filter of this chat kept that post out.")
+    lines = [
+        f"Kept out of {subs[record.subscription_id].source.label} here: {record.reason} "
+        f"(/settings changes the filters)."
+        for record in kept_out
+    ]
+    return Reply("\n".join(lines))
+
+
 COMMANDS = (
     CommandSpec(
         "settings",
@@ -95,5 +120,12 @@ COMMANDS = (
         "message template here, and what they kept out",
         Permission.CHAT_ADMIN,
         settings,
+    ),
+    CommandSpec(
+        "why",
+        "LINK",
+        "why a post did not arrive here: the filter that kept it out",
+        Permission.ANYONE,
+        why,
     ),
 )

@@ -50,6 +50,7 @@ HELP_LINES = [
     "/settings USERNAME [KEY: VALUE | reset] - a watched profile's filters (words, regex, "
     "replies/reposts/quotes, media only) and message template here, and what they kept out "
     "(chat admins only)",
+    "/why LINK - why a post did not arrive here: the filter that kept it out",
     "/post TEXT - publish TEXT to Threads (long text becomes a reply chain; the first #tag is "
     "its topic); as the caption of photos or a video, publishes them with it (publishers and "
     "contributors only)",
@@ -102,6 +103,7 @@ def test_every_command_is_covered_here() -> None:
         "unwatch",
         "list",
         "settings",
+        "why",
         "post",
         "crosspost",
         "poll",

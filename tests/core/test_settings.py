@@ -5,12 +5,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.events import Destination, FeedItem, FeedSettings, MediaKind, Post, Role, SourceKind
+from bot.events import (
+    Destination,
+    FeedItem,
+    FeedSettings,
+    MediaKind,
+    Platform,
+    Post,
+    Role,
+    SourceKind,
+)
 from bot.fanout import fan_out
 from simulator import ThreadsSimulator
 from storage.store import Store
 from tests.core.conftest import ADMIN, CHANNEL, GROUP, MEMBER, RecordingAdapter
 
+CHANNEL_GROUP = Destination(Platform.TELEGRAM, "-1001000000009")
 SHOWN_DEFAULTS = [
     "Settings for @bob here:",
     "• include: any post (no words required)",
@@ -155,3 +165,26 @@ async def test_a_feed_from_the_configuration_is_shown_but_changed_only_there(
     )
     changed = await telegram_chat.send(GROUP, ADMIN, "/settings bob replies: on", role=Role.ADMIN)
     assert not changed.ok and "configuration file" in changed.text
+
+
+async def test_why_names_the_filter_that_kept_a_post_out(
+    sim: ThreadsSimulator, telegram_chat: RecordingAdapter, store: Store
+) -> None:
+    await watching(telegram_chat, GROUP, sim)
+    await telegram_chat.send(GROUP, ADMIN, "/settings bob media_only: on", role=Role.ADMIN)
+    source = store.sources.ensure(SourceKind.PROFILE, "bob")
+    now = datetime.now(UTC)
+    words = Post(id="18", kind=MediaKind.TEXT, text="no picture", timestamp=now, shortcode="W0rds")
+    store.feed.record(source, [FeedItem(words)], None, baseline=False, fan_out=fan_out)
+
+    kept_out = await telegram_chat.send(
+        GROUP, MEMBER, "/why https://www.threads.com/@bob/post/W0rds"
+    )
+    assert kept_out.text == (
+        "Kept out of @bob here: media only: the post has no image or video "
+        "(/settings changes the filters)."
+    )
+    elsewhere = await telegram_chat.send(CHANNEL_GROUP, MEMBER, "/why 18")
+    assert elsewhere.text == "No filter of this chat kept that post out."
+    unseen = await telegram_chat.send(GROUP, MEMBER, "/why https://www.threads.com/@bob/post/Nope")
+    assert (unseen.text, unseen.ok) == ("The bridge has not seen that post.", False)

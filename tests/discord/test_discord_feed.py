@@ -19,6 +19,7 @@ async def test_commands_are_synced_to_the_guild(bridge: Bridge) -> None:
         "unwatch",
         "list",
         "settings",
+        "why",
         "post",
         "poll",
         "reply",
