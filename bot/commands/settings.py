@@ -13,20 +13,41 @@ from datetime import UTC, datetime
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
 from bot.events import Command, FeedSettings, Reply, SourceKind, Subscription
 from bot.links import parse_post_link, parse_username
+from bot.search import SearchRefused, parse_search
 from bot.settings_words import KEYS, SettingError, change, describe
 
 _INBOX = {"replies": SourceKind.REPLIES, "mentions": SourceKind.MENTIONS}
-USAGE = "USERNAME [KEY: VALUE | reset]"
+USAGE = "USERNAME [KEY: VALUE | reset]"  # or a search watch: "WORDS" / #TAG
+
+
+def _split_target(args: str) -> tuple[str, str]:
+    """`bob exclude: x` -> ("bob", "exclude: x"); a search in quotes stays whole:
+    `"some words" replies: off` -> ('"some words"', "replies: off")."""
+    args = args.strip()
+    if args[:1] in ('"', "“"):
+        end = min((i for i in (args.find('"', 1), args.find("”", 1)) if i > 0), default=-1)
+        if end > 0:
+            return args[: end + 1], args[end + 1 :].strip()
+    name, _, rest = args.partition(" ")
+    return name, rest.strip()
 
 
 def _subscription(ctx: Context, command: Command, name: str) -> Subscription | None:
     inbox = _INBOX.get(name.lower())
     username = parse_username(name)
+    try:
+        search = parse_search(name)
+    except SearchRefused:
+        search = None
     me = ctx.me.username.lower() if ctx.me is not None else None
     for sub in ctx.store.subscriptions.for_chat(command.chat.platform, command.chat.chat_id):
         if sub.destination != command.chat:
             continue
         kind, key = sub.source.kind, sub.source.key
+        if search is not None:
+            if kind is SourceKind.SEARCH and key == search.key:
+                return sub
+            continue
         if inbox is not None and kind is inbox:
             return sub
         if inbox is None and kind is SourceKind.PROFILE and key == username:
@@ -58,13 +79,12 @@ def _show(ctx: Context, sub: Subscription, name: str) -> str:
 
 
 async def settings(ctx: Context, command: Command) -> Reply:
-    name, _, rest = command.args.strip().partition(" ")
+    name, rest = _split_target(command.args)
     if not name:
         raise UsageError
     sub = _subscription(ctx, command, name)
     if sub is None:
         return Reply(f"This chat does not watch {name}; /list shows what it watches.", ok=False)
-    rest = rest.strip()
     if not rest:
         return Reply(_show(ctx, sub, name))
     if sub.origin == "config":

@@ -188,3 +188,27 @@ async def test_why_names_the_filter_that_kept_a_post_out(
     assert elsewhere.text == "No filter of this chat kept that post out."
     unseen = await telegram_chat.send(GROUP, MEMBER, "/why https://www.threads.com/@bob/post/Nope")
     assert (unseen.text, unseen.ok) == ("The bridge has not seen that post.", False)
+
+
+async def test_a_search_watch_has_settings_too_and_a_new_watch_starts_unfiltered(
+    telegram_chat: RecordingAdapter, store: Store
+) -> None:
+    await telegram_chat.send(GROUP, ADMIN, '/watch "bake sale"', role=Role.ADMIN)
+    await telegram_chat.send(GROUP, ADMIN, "/watch #baking", role=Role.ADMIN)
+    words = await telegram_chat.send(
+        GROUP, ADMIN, '/settings "bake sale" exclude: cookies', role=Role.ADMIN
+    )
+    tag = await telegram_chat.send(
+        GROUP, ADMIN, "/settings #baking media_only: on", role=Role.ADMIN
+    )
+    assert words.text.splitlines()[:3] == [
+        'Settings for "bake sale" here:',
+        "• include: any post (no words required)",
+        "• exclude: cookies",
+    ]
+    assert "media_only: on" in tag.text
+
+    await telegram_chat.send(GROUP, ADMIN, "/unwatch #baking", role=Role.ADMIN)
+    await telegram_chat.send(GROUP, ADMIN, "/watch #baking", role=Role.ADMIN)
+    again = await telegram_chat.send(GROUP, ADMIN, "/settings #baking", role=Role.ADMIN)
+    assert "• replies: on · reposts: on · quotes: on · media_only: off" in again.text
