@@ -334,3 +334,4 @@ class Reply:
     confirm: Confirm | None = None  # a confirmation button under the answer
     image: Image | None = None  # sent with the text: as its caption where it fits
     update: MessageUpdate | None = None  # what a click changes on the message it came from
+    buttons: tuple[Button, ...] = ()  # under the answer; a click runs their command

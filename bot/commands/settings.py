@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
-from bot.events import Command, FeedSettings, Reply, SourceKind, Subscription
+from bot.events import Button, Command, FeedSettings, Reply, SourceKind, Subscription
 from bot.links import parse_post_link, parse_username
 from bot.search import SearchRefused, parse_search
-from bot.settings_words import KEYS, SettingError, change, describe
+from bot.settings_words import KEYS, SWITCH_KEYS, SettingError, change, describe
 
 _INBOX = {"replies": SourceKind.REPLIES, "mentions": SourceKind.MENTIONS}
 USAGE = "USERNAME [KEY: VALUE | reset]"  # or a search watch: "WORDS" / #TAG
@@ -86,7 +86,7 @@ async def settings(ctx: Context, command: Command) -> Reply:
     if sub is None:
         return Reply(f"This chat does not watch {name}; /list shows what it watches.", ok=False)
     if not rest:
-        return Reply(_show(ctx, sub, name))
+        return Reply(_show(ctx, sub, name), buttons=_switches(sub.id, sub.settings, sub.origin))
     if sub.origin == "config":
         return Reply(
             f"{sub.source.label} is watched here because the bridge's configuration file says "
@@ -105,7 +105,52 @@ async def settings(ctx: Context, command: Command) -> Reply:
             return Reply(f"Not changed: {exc}.", ok=False)
     ctx.store.settings.set(sub.id, new)
     lines = [f"Settings for {sub.source.label} here:", *(f"• {x}" for x in describe(new))]
-    return Reply("\n".join(lines))
+    return Reply("\n".join(lines), buttons=_switches(sub.id, new, sub.origin))
+
+
+TOGGLE = "settoggle"
+_LABELS = {
+    "replies": "Replies",
+    "reposts": "Reposts",
+    "quotes": "Quotes",
+    "media_only": "Media only",
+}
+
+
+def _switches(sub_id: int, settings: FeedSettings, origin: str) -> tuple[Button, ...]:
+    """One button per on/off setting under the answer: a click flips it (chat admins)."""
+    if origin == "config":
+        return ()
+    return tuple(
+        Button(
+            f"{_LABELS[key]}: {'on' if getattr(settings, key) else 'off'}",
+            TOGGLE,
+            f"{sub_id}-{key}",
+        )
+        for key in SWITCH_KEYS
+    )
+
+
+async def toggle(ctx: Context, command: Command) -> Reply:
+    """A click on one of /settings' switches: `ID-KEY` flips that setting of subscription ID,
+    one of this chat's (a button from another chat changes nothing)."""
+    sub_id, _, key = command.args.partition("-")
+    sub = next(
+        (
+            s
+            for s in ctx.store.subscriptions.for_chat(command.chat.platform, command.chat.chat_id)
+            if str(s.id) == sub_id and s.destination == command.chat
+        ),
+        None,
+    )
+    if sub is None or key not in SWITCH_KEYS:
+        return Reply("That setting is not this chat's any more; send /settings again.", ok=False)
+    if sub.origin == "config":
+        return Reply("This feed's settings are changed in the configuration file.", ok=False)
+    on = not getattr(sub.settings, key)
+    new = change(sub.settings, key, "on" if on else "off")
+    ctx.store.settings.set(sub.id, new)
+    return Reply(f"{_LABELS[key]} now {'on' if on else 'off'} for {sub.source.label} here.")
 
 
 async def why(ctx: Context, command: Command) -> Reply:
@@ -148,4 +193,9 @@ COMMANDS = (
         Permission.ANYONE,
         why,
     ),
+)
+
+# What a click on a switch becomes: run with its permission checked, offered as no command.
+BUTTON_COMMANDS = (
+    CommandSpec(TOGGLE, "ID-KEY", "flip a /settings switch", Permission.CHAT_ADMIN, toggle),
 )

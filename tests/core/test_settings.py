@@ -212,3 +212,33 @@ async def test_a_search_watch_has_settings_too_and_a_new_watch_starts_unfiltered
     await telegram_chat.send(GROUP, ADMIN, "/watch #baking", role=Role.ADMIN)
     again = await telegram_chat.send(GROUP, ADMIN, "/settings #baking", role=Role.ADMIN)
     assert "• replies: on · reposts: on · quotes: on · media_only: off" in again.text
+
+
+async def test_the_switches_under_settings_flip_one_setting_for_chat_admins(
+    sim: ThreadsSimulator, telegram_chat: RecordingAdapter, store: Store
+) -> None:
+    await watching(telegram_chat, GROUP, sim)
+    shown = await telegram_chat.send(GROUP, ADMIN, "/settings bob", role=Role.ADMIN)
+    assert [b.label for b in shown.buttons] == [
+        "Replies: on",
+        "Reposts: on",
+        "Quotes: on",
+        "Media only: off",
+    ]
+    quotes = shown.buttons[2]
+
+    refused = await telegram_chat.send(GROUP, MEMBER, f"/{quotes.command} {quotes.args}")
+    flipped = await telegram_chat.send(
+        GROUP, ADMIN, f"/{quotes.command} {quotes.args}", role=Role.ADMIN
+    )
+    elsewhere = await telegram_chat.send(
+        CHANNEL_GROUP, ADMIN, f"/{quotes.command} {quotes.args}", role=Role.ADMIN
+    )
+
+    assert (refused.ok, refused.private) == (False, True)
+    assert (flipped.text, flipped.ok) == ("Quotes now off for @bob here.", True)
+    assert not elsewhere.ok  # a button of another chat changes nothing
+    (sub,) = store.subscriptions.for_chat("telegram", GROUP.chat_id)
+    assert sub.settings == FeedSettings(quotes=False)
+    again = await telegram_chat.send(GROUP, ADMIN, "/settings bob", role=Role.ADMIN)
+    assert again.buttons[2].label == "Quotes: off"
