@@ -15,6 +15,7 @@ from bot.commands.explain import explain
 from bot.commands.moderation import BUTTON_COMMANDS as MODERATION_BUTTONS
 from bot.commands.post_options import OPTIONS_HELP, OptionError
 from bot.commands.review import BUTTON_COMMANDS
+from bot.commands.settings import BUTTON_COMMANDS as SETTINGS_BUTTONS
 from bot.confirm import (
     CONFIRM,
     LIFETIME,
@@ -49,7 +50,11 @@ class Bridge:
         self,
         ctx: Context,
         commands: Iterable[CommandSpec] = ALL_COMMANDS,
-        buttons: Iterable[CommandSpec] = (*BUTTON_COMMANDS, *MODERATION_BUTTONS),
+        buttons: Iterable[CommandSpec] = (
+            *BUTTON_COMMANDS,
+            *MODERATION_BUTTONS,
+            *SETTINGS_BUTTONS,
+        ),
     ) -> None:
         """`commands` are what people type (adapters offer these); `buttons` are what a click
         on a notice's `Button` becomes (a review's Approve / Reject): run like a command, with

@@ -24,8 +24,11 @@ from pathlib import Path
 from typing import Any, Union
 from urllib.parse import urlsplit
 
+from bot.events import FeedSettings
 from bot.links import parse_username, parse_webhook_url
 from bot.secret import Secret
+from bot.settings_words import SettingError
+from bot.settings_words import check as check_settings
 from bot.threads.client import DEFAULT_API_BASE
 from bot.zones import find_zone
 
@@ -122,6 +125,28 @@ class FeedConfig:
     # A delivered post deleted on Threads: its chat messages deleted ("remove"), or edited to
     # say so ("mark").
     deleted: str = field(default="remove", metadata={"choices": ("remove", "mark")})
+    # What this feed lets through and how its posts read (as /settings shows them).
+    include: tuple[str, ...] = field(default=(), metadata={"expected": "a list of words"})
+    exclude: tuple[str, ...] = field(default=(), metadata={"expected": "a list of words"})
+    regex: str | None = None
+    replies: bool = True
+    reposts: bool = True
+    quotes: bool = True
+    media_only: bool = False
+    template: str | None = None
+
+    def settings(self) -> FeedSettings:
+        """The subscriptions' settings this feed declares."""
+        return FeedSettings(
+            include=tuple(w.strip() for w in self.include if w.strip()),
+            exclude=tuple(w.strip() for w in self.exclude if w.strip()),
+            regex=self.regex or None,
+            replies=self.replies,
+            reposts=self.reposts,
+            quotes=self.quotes,
+            media_only=self.media_only,
+            template=self.template or None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +315,10 @@ def _check_feeds(config: Config) -> None:
         where = f"feeds[{index}]"
         if feed.profile != "me" and parse_username(feed.profile) is None:
             raise ConfigError(f"{where}.profile: not a Threads username: {feed.profile!r}")
+        try:
+            check_settings(feed.settings())
+        except SettingError as exc:
+            raise ConfigError(f"{where}.{exc}") from None
         # Before the general rule: a topic alone is a chat id left out, and saying so is
         # more useful than "needs a destination".
         if feed.telegram_topic is not None and feed.telegram_chat is None:

@@ -158,6 +158,25 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedSettings:
+    """What one subscription lets through and how its posts read (/settings, [[feeds]]).
+
+    The defaults let everything through as the platform renders it today. Words match whole
+    words, in any case; `regex` is a pattern for the linear-time engine (bot/filters.py);
+    `template` shapes the post's text (bot/templates.py), None: the text as it is.
+    """
+
+    include: tuple[str, ...] = ()  # at least one of these words, when any are given
+    exclude: tuple[str, ...] = ()  # none of these words
+    regex: str | None = None  # the text must match it (searched, not anchored)
+    replies: bool = True
+    reposts: bool = True
+    quotes: bool = True
+    media_only: bool = False  # only posts with an image or a video
+    template: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Subscription:
     id: int
     source: Source
@@ -166,6 +185,7 @@ class Subscription:
     paused_reason: str | None = None
     started_at: float = 0.0  # when it (re)started receiving: the fan-out's cut-off
     paused_at: float | None = None  # held by the chat (/pause) since then: it queues nothing
+    settings: FeedSettings = FeedSettings()
 
     @property
     def paused(self) -> bool:
@@ -193,6 +213,7 @@ class Delivery:
     destination: Destination
     subscription_id: int
     attempts: int = 0
+    template: str | None = None  # the subscription's (FeedSettings.template)
 
 
 class Role(StrEnum):
@@ -324,3 +345,4 @@ class Reply:
     # /preview: a post the adapter sends after the text as it delivers one (its render and
     # send), recording no delivery and no message-map entry
     preview: FeedItem | None = None
+    buttons: tuple[Button, ...] = ()  # under the answer; a click runs their command

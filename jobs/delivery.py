@@ -31,6 +31,7 @@ from bot.outbound import (
     RetryAfter,
 )
 from bot.tasks import keep_running, spawn
+from bot.templates import apply_template
 from jobs.pacing import ChatSpacing, Pacer
 from storage.outbox import UnreadableDelivery
 from storage.store import Store
@@ -185,7 +186,7 @@ class DeliveryWorker:
             self._store.outbox.drop_post(delivery.item.post.id, GHOST_EXPIRED)
             return
         try:
-            item = delivery.item
+            item = apply_template(delivery.item, delivery.template)
             if self._prepare is not None:
                 item = self._prepare(item, destination)
             parts = outlet.render(item, destination)

@@ -106,9 +106,14 @@ class Maintenance:
             log.info("could not read the publishing quota: %s", exc.reason)
 
     async def prune(self) -> int:
-        removed = self._store.outbox.prune(before=self._clock() - KEEP_FINISHED_ROWS)
+        before = self._clock() - KEEP_FINISHED_ROWS
+        removed = self._store.outbox.prune(before=before)
         if removed:
             log.info("pruned %d finished outbox rows", removed)
+        # What the filters kept out is kept as long as what went out.
+        forgotten = self._store.settings.prune(before=before)
+        if forgotten:
+            log.info("pruned %d filtered-post records", forgotten)
         return removed
 
     async def _token_trouble(self, text: str, error: ThreadsError) -> None:

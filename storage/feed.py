@@ -26,6 +26,8 @@ class Owed(Protocol):
     def subscription_id(self) -> int: ...
     @property
     def destination(self) -> Destination: ...
+    @property
+    def filtered(self) -> str | None: ...
 
 
 FanOut = Callable[[Sequence[FeedItem], Sequence[Subscription]], Iterable[Owed]]
@@ -68,7 +70,9 @@ class Feed:
         nothing about what a poll has seen).
 
         A post still inside its 15-minute edit window gets a re-read (storage/changes.py);
-        a subscription with `edits = "hold"` gets its delivery held ('held') until then.
+        a subscription with `edits = "hold"` gets its delivery held ('held') until then. A
+        delivery the subscription's filters refuse gets no outbox row but a `filtered` record
+        with the reason.
 
         Returns the number of deliveries queued. A crash before the commit leaves nothing
         behind, so the next poll fetches the same posts again; after it, the outbox holds them.
@@ -103,6 +107,19 @@ class Feed:
                 for owed in fan_out(items, subscriptions):
                     if owed.item.post.id not in fresh:
                         continue  # already recorded: its deliveries were queued then
+                    if owed.filtered is not None:
+                        self._db.execute(
+                            "INSERT INTO filtered (subscription_id, source_id, post_id, "
+                            "reason, at) VALUES (?, ?, ?, ?, ?)",
+                            [
+                                owed.subscription_id,
+                                source.id,
+                                owed.item.post.id,
+                                owed.filtered,
+                                now,
+                            ],
+                        )
+                        continue
                     destination = owed.destination
                     due = reread_due(_stamp(owed.item))
                     open_window = due is not None and due > now

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from bot.events import Delivery, Destination, Platform
 from storage.codec import UnreadableItem, decode_item
+from storage.feed_settings import decode_settings
 from storage.ghosts import GhostExpiry
 from storage.rows import Row, many, one
 
@@ -62,8 +63,10 @@ class Outbox:
         Raises UnreadableDelivery when that row's stored post cannot be decoded."""
         row = one(
             self._db,
-            """SELECT o.id, o.post_id, o.subscription_id, o.attempts, o.next_attempt, p.json
+            """SELECT o.id, o.post_id, o.subscription_id, o.attempts, o.next_attempt, p.json,
+                      sub.settings
                FROM outbox o JOIN posts p ON p.source_id = o.source_id AND p.id = o.post_id
+               LEFT JOIN subscriptions sub ON sub.id = o.subscription_id
                WHERE o.state = 'pending' AND o.platform = ? AND o.chat_id = ? AND o.topic_id = ?
                ORDER BY o.id LIMIT 1""",
             [destination.platform, destination.chat_id, destination.topic_id],
@@ -186,4 +189,5 @@ def _delivery(row: Row, destination: Destination) -> Delivery:
         destination=destination,
         subscription_id=row["subscription_id"],
         attempts=row["attempts"],
+        template=decode_settings(row["settings"]).template,
     )

@@ -333,6 +333,26 @@ def m010_update_inbox(db: Database) -> None:
 
 
 @migrations()
+def m011_subscription_settings(db: Database) -> None:
+    # Per-subscription filters and message template (/settings, [[feeds]]) as versioned JSON;
+    # NULL: everything through, rendered as always. And the posts a filter kept out of a
+    # subscription, with the reason, so "why did this not arrive?" has an answer.
+    db.execute("ALTER TABLE subscriptions ADD COLUMN settings TEXT")
+    db.execute(
+        """CREATE TABLE filtered (
+            id INTEGER PRIMARY KEY,
+            subscription_id INTEGER NOT NULL REFERENCES subscriptions(id),
+            source_id INTEGER NOT NULL,
+            post_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at REAL NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX filtered_subscription ON filtered (subscription_id, id)")
+    db.execute("CREATE INDEX filtered_post ON filtered (post_id)")
+
+
+@migrations()
 def m012_subscription_pause(db: Database) -> None:
     # /pause: a chat's own hold on one subscription, apart from paused_reason (the chat forbade
     # us). The source is still polled and its posts recorded, so /resume N can deliver the

@@ -19,6 +19,7 @@ from storage.confirmations import Confirmations
 from storage.database import open_database
 from storage.discovery import DiscoveryLedger
 from storage.feed import Feed
+from storage.feed_settings import SubscriptionSettings
 from storage.ghosts import GhostExpiry
 from storage.outbox import Outbox
 from storage.publications import Audit, Publications
@@ -37,6 +38,7 @@ class Store:
         self.sources = Sources(db)
         self.subscriptions = Subscriptions(db)
         self.feed = Feed(db)
+        self.settings = SubscriptionSettings(db)
         self.outbox = Outbox(db)
         self.publications = Publications(db)
         self.audit = Audit(db)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from sqlite_utils import Database
 
 from bot.events import Destination, Platform, Source, Subscription
+from storage.feed_settings import decode_settings
 from storage.rows import Row, many, one
 from storage.sources import source_from_row
 
@@ -24,7 +25,7 @@ ACTIVE = "sub.paused_reason IS NULL AND sub.ended_at IS NULL"
 
 _SELECT = """
     SELECT sub.id AS sub_id, sub.platform, sub.chat_id, sub.topic_id, sub.origin,
-           sub.paused_reason, sub.started_at, sub.paused_at, src.id AS src_id,
+           sub.paused_reason, sub.started_at, sub.paused_at, sub.settings, src.id AS src_id,
            src.kind AS src_kind, src.key AS src_key,
            src.cursor AS src_cursor, src.last_polled AS src_last_polled,
            src.failures AS src_failures, src.last_error AS src_last_error
@@ -87,6 +88,10 @@ class Subscriptions:
                         "paused_at = NULL, started_at = ?, origin = ?, created_by = ? "
                         "WHERE id = ?",
                         [now, origin, created_by, existing["id"]],
+                    )
+                if created:  # a new watch starts unfiltered, whatever the old one had
+                    self._db.execute(
+                        "UPDATE subscriptions SET settings = NULL WHERE id = ?", [existing["id"]]
                     )
         subscription = self._find(source.id, destination)
         assert subscription is not None
@@ -236,4 +241,5 @@ def subscription_from_row(row: Row) -> Subscription:
         paused_reason=row["paused_reason"],
         started_at=row["started_at"],
         paused_at=row["paused_at"],
+        settings=decode_settings(row["settings"]),
     )

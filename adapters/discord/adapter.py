@@ -441,7 +441,7 @@ class DiscordAdapter:
             # A confirmation button and a picture (an /insights chart) go with the last part.
             extra: dict[str, Any] = {}
             if index == len(chunks) - 1:
-                view = confirm_view(reply.confirm)
+                view = confirm_view(reply.confirm) or notice_view(reply.buttons)
                 if view is not None:
                     extra["view"] = view
                 if reply.image is not None:

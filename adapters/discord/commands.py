@@ -141,6 +141,23 @@ def build_threads_group(run: Run, suggest: Suggest) -> app_commands.Group:
     async def preview(interaction: discord.Interaction, username: str) -> None:
         await run(interaction, "preview", username)
 
+    @group.command(
+        name="settings", description="A watched profile's filters and message template here"
+    )
+    @app_commands.describe(
+        username="A username watched in this channel (or replies, mentions)",
+        change="e.g. exclude: spam, ads · replies: off · template: {text} · reset (Manage Server)",
+    )
+    async def settings(
+        interaction: discord.Interaction, username: str, change: str | None = None
+    ) -> None:
+        await run(interaction, "settings", f"{username} {change or ''}".strip())
+
+    @group.command(name="why", description="Why a post did not arrive here")
+    @app_commands.describe(link="The post's link on Threads")
+    async def why(interaction: discord.Interaction, link: str) -> None:
+        await run(interaction, "why", link)
+
     @group.command(name="post", description="Publish to Threads (publishers only)")
     @app_commands.describe(
         text="What to post (optional when media is attached)",
@@ -289,6 +306,7 @@ def build_threads_group(run: Run, suggest: Suggest) -> app_commands.Group:
 
     watch.autocomplete("username")(usernames)
     unwatch.autocomplete("username")(usernames)
+    settings.autocomplete("username")(usernames)
     profile.autocomplete("username")(usernames)
     pause.autocomplete("username")(usernames)
     resume.autocomplete("username")(usernames)

@@ -58,7 +58,17 @@ from adapters.telegram.translate import command_of, message_of, with_role
 from bot.bridge import Bridge
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.confirm import CONFIRM
-from bot.events import Button, Destination, FeedItem, Image, MessageUpdate, Platform, Reply, Role
+from bot.events import (
+    Button,
+    Command,
+    Destination,
+    FeedItem,
+    Image,
+    MessageUpdate,
+    Platform,
+    Reply,
+    Role,
+)
 from bot.outbound import ChatHolds, RateLimits, RetryAfter
 from bot.tls import tls_context
 
@@ -453,7 +463,11 @@ class TelegramAdapter:
         for index, part in enumerate(texts):
             # A confirmation button goes under the answer's last message.
             last = index == len(texts) - 1 and image is None
-            markup = confirm_keyboard(reply.confirm) if last else None
+            markup = (
+                (confirm_keyboard(reply.confirm) or buttons_keyboard(reply.buttons))
+                if last
+                else None
+            )
             await self._reply_within_holds(
                 chat,
                 partial(
@@ -472,7 +486,8 @@ class TelegramAdapter:
                     InputFile(image.data, filename=image.filename),
                     caption=caption,
                     parse_mode=ParseMode.HTML if caption else None,
-                    reply_markup=confirm_keyboard(reply.confirm),
+                    reply_markup=confirm_keyboard(reply.confirm)
+                    or buttons_keyboard(reply.buttons),
                 ),
             )
 
@@ -507,6 +522,8 @@ class TelegramAdapter:
         if command is None:
             await query.answer()
             return
+        if self._bridge.needs_role(command.name) and command.role is Role.MEMBER:
+            command = await self._with_member_role(command)
         reply = await self._bridge.handle(command)
         await query.answer(_callback_text(reply.text), show_alert=reply.private)
         message = query.message
@@ -532,6 +549,17 @@ class TelegramAdapter:
                 self._holds.hold(chat, seconds(exc.retry_after))
                 if attempt + 1 == _REPLY_ATTEMPTS:
                     raise
+
+    async def _with_member_role(self, command: Command) -> Command:
+        """The command with the sender's role in the chat, as Telegram tells it."""
+        try:
+            member = await self._app.bot.get_chat_member(
+                int(command.chat.chat_id), int(command.user.id)
+            )
+        except tg.TelegramError as exc:
+            log.warning("could not look up a member's role in %s: %s", command.chat.chat_id, exc)
+            return command
+        return with_role(command, member.status)
 
     async def _update_message(self, message: Message, update: MessageUpdate) -> None:
         """A click changed what the message shows (a delivered reply hidden on Threads): its

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from bot.commands import autopost, delete, info, insights, pause, publish, schedule, watch
+from bot.commands import (
+    autopost,
+    delete,
+    info,
+    insights,
+    pause,
+    publish,
+    schedule,
+    settings,
+    watch,
+)
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
 from bot.commands.help import make_help
 
 _FAMILIES = (
     *watch.COMMANDS,
     *pause.COMMANDS,
+    *settings.COMMANDS,
     *publish.COMMANDS,
     *schedule.COMMANDS,
     *delete.COMMANDS,

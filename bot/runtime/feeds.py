@@ -74,6 +74,8 @@ def reconcile_feeds(store: Store, feeds: Sequence[FeedConfig], me_username: str 
                 source, destination, origin="config", created_by=None
             )
             store.changes.set_policy(subscription.id, edits=feed.edits, deleted=feed.deleted)
+            # The file is the truth for its feeds' settings: applied at every start.
+            store.settings.set(subscription.id, feed.settings())
             if created:
                 log.info("feed %s -> %s added from the configuration", source.label, destination)
     for subscription in store.subscriptions.from_config():

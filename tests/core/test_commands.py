@@ -53,6 +53,10 @@ HELP_LINES = [
     "skipped, or its last N posts (1-5) delivered (chat admins only)",
     "/preview USERNAME - show a profile's latest post as this chat would receive it (chat "
     "admins only)",
+    "/settings USERNAME [KEY: VALUE | reset] - a watched profile's filters (words, regex, "
+    "replies/reposts/quotes, media only) and message template here, and what they kept out "
+    "(chat admins only)",
+    "/why LINK - why a post did not arrive here: the filter that kept it out",
     "/post TEXT - publish TEXT to Threads (long text becomes a reply chain; the first #tag is "
     "its topic); as the caption of photos or a video, publishes them with it (publishers and "
     "contributors only)",
@@ -107,6 +111,8 @@ def test_every_command_is_covered_here() -> None:
         "pause",
         "resume",
         "preview",
+        "settings",
+        "why",
         "post",
         "crosspost",
         "poll",
@@ -156,6 +162,7 @@ def test_which_commands_need_the_sender_s_role(bridge: Bridge) -> None:
         "pause",
         "preview",
         "resume",
+        "settings",
         "timezone",
         "unwatch",
         "watch",

@@ -21,6 +21,8 @@ async def test_commands_are_synced_to_the_guild(bridge: Bridge) -> None:
         "pause",
         "resume",
         "preview",
+        "settings",
+        "why",
         "post",
         "poll",
         "reply",

@@ -62,6 +62,9 @@ async def test_a_database_whose_ids_were_already_reused_delivers_the_waiting_pos
     # Today's repository code sets that state up; it reads one column a later migration adds
     # (m012's paused_at), unrelated to the outbox ids this is about. m012 then skips adding it.
     db.execute("ALTER TABLE subscriptions ADD COLUMN paused_at REAL")
+    # Today's repositories read the subscriptions' settings (m011): the old file has that
+    # column only while they write its rows here.
+    db.execute("ALTER TABLE subscriptions ADD COLUMN settings TEXT")
     old = Store(db)
     source = old.sources.ensure(SourceKind.PROFILE, "bob")
     chat = Destination("telegram", str(PRIVATE))
@@ -81,6 +84,7 @@ async def test_a_database_whose_ids_were_already_reused_delivers_the_waiting_pos
     old.feed.record(source, [waiting], int(now.timestamp()), baseline=False, fan_out=fan_out)
     reused = old.outbox.next_due(chat, time.time())
     assert reused is not None and reused.id == sent.id
+    db.execute("ALTER TABLE subscriptions DROP COLUMN settings")
     old.close()
 
     bridge: Bridge = await start_bridge()
