@@ -32,6 +32,7 @@ from typing import cast
 
 from bot.events import Destination, FeedItem, Post, Source, SourceKind
 from bot.outbound import DeliveryError, MessageEditor, RetryAfter
+from bot.templates import apply_template
 from bot.threads.client import ThreadsClient
 from bot.threads.errors import InvalidParameter, PermissionDenied, ThreadsError
 from jobs.discovery import DiscoveryBudget
@@ -216,6 +217,8 @@ class PostChanges:
             return
         if self._prepare is not None:
             item = self._prepare(item, delivery.destination)
+        # The edited post reads as its delivery did: through the subscription's template.
+        item = apply_template(item, delivery.template)
         try:
             await editor.edit(delivery.destination, delivery.message_ids, item)
         except RetryAfter:

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from bot.events import Destination, FeedItem, Platform
 from storage.codec import decode_item, encode_item
+from storage.feed_settings import decode_settings
 from storage.rows import many, one
 from storage.subscriptions import ACTIVE
 
@@ -35,6 +36,7 @@ class Shown:
     message_ids: tuple[tuple[str, ...], ...]  # per part, in order
     edits: str  # "update" | "hold"
     deleted: str  # "remove" | "mark"
+    template: str | None = None  # the subscription's message template, for a re-render
 
 
 def reread_due(timestamp: float | None) -> float | None:
@@ -149,7 +151,8 @@ class ChangeRecords:
             """SELECT m.platform, m.chat_id, m.message_id, m.outbox_id, m.part,
                       COALESCE(o.topic_id, '') AS topic_id,
                       COALESCE(sub.edits, 'update') AS edits,
-                      COALESCE(sub.deleted, 'remove') AS deleted
+                      COALESCE(sub.deleted, 'remove') AS deleted,
+                      sub.settings AS settings
                FROM messages m
                LEFT JOIN outbox o ON o.id = m.outbox_id
                LEFT JOIN subscriptions sub ON sub.id = o.subscription_id
@@ -173,6 +176,7 @@ class ChangeRecords:
                     tuple(tuple(ids) for ids in parts.values()),
                     str(first["edits"]),
                     str(first["deleted"]),
+                    decode_settings(first["settings"]).template,  # type: ignore[arg-type]
                 )
             )
         return shown

@@ -132,3 +132,18 @@ async def test_a_holding_feed_sends_the_final_text_after_the_window(
     assert nothing_yet == []
     assert "final words" in reads(message)
     assert "first draft" not in reads(message)
+
+
+async def test_an_edited_post_keeps_its_feed_template(
+    start_bridge: BridgeFactory, clock: SkipAheadClock
+) -> None:
+    """The edit re-renders the post as its delivery did: through the feed's template."""
+    bridge: Bridge = await start_bridge(feeds=[{**feed(), "template": "Said: {text}"}])
+    post_id, message = await delivered_post(bridge, "Threads is grate")
+    assert "Said: Threads is grate" in (shown(bridge, message) or "")
+    bridge.sim.edit_post(post_id, "Threads is great")
+
+    await window_closes(bridge, clock)
+
+    assert "Said: Threads is great" in (shown(bridge, message) or "")
+    assert len(edits_of(bridge)) == 1
