@@ -148,8 +148,6 @@ def _parse(phrase: str, base: datetime) -> Parsed | None:
     day (or counts hours or minutes): "tomorrow" alone, or "2026-12-24", does not."""
     if phrase.isdigit():
         return None  # a lone number ("5 reasons to...") is no time
-    from dateparser.date import DateDataParser  # imported when first needed: see above
-
     settings: dict[str, Any] = {
         "PREFER_DATES_FROM": "future",
         # Zones are applied in _instant: dateparser works on plain wall-clock numbers.
@@ -157,7 +155,11 @@ def _parse(phrase: str, base: datetime) -> Parsed | None:
         "RETURN_AS_TIMEZONE_AWARE": False,
         "RELATIVE_BASE": base,
     }
+    # The import under the same lock as the parse: two worker threads, one importing
+    # dateparser while the other's parse loaded language data lazily, hung a test run.
     with _lock:
+        from dateparser.date import DateDataParser  # imported when first needed: see above
+
         data = DateDataParser(languages=LANGUAGES, settings=settings).get_date_data(phrase)
     if data.date_obj is None:
         return None
