@@ -10,6 +10,7 @@ delivered message to say the reply is hidden, and by whom, and swaps the button.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 
 from bot.commands.base import CommandSpec, Context, Permission, UsageError
 from bot.commands.explain import explain
@@ -75,13 +76,9 @@ async def _manage(ctx: Context, command: Command, *, hide: bool) -> Reply:
     if not reply_id.isdigit():
         raise UsageError
     action = HIDE if hide else UNHIDE
-    try:
-        await ctx.threads.manage_reply(reply_id, hide=hide)
-    except ThreadsError as exc:
-        log.warning("%s of reply %s failed: %s", action, reply_id, exc)
-        ctx.store.audit.record(command.chat, command.user, action, reply_id, "error", exc.reason)
-        return Reply(explain(exc), ok=False, private=True)
-    ctx.store.audit.record(command.chat, command.user, action, reply_id, "ok")
+    refused = await _audited(ctx, command, action, ctx.threads.manage_reply(reply_id, hide=hide))
+    if refused is not None:
+        return refused
     who = command.user.name
     log.info("reply %s %s on Threads by %s", reply_id, "hidden" if hide else "unhidden", who)
     if hide:
@@ -110,13 +107,10 @@ async def _decide(ctx: Context, command: Command, *, approve: bool) -> Reply:
     if not reply_id.isdigit():
         raise UsageError
     action = APPROVE_REPLY if approve else IGNORE_REPLY
-    try:
-        await ctx.threads.manage_pending_reply(reply_id, approve=approve)
-    except ThreadsError as exc:
-        log.warning("%s of reply %s failed: %s", action, reply_id, exc)
-        ctx.store.audit.record(command.chat, command.user, action, reply_id, "error", exc.reason)
-        return Reply(explain(exc), ok=False, private=True)
-    ctx.store.audit.record(command.chat, command.user, action, reply_id, "ok")
+    call = ctx.threads.manage_pending_reply(reply_id, approve=approve)
+    refused = await _audited(ctx, command, action, call)
+    if refused is not None:
+        return refused
     who = command.user.name
     log.info("reply %s %s by %s", reply_id, "approved" if approve else "ignored", who)
     if approve:
@@ -191,3 +185,19 @@ BUTTON_COMMANDS = (
         refusal=_PUBLISHERS_ONLY,
     ),
 )
+
+
+async def _audited(
+    ctx: Context, command: Command, action: str, call: Awaitable[None]
+) -> Reply | None:
+    """Run one moderation call on the reply `command.args`, audited either way; the refusal
+    to answer when Threads said no."""
+    reply_id = command.args
+    try:
+        await call
+    except ThreadsError as exc:
+        log.warning("%s of reply %s failed: %s", action, reply_id, exc)
+        ctx.store.audit.record(command.chat, command.user, action, reply_id, "error", exc.reason)
+        return Reply(explain(exc), ok=False, private=True)
+    ctx.store.audit.record(command.chat, command.user, action, reply_id, "ok")
+    return None
